@@ -1,0 +1,184 @@
+// Package ledger owns the chatLedger envelope: turning one Redis stream entry into an
+// Event with typed ids, sequence, time and a decoded payload, tolerating the real
+// producer's quirks and rejecting what cannot be interpreted.
+package ledger
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// MaxPayload is the largest dat accepted; larger payloads are dead-lettered, never
+// loaded into a read model or the UI.
+const MaxPayload = 1 << 20
+
+// ProjectedAgent is the only agent whose events feed the read models.
+const ProjectedAgent = "broker"
+
+// maxDecodeDepth bounds how many times a double-encoded dat is unwrapped.
+const maxDecodeDepth = 4
+
+// Event is one decoded stream entry.
+type Event struct {
+	ID                ID
+	Agent             string
+	Type              string
+	ConversationID    string
+	ApplicationNumber string
+	CustomerID        string
+	Seq               int64
+	HasSeq            bool
+	Time              time.Time
+	// TimeFromID is true when tsp was missing or unparsable and Time came from the ID.
+	TimeFromID bool
+	// Data is the decoded payload; nil for agents that are not projected.
+	Data map[string]any
+	// Fields are the entry's original fields, kept verbatim for the archive and dead letters.
+	Fields map[string]string
+}
+
+// Projected reports whether the event belongs to the agent the read models follow.
+func (e Event) Projected() bool { return e.Agent == ProjectedAgent }
+
+// Error is a bad-input error: the entry cannot be interpreted and belongs in the
+// dead-letter stream.
+type Error struct {
+	ID     ID
+	Reason string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("entry %s: %s", e.ID, e.Reason) }
+
+// IsBadInput reports whether err says the input itself is bad (dead-letter it) rather
+// than that something failed around it (retry).
+func IsBadInput(err error) bool {
+	var le *Error
+	return errors.As(err, &le)
+}
+
+// Decode interprets one stream entry. Entries from other agents get their envelope
+// decoded but not their payload, so a broken payload from a foreign agent is never
+// dead-lettered.
+func Decode(id string, fields map[string]string) (Event, error) {
+	sid, err := ParseID(id)
+	if err != nil {
+		return Event{}, &Error{Reason: err.Error()}
+	}
+	ev := Event{
+		ID:                sid,
+		Agent:             strings.TrimSpace(fields["agt"]),
+		Type:              strings.TrimSpace(fields["typ"]),
+		ConversationID:    strings.TrimSpace(fields["cid"]),
+		ApplicationNumber: strings.TrimSpace(fields["aid"]),
+		CustomerID:        strings.TrimSpace(fields["uid"]),
+		Fields:            fields,
+	}
+	ev.Seq, ev.HasSeq = parseSeq(fields["seq"])
+	ev.Time, ev.TimeFromID = eventTime(fields["tsp"], sid)
+	if !ev.Projected() {
+		return ev, nil
+	}
+	if ev.Type == "" {
+		return ev, &Error{ID: sid, Reason: "missing typ"}
+	}
+	data, err := DecodePayload(fields["dat"])
+	if err != nil {
+		return ev, &Error{ID: sid, Reason: err.Error()}
+	}
+	ev.Data = data
+	return ev, nil
+}
+
+// DecodePayload decodes dat: a JSON object, possibly encoded more than once as a JSON
+// string. An absent or empty dat is an empty object.
+func DecodePayload(dat string) (map[string]any, error) {
+	if len(dat) > MaxPayload {
+		return nil, fmt.Errorf("dat is %d bytes, over the %d byte limit", len(dat), MaxPayload)
+	}
+	raw := strings.TrimSpace(dat)
+	if raw == "" {
+		return map[string]any{}, nil
+	}
+	for range maxDecodeDepth {
+		var v any
+		dec := json.NewDecoder(strings.NewReader(raw))
+		dec.UseNumber()
+		if err := dec.Decode(&v); err != nil {
+			return nil, fmt.Errorf("dat is not JSON: %v", err)
+		}
+		if dec.More() {
+			return nil, errors.New("dat is not JSON: trailing data after the value")
+		}
+		switch t := v.(type) {
+		case map[string]any:
+			return t, nil
+		case string:
+			raw = strings.TrimSpace(t)
+			if raw == "" {
+				return map[string]any{}, nil
+			}
+		case nil:
+			return map[string]any{}, nil
+		default:
+			return nil, fmt.Errorf("dat is a JSON %s, not an object", jsonKind(v))
+		}
+	}
+	return nil, fmt.Errorf("dat is encoded more than %d times", maxDecodeDepth)
+}
+
+func jsonKind(v any) string {
+	switch v.(type) {
+	case []any:
+		return "array"
+	case json.Number:
+		return "number"
+	case bool:
+		return "boolean"
+	default:
+		return fmt.Sprintf("%T", v)
+	}
+}
+
+func parseSeq(s string) (int64, bool) {
+	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	return n, true
+}
+
+func eventTime(tsp string, id ID) (time.Time, bool) {
+	if t, ok := ParseTime(tsp); ok {
+		return t, false
+	}
+	return id.Time(), true
+}
+
+// timeLayouts are the ISO-8601 shapes the producer has been seen sending. Layouts
+// without a zone are read as UTC.
+var timeLayouts = []string{
+	time.RFC3339Nano,
+	"2006-01-02T15:04:05.999999999",
+	"2006-01-02 15:04:05.999999999Z07:00",
+	"2006-01-02 15:04:05.999999999",
+	"2006-01-02T15:04:05.999999999Z0700",
+	"2006-01-02",
+}
+
+// ParseTime reads an ISO-8601 time with or without zone and fraction.
+func ParseTime(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, false
+	}
+	for _, layout := range timeLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), true
+		}
+	}
+	return time.Time{}, false
+}
