@@ -1,0 +1,42 @@
+package main
+
+import (
+	"embed"
+	"log"
+
+	"github.com/wailsapp/wails/v2"
+	"github.com/wailsapp/wails/v2/pkg/options"
+	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
+
+	"github.com/billie/supervisor/app"
+)
+
+// assets is the built frontend. frontend/dist holds a committed placeholder
+// so this embed (and go vet / go test) works before the frontend is built.
+//
+//go:embed all:frontend/dist
+var assets embed.FS
+
+func main() {
+	a := app.New()
+
+	err := wails.Run(&options.App{
+		Title:     "Billie Supervisor",
+		Width:     1280,
+		Height:    800,
+		MinWidth:  900,
+		MinHeight: 600,
+		AssetServer: &assetserver.Options{
+			Assets: assets,
+		},
+		BackgroundColour: &options.RGBA{R: 27, G: 38, B: 54, A: 1},
+		OnStartup:        a.Startup,
+		OnShutdown:       a.Shutdown,
+		Bind: []interface{}{
+			a,
+		},
+	})
+	if err != nil {
+		log.Fatalf("billie-supervisor: %v", err)
+	}
+}
