@@ -1,0 +1,94 @@
+// End-to-end runner: opens E2E_URL in the machine's Chromium, runs a smoke check,
+// then every e2e/tests/*.mjs (sorted by name), and writes screenshots to e2e/out/.
+//
+//   E2E_URL=http://localhost:34115/ npm run e2e
+//
+// Env:
+//   E2E_URL         page to open (required), e.g. the dev-tagged Go build's -devserver
+//   E2E_REQUIRE_GO  "1": fail unless window.go.app.App.Version() resolves (the real Go app)
+//   E2E_FILTER      only run tests whose file name contains this string
+//   CHROMIUM_PATH   default /usr/bin/chromium
+//
+// A test file exports `default async function ({ page, url, shot, log })` and throws to fail.
+import { mkdirSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { launch } from './browser.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const outDir = join(here, 'out');
+const testsDir = join(here, 'tests');
+
+const url = process.env.E2E_URL;
+if (!url) {
+  console.error(
+    'e2e: E2E_URL is not set. Start the app first (see scripts/README.md: dev-tagged build ' +
+      'with -devserver localhost:34115), then run: E2E_URL=http://localhost:34115/ npm run e2e',
+  );
+  process.exit(2);
+}
+const requireGo = process.env.E2E_REQUIRE_GO === '1';
+const filter = process.env.E2E_FILTER || '';
+
+mkdirSync(outDir, { recursive: true });
+const log = (...a) => console.log('e2e:', ...a);
+
+async function smoke({ page, shot }) {
+  await page.goto(url, { waitUntil: 'load', timeout: 30_000 });
+  await page.getByRole('heading', { name: 'Billie Supervisor' }).waitFor({ timeout: 15_000 });
+  const hasGo = await page.evaluate(() => Boolean(window.go?.app?.App?.Version));
+  if (hasGo) {
+    const version = await page.evaluate(() => window.go.app.App.Version());
+    log(`window.go.app.App.Version() = ${JSON.stringify(version)}`);
+    await page.getByTestId('app-version').waitFor({ timeout: 5_000 });
+  } else if (requireGo) {
+    throw new Error('window.go.app.App.Version is missing: is E2E_URL the Go app (dev-tagged build)?');
+  } else {
+    log('no Go bindings on this page (plain frontend); skipping the Version() check');
+  }
+  await shot('smoke');
+}
+
+const tests = [['smoke', smoke]];
+let files = [];
+try {
+  files = readdirSync(testsDir).filter((f) => f.endsWith('.mjs')).sort();
+} catch {
+  /* no tests dir */
+}
+for (const f of files) {
+  const mod = await import(pathToFileURL(join(testsDir, f)).href);
+  tests.push([f.replace(/\.mjs$/, ''), mod.default]);
+}
+
+const { page, close } = await launch();
+const consoleErrors = [];
+page.on('pageerror', (err) => consoleErrors.push(String(err)));
+
+let passed = 0;
+let failed = 0;
+try {
+  for (const [name, fn] of tests) {
+    if (filter && name !== 'smoke' && !name.includes(filter)) continue;
+    const shot = async (label = name) => {
+      const file = join(outDir, `${label}.png`);
+      await page.screenshot({ path: file, fullPage: true });
+      log(`screenshot ${file}`);
+    };
+    const t0 = Date.now();
+    try {
+      await fn({ page, url, shot, log });
+      passed++;
+      log(`ok   ${name} (${Date.now() - t0} ms)`);
+    } catch (err) {
+      failed++;
+      console.error(`e2e: FAIL ${name}: ${err?.stack || err}`);
+      await shot(`${name}-failure`).catch(() => {});
+    }
+  }
+} finally {
+  await close();
+}
+if (consoleErrors.length) log(`page errors:\n  ${consoleErrors.join('\n  ')}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
