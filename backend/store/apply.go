@@ -1,0 +1,282 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/billie/supervisor/backend/ledger"
+	"github.com/billie/supervisor/backend/projection"
+)
+
+// Entry is one raw stream entry as read from Redis.
+type Entry struct {
+	ID     string
+	Fields map[string]string
+}
+
+// DeadLetter is an entry that could not be interpreted.
+type DeadLetter struct {
+	Entry  Entry
+	Reason string
+	At     time.Time
+}
+
+// Result says what one ApplyBatch did.
+type Result struct {
+	Counts
+	// Last is the checkpoint after the batch.
+	Last ledger.ID
+	// DeadLetters must reach the dead-letter stream before the batch is acknowledged;
+	// an entry redelivered after a crash is listed again, so a sender may repeat one.
+	DeadLetters []DeadLetter
+	// Changes are the records and messages the batch changed, for live views.
+	Changes projection.Changes
+}
+
+// Counts of what happened to entries.
+type Counts struct {
+	Applied      int64 `json:"applied"`
+	Skipped      int64 `json:"skippedOtherAgent"`
+	Duplicates   int64 `json:"duplicates"`
+	Unhandled    int64 `json:"unhandled"`
+	DeadLettered int64 `json:"deadLettered"`
+	Redelivered  int64 `json:"redelivered"`
+}
+
+// Total is every entry counted.
+func (c Counts) Total() int64 {
+	return c.Applied + c.Skipped + c.Duplicates + c.Unhandled + c.DeadLettered + c.Redelivered
+}
+
+func (c *Counts) add(o projection.Outcome) {
+	switch o {
+	case projection.Applied:
+		c.Applied++
+	case projection.SkippedAgent:
+		c.Skipped++
+	case projection.Duplicate:
+		c.Duplicates++
+	case projection.Unhandled:
+		c.Unhandled++
+	}
+}
+
+// ApplyBatch applies entries, in order, to the read models in one transaction that
+// also moves the named checkpoint, so the effect of each entry happens exactly once:
+// an entry at or before the checkpoint that was already archived or dead-lettered is
+// counted as redelivered and changes nothing.
+func (s *Store) ApplyBatch(ctx context.Context, checkpoint string, entries []Entry) (Result, error) {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return Result{}, fmt.Errorf("apply batch: begin: %w", err)
+	}
+	defer tx.Rollback()
+	b := &batch{tx: tx, ctx: ctx, now: time.Now(), seen: map[ledger.ID]bool{}}
+	if b.last, err = readCheckpoint(ctx, tx, checkpoint); err != nil {
+		return Result{}, err
+	}
+	start := b.last
+	snap := projection.NewSnapshot(&txSource{ctx: ctx, tx: tx})
+	for _, e := range entries {
+		if err := b.apply(snap, e); err != nil {
+			return Result{}, err
+		}
+	}
+	if err := b.save(snap); err != nil {
+		return Result{}, err
+	}
+	if b.last != start {
+		if err := writeCheckpoint(ctx, tx, checkpoint, b.last, b.now); err != nil {
+			return Result{}, err
+		}
+	}
+	if err := addCounters(ctx, tx, b.res.Counts); err != nil {
+		return Result{}, err
+	}
+	if err := tx.Commit(); err != nil {
+		return Result{}, fmt.Errorf("apply batch: commit: %w", err)
+	}
+	b.res.Last = b.last
+	b.res.Changes = snap.Changes()
+	return b.res, nil
+}
+
+type batch struct {
+	ctx  context.Context
+	tx   *sql.Tx
+	now  time.Time
+	last ledger.ID
+	res  Result
+	// archive holds the entries to append to the events table, in stream order.
+	archive []archived
+	seen    map[ledger.ID]bool
+}
+
+type archived struct {
+	ev      ledger.Event
+	outcome projection.Outcome
+}
+
+func (b *batch) apply(snap *projection.Snapshot, e Entry) error {
+	id, err := ledger.ParseID(e.ID)
+	if err != nil {
+		return b.deadLetter(e, ledger.ID{}, err.Error())
+	}
+	if b.seen[id] {
+		b.res.Redelivered++
+		return nil
+	}
+	b.seen[id] = true
+	if id.Compare(b.last) <= 0 {
+		done, err := b.processed(e, id)
+		if done || err != nil {
+			return err
+		}
+	} else {
+		b.last = id
+	}
+	ev, err := ledger.Decode(e.ID, e.Fields)
+	if err != nil {
+		return b.deadLetter(e, id, reasonOf(err))
+	}
+	out, err := snap.Apply(ev)
+	if ledger.IsBadInput(err) {
+		return b.deadLetter(e, id, reasonOf(err))
+	}
+	if err != nil {
+		return fmt.Errorf("apply %s: %w", e.ID, err)
+	}
+	b.res.add(out)
+	b.archive = append(b.archive, archived{ev: ev, outcome: out})
+	return nil
+}
+
+func reasonOf(err error) string {
+	var le *ledger.Error
+	if errors.As(err, &le) {
+		return le.Reason
+	}
+	return err.Error()
+}
+
+// processed reports whether an entry at or before the checkpoint was handled already:
+// normally one applied before a crash that came between commit and acknowledgement.
+// An entry that was not (one a dead consumer held while this one moved on) is applied
+// now, out of order. A dead letter redelivered is sent again.
+func (b *batch) processed(e Entry, id ledger.ID) (bool, error) {
+	var n int
+	err := b.tx.QueryRowContext(b.ctx, "SELECT count(*) FROM events WHERE ms = ? AND seq = ?", id.Ms, id.Seq).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("apply %s: look up archive: %w", e.ID, err)
+	}
+	if n > 0 {
+		b.res.Redelivered++
+		return true, nil
+	}
+	var reason string
+	err = b.tx.QueryRowContext(b.ctx, "SELECT reason FROM dead_letters WHERE ms = ? AND seq = ?", id.Ms, id.Seq).Scan(&reason)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("apply %s: look up dead letter: %w", e.ID, err)
+	}
+	b.res.DeadLetters = append(b.res.DeadLetters, DeadLetter{Entry: e, Reason: reason, At: b.now})
+	b.res.Redelivered++
+	return true, nil
+}
+
+func (b *batch) deadLetter(e Entry, id ledger.ID, reason string) error {
+	b.res.DeadLettered++
+	b.res.DeadLetters = append(b.res.DeadLetters, DeadLetter{Entry: e, Reason: reason, At: b.now})
+	fields, err := json.Marshal(e.Fields)
+	if err != nil {
+		return fmt.Errorf("dead letter %s: %w", e.ID, err)
+	}
+	_, err = b.tx.ExecContext(b.ctx,
+		"INSERT OR REPLACE INTO dead_letters (ms, seq, reason, fields, at) VALUES (?, ?, ?, ?, ?)",
+		id.Ms, id.Seq, reason, fields, b.now.UnixMilli())
+	if err != nil {
+		return fmt.Errorf("dead letter %s: %w", e.ID, err)
+	}
+	return nil
+}
+
+func readCheckpoint(ctx context.Context, q querier, name string) (ledger.ID, error) {
+	var last string
+	err := q.QueryRowContext(ctx, "SELECT last_id FROM checkpoints WHERE name = ?", name).Scan(&last)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ledger.ID{}, nil
+	}
+	if err != nil {
+		return ledger.ID{}, fmt.Errorf("read checkpoint %s: %w", name, err)
+	}
+	return ledger.ParseID(last)
+}
+
+func writeCheckpoint(ctx context.Context, tx *sql.Tx, name string, id ledger.ID, now time.Time) error {
+	_, err := tx.ExecContext(ctx,
+		`INSERT INTO checkpoints (name, last_id, updated_at) VALUES (?, ?, ?)
+		 ON CONFLICT (name) DO UPDATE SET last_id = excluded.last_id, updated_at = excluded.updated_at`,
+		name, id.String(), now.UnixMilli())
+	if err != nil {
+		return fmt.Errorf("write checkpoint %s: %w", name, err)
+	}
+	return nil
+}
+
+func addCounters(ctx context.Context, tx *sql.Tx, c Counts) error {
+	for name, n := range map[string]int64{
+		"applied": c.Applied, "skipped_other_agent": c.Skipped, "duplicates": c.Duplicates,
+		"unhandled": c.Unhandled, "dead_lettered": c.DeadLettered, "redelivered": c.Redelivered,
+	} {
+		if n == 0 {
+			continue
+		}
+		_, err := tx.ExecContext(ctx,
+			`INSERT INTO counters (name, value) VALUES (?, ?)
+			 ON CONFLICT (name) DO UPDATE SET value = value + excluded.value`, name, n)
+		if err != nil {
+			return fmt.Errorf("add counter %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// Checkpoint is the last entry the named consumer applied.
+func (s *Store) Checkpoint(ctx context.Context, name string) (ledger.ID, error) {
+	return readCheckpoint(ctx, s.r, name)
+}
+
+// Counters are the totals of every batch applied so far.
+func (s *Store) Counters(ctx context.Context) (Counts, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT name, value FROM counters")
+	if err != nil {
+		return Counts{}, fmt.Errorf("read counters: %w", err)
+	}
+	defer rows.Close()
+	var c Counts
+	fields := map[string]*int64{
+		"applied": &c.Applied, "skipped_other_agent": &c.Skipped, "duplicates": &c.Duplicates,
+		"unhandled": &c.Unhandled, "dead_lettered": &c.DeadLettered, "redelivered": &c.Redelivered,
+	}
+	for rows.Next() {
+		var name string
+		var v int64
+		if err := rows.Scan(&name, &v); err != nil {
+			return Counts{}, fmt.Errorf("read counters: %w", err)
+		}
+		if p := fields[name]; p != nil {
+			*p = v
+		}
+	}
+	return c, rows.Err()
+}
+
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}

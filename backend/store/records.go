@@ -1,0 +1,91 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/billie/supervisor/backend/projection"
+)
+
+// Conversation reads one conversation; nil when it does not exist.
+func (s *Store) Conversation(ctx context.Context, id string) (*projection.Conversation, error) {
+	c, err := loadDoc[projection.Conversation](ctx, s.r, "SELECT doc FROM conversations WHERE id = ?", id)
+	if err != nil {
+		return nil, fmt.Errorf("read conversation %s: %w", id, err)
+	}
+	return c, nil
+}
+
+// Application reads one application; nil when it does not exist.
+func (s *Store) Application(ctx context.Context, number string) (*projection.Application, error) {
+	a, err := loadDoc[projection.Application](ctx, s.r, "SELECT doc FROM applications WHERE number = ?", number)
+	if err != nil {
+		return nil, fmt.Errorf("read application %s: %w", number, err)
+	}
+	return a, nil
+}
+
+// Customer reads one customer; nil when it does not exist.
+func (s *Store) Customer(ctx context.Context, id string) (*projection.Customer, error) {
+	c, err := loadDoc[projection.Customer](ctx, s.r, "SELECT doc FROM customers WHERE id = ?", id)
+	if err != nil {
+		return nil, fmt.Errorf("read customer %s: %w", id, err)
+	}
+	return c, nil
+}
+
+// Messages reads a conversation's transcript, oldest first.
+func (s *Store) Messages(ctx context.Context, conversationID string) ([]projection.Message, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT doc FROM messages WHERE conversation_id = ? ORDER BY at, id", conversationID)
+	if err != nil {
+		return nil, fmt.Errorf("read messages of %s: %w", conversationID, err)
+	}
+	defer rows.Close()
+	var msgs []projection.Message
+	for rows.Next() {
+		var doc []byte
+		var m projection.Message
+		if err := rows.Scan(&doc); err != nil {
+			return nil, fmt.Errorf("read messages of %s: %w", conversationID, err)
+		}
+		if err := json.Unmarshal(doc, &m); err != nil {
+			return nil, fmt.Errorf("decode message of %s: %w", conversationID, err)
+		}
+		msgs = append(msgs, m)
+	}
+	return msgs, rows.Err()
+}
+
+// RawEvents reads the archived raw entries of a conversation in stream order.
+func (s *Store) RawEvents(ctx context.Context, conversationID string) ([]ArchivedEvent, error) {
+	rows, err := s.r.QueryContext(ctx,
+		"SELECT ms, seq, type, outcome, fields FROM events WHERE conversation_id = ? ORDER BY ms, seq", conversationID)
+	if err != nil {
+		return nil, fmt.Errorf("read raw events of %s: %w", conversationID, err)
+	}
+	defer rows.Close()
+	var out []ArchivedEvent
+	for rows.Next() {
+		var e ArchivedEvent
+		var ms, seq uint64
+		var fields []byte
+		if err := rows.Scan(&ms, &seq, &e.Type, &e.Outcome, &fields); err != nil {
+			return nil, fmt.Errorf("read raw events of %s: %w", conversationID, err)
+		}
+		e.ID = fmt.Sprintf("%d-%d", ms, seq)
+		if err := json.Unmarshal(fields, &e.Fields); err != nil {
+			return nil, fmt.Errorf("decode raw event %s: %w", e.ID, err)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// ArchivedEvent is one entry of the raw event archive.
+type ArchivedEvent struct {
+	ID      string            `json:"id"`
+	Type    string            `json:"type"`
+	Outcome string            `json:"outcome"`
+	Fields  map[string]string `json:"fields"`
+}

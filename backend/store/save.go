@@ -1,0 +1,340 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/billie/supervisor/backend/projection"
+)
+
+// txSource reads stored records inside the batch's transaction for the reducer.
+type txSource struct {
+	ctx context.Context
+	tx  *sql.Tx
+}
+
+func (s *txSource) Conversation(id string) (*projection.Conversation, error) {
+	return loadDoc[projection.Conversation](s.ctx, s.tx, "SELECT doc FROM conversations WHERE id = ?", id)
+}
+
+func (s *txSource) Application(number string) (*projection.Application, error) {
+	return loadDoc[projection.Application](s.ctx, s.tx, "SELECT doc FROM applications WHERE number = ?", number)
+}
+
+func (s *txSource) Customer(id string) (*projection.Customer, error) {
+	return loadDoc[projection.Customer](s.ctx, s.tx, "SELECT doc FROM customers WHERE id = ?", id)
+}
+
+type rowQuerier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func loadDoc[T any](ctx context.Context, q rowQuerier, query string, key string) (*T, error) {
+	var doc []byte
+	err := q.QueryRowContext(ctx, query, key).Scan(&doc)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	v := new(T)
+	if err := json.Unmarshal(doc, v); err != nil {
+		return nil, fmt.Errorf("decode %s: %w", key, err)
+	}
+	return v, nil
+}
+
+func ms(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UnixMilli()
+}
+
+// save writes everything the snapshot changed, the portal rows derived from it and
+// the archive.
+func (b *batch) save(snap *projection.Snapshot) error {
+	ch := snap.Changes()
+	steps := []func() error{
+		func() error { return b.saveConversations(ch.Conversations) },
+		func() error { return b.saveMessages(ch.Messages) },
+		func() error { return b.saveApplications(ch.Applications) },
+		func() error { return b.saveCustomers(ch.Customers) },
+		func() error { return b.savePortal(snap, ch.Conversations) },
+		b.saveArchive,
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (b *batch) prepare(query string) (*sql.Stmt, error) {
+	st, err := b.tx.PrepareContext(b.ctx, query)
+	if err != nil {
+		return nil, fmt.Errorf("prepare %q: %w", strings.Fields(query)[0:3], err)
+	}
+	return st, nil
+}
+
+func (b *batch) saveConversations(convs []*projection.Conversation) error {
+	if len(convs) == 0 {
+		return nil
+	}
+	st, err := b.prepare(`INSERT INTO conversations
+		(id, started_at, last_activity_at, last_message_at, ended_at, decision, customer_id, application_number, message_count, version, doc)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET started_at = excluded.started_at, last_activity_at = excluded.last_activity_at,
+		last_message_at = excluded.last_message_at, ended_at = excluded.ended_at, decision = excluded.decision,
+		customer_id = excluded.customer_id, application_number = excluded.application_number,
+		message_count = excluded.message_count, version = excluded.version, doc = excluded.doc`)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for _, c := range convs {
+		doc, err := json.Marshal(c)
+		if err != nil {
+			return fmt.Errorf("save conversation %s: %w", c.ID, err)
+		}
+		activity := c.LastMessageAt
+		if activity.IsZero() {
+			activity = c.StartedAt
+		}
+		_, err = st.ExecContext(b.ctx, c.ID, c.StartedAt.UnixMilli(), activity.UnixMilli(), ms(c.LastMessageAt),
+			ms(c.EndedAt), strings.ToUpper(c.Decision), c.CustomerID, c.ApplicationNumber, c.MessageCount, c.Version, doc)
+		if err != nil {
+			return fmt.Errorf("save conversation %s: %w", c.ID, err)
+		}
+	}
+	return nil
+}
+
+func (b *batch) saveMessages(msgs []projection.Message) error {
+	if len(msgs) == 0 {
+		return nil
+	}
+	ins, err := b.prepare(`INSERT INTO messages (conversation_id, stream_id, seq, sender, text, at, doc)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer ins.Close()
+	fts, err := b.prepare("INSERT INTO messages_fts (rowid, text) VALUES (?, ?)")
+	if err != nil {
+		return err
+	}
+	defer fts.Close()
+	for _, m := range msgs {
+		doc, err := json.Marshal(m)
+		if err != nil {
+			return fmt.Errorf("save message %s: %w", m.StreamID, err)
+		}
+		var seq any
+		if m.Seq != 0 {
+			seq = m.Seq
+		}
+		res, err := ins.ExecContext(b.ctx, m.ConversationID, m.StreamID, seq, m.Sender, m.Text, m.At.UnixMilli(), doc)
+		if err != nil {
+			return fmt.Errorf("save message %s: %w", m.StreamID, err)
+		}
+		rowid, err := res.LastInsertId()
+		if err != nil {
+			return fmt.Errorf("save message %s: %w", m.StreamID, err)
+		}
+		if _, err := fts.ExecContext(b.ctx, rowid, m.Text); err != nil {
+			return fmt.Errorf("index message %s: %w", m.StreamID, err)
+		}
+	}
+	return nil
+}
+
+func (b *batch) saveApplications(apps []*projection.Application) error {
+	if len(apps) == 0 {
+		return nil
+	}
+	st, err := b.prepare(`INSERT INTO applications (number, customer_id, status, stage, loan_amount, updated_at, version, doc)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (number) DO UPDATE SET customer_id = excluded.customer_id, status = excluded.status,
+		stage = excluded.stage, loan_amount = excluded.loan_amount, updated_at = excluded.updated_at,
+		version = excluded.version, doc = excluded.doc`)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for _, a := range apps {
+		doc, err := json.Marshal(a)
+		if err != nil {
+			return fmt.Errorf("save application %s: %w", a.Number, err)
+		}
+		row := projection.PortalApplicationOf(a, nil)
+		_, err = st.ExecContext(b.ctx, a.Number, a.CustomerID, row.Status, row.CurrentStage, row.LoanAmount,
+			a.UpdatedAt.UnixMilli(), a.Version, doc)
+		if err != nil {
+			return fmt.Errorf("save application %s: %w", a.Number, err)
+		}
+	}
+	return nil
+}
+
+func (b *batch) saveCustomers(custs []*projection.Customer) error {
+	if len(custs) == 0 {
+		return nil
+	}
+	st, err := b.prepare(`INSERT INTO customers (id, name, first_name, last_name, email, updated_at, version, doc)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET name = excluded.name, first_name = excluded.first_name,
+		last_name = excluded.last_name, email = excluded.email, updated_at = excluded.updated_at,
+		version = excluded.version, doc = excluded.doc
+		RETURNING rowid`)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	del, err := b.prepare("DELETE FROM customers_fts WHERE rowid = ?")
+	if err != nil {
+		return err
+	}
+	defer del.Close()
+	ins, err := b.prepare("INSERT INTO customers_fts (rowid, id, name, email) VALUES (?, ?, ?, ?)")
+	if err != nil {
+		return err
+	}
+	defer ins.Close()
+	for _, c := range custs {
+		if err := b.saveCustomer(c, st, del, ins); err != nil {
+			return fmt.Errorf("save customer %s: %w", c.ID, err)
+		}
+	}
+	return nil
+}
+
+func (b *batch) saveCustomer(c *projection.Customer, upsert, del, ins *sql.Stmt) error {
+	doc, err := json.Marshal(c)
+	if err != nil {
+		return err
+	}
+	var rowid int64
+	err = upsert.QueryRowContext(b.ctx, c.ID, c.Name(), stringOf(c.Profile["first_name"]), stringOf(c.Profile["last_name"]),
+		c.Email(), c.UpdatedAt.UnixMilli(), c.Version, doc).Scan(&rowid)
+	if err != nil {
+		return err
+	}
+	if _, err := del.ExecContext(b.ctx, rowid); err != nil {
+		return err
+	}
+	_, err = ins.ExecContext(b.ctx, rowid, c.ID, c.Name(), c.Email())
+	return err
+}
+
+func stringOf(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+func (b *batch) savePortal(snap *projection.Snapshot, convs []*projection.Conversation) error {
+	apps, err := snap.PortalApplications()
+	if err != nil {
+		return fmt.Errorf("derive portal applications: %w", err)
+	}
+	if len(apps) > 0 {
+		if err := b.savePortalApplications(apps); err != nil {
+			return err
+		}
+	}
+	return b.savePortalConversations(convs)
+}
+
+func (b *batch) savePortalApplications(rows []projection.PortalApplication) error {
+	st, err := b.prepare(`INSERT INTO portal_applications (customer_id, application_id, last_update_at, version, doc)
+		VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (customer_id, application_id) DO UPDATE SET last_update_at = excluded.last_update_at,
+		version = excluded.version, doc = excluded.doc`)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for _, r := range rows {
+		doc, err := json.Marshal(r)
+		if err != nil {
+			return fmt.Errorf("save portal application %s: %w", r.ApplicationID, err)
+		}
+		if _, err := st.ExecContext(b.ctx, r.CustomerID, r.ApplicationID, r.LastUpdateAt.UnixMilli(), r.Version, doc); err != nil {
+			return fmt.Errorf("save portal application %s: %w", r.ApplicationID, err)
+		}
+	}
+	return nil
+}
+
+func (b *batch) savePortalConversations(convs []*projection.Conversation) error {
+	st, err := b.prepare(`INSERT INTO portal_conversations (customer_id, conversation_id, last_message_at, started_at, version, doc)
+		VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (customer_id, conversation_id) DO UPDATE SET last_message_at = excluded.last_message_at,
+		started_at = excluded.started_at, version = excluded.version, doc = excluded.doc`)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for _, c := range convs {
+		if c.CustomerID == "" {
+			continue
+		}
+		r := projection.PortalConversationOf(c)
+		doc, err := json.Marshal(r)
+		if err != nil {
+			return fmt.Errorf("save portal conversation %s: %w", c.ID, err)
+		}
+		if _, err := st.ExecContext(b.ctx, r.CustomerID, r.ConversationID, ms(c.LastMessageAt), c.StartedAt.UnixMilli(), r.Version, doc); err != nil {
+			return fmt.Errorf("save portal conversation %s: %w", c.ID, err)
+		}
+	}
+	return nil
+}
+
+func (b *batch) saveArchive() error {
+	if len(b.archive) == 0 {
+		return nil
+	}
+	st, err := b.prepare(`INSERT INTO events (ms, seq, conversation_id, type, outcome, fields) VALUES (?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for _, a := range b.archive {
+		fields, err := archiveFields(a)
+		if err != nil {
+			return fmt.Errorf("archive %s: %w", a.ev.ID, err)
+		}
+		_, err = st.ExecContext(b.ctx, a.ev.ID.Ms, a.ev.ID.Seq, a.ev.ConversationID, a.ev.Type, a.outcome.String(), fields)
+		if err != nil {
+			return fmt.Errorf("archive %s: %w", a.ev.ID, err)
+		}
+	}
+	return nil
+}
+
+// archiveFields are the entry's fields with dat re-encoded from the decoded payload,
+// which the reducer has stripped of tax fields.
+func archiveFields(a archived) ([]byte, error) {
+	if a.ev.Data == nil {
+		return json.Marshal(a.ev.Fields)
+	}
+	dat, err := json.Marshal(a.ev.Data)
+	if err != nil {
+		return nil, err
+	}
+	fields := make(map[string]string, len(a.ev.Fields))
+	for k, v := range a.ev.Fields {
+		fields[k] = v
+	}
+	fields["dat"] = string(dat)
+	return json.Marshal(fields)
+}

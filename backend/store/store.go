@@ -1,0 +1,179 @@
+// Package store owns the SQLite read models: their schema and migrations, applying a
+// batch of ledger entries in one transaction together with the checkpoint, the raw
+// event archive and the dead letters, and reading the records back.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Options tune a store. The zero value suits the backend projector.
+type Options struct {
+	// Relaxed trades durability of the newest commits on power loss for speed. Safe
+	// for a cache that re-reads from its checkpoint; never for the projector, which
+	// acknowledges entries after commit.
+	Relaxed bool
+	// CacheMiB is SQLite's page cache per connection (default 64).
+	CacheMiB int
+	// Readers is the size of the read-only connection pool (default 4).
+	Readers int
+}
+
+// Store is one SQLite database of read models: one writer connection, a pool of
+// readers.
+type Store struct {
+	path string
+	w    *sql.DB
+	r    *sql.DB
+}
+
+// Open opens (creating if needed) the database at path and migrates it.
+func Open(ctx context.Context, path string, o Options) (*Store, error) {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("open store: %w", err)
+		}
+	}
+	if o.CacheMiB <= 0 {
+		o.CacheMiB = 64
+	}
+	if o.Readers <= 0 {
+		o.Readers = 4
+	}
+	w, err := sql.Open("sqlite", dsn(path, o, false))
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	s := &Store{path: path, w: w}
+	if err := s.migrate(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	r, err := sql.Open("sqlite", dsn(path, o, true))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open store readers %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(o.Readers)
+	r.SetMaxIdleConns(o.Readers)
+	s.r = r
+	return s, nil
+}
+
+func dsn(path string, o Options, readOnly bool) string {
+	sync := "FULL"
+	if o.Relaxed {
+		sync = "NORMAL"
+	}
+	q := url.Values{}
+	for _, p := range []string{
+		"journal_mode(WAL)",
+		"busy_timeout(10000)",
+		"synchronous(" + sync + ")",
+		"cache_size(-" + strconv.Itoa(o.CacheMiB*1024) + ")",
+		"mmap_size(268435456)",
+		"temp_store(MEMORY)",
+	} {
+		q.Add("_pragma", p)
+	}
+	if readOnly {
+		q.Add("_pragma", "query_only(1)")
+	} else {
+		q.Set("_txlock", "immediate")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Close closes both pools.
+func (s *Store) Close() error {
+	return errors.Join(s.r.Close(), s.w.Close())
+}
+
+// Path is the database file.
+func (s *Store) Path() string { return s.path }
+
+// Ping checks the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	if err := s.r.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		return fmt.Errorf("ping store: %w", err)
+	}
+	return nil
+}
+
+// DB is the read-only pool, for packages that run their own queries on the read models.
+func (s *Store) DB() *sql.DB { return s.r }
+
+// WriteDB is the single writer connection, for packages that own tables in the same
+// database (accounts, for example) and must not race the projector's transactions.
+func (s *Store) WriteDB() *sql.DB { return s.w }
+
+// migrate applies the embedded migrations newer than the database's user_version,
+// each in its own transaction.
+func (s *Store) migrate(ctx context.Context) error {
+	var version int
+	if err := s.w.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return fmt.Errorf("migrate: read version: %w", err)
+	}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		n, err := strconv.Atoi(strings.SplitN(filepath.Base(name), "_", 2)[0])
+		if err != nil {
+			return fmt.Errorf("migrate: bad migration name %s", name)
+		}
+		if n <= version {
+			continue
+		}
+		if err := s.applyMigration(ctx, name, n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Store) applyMigration(ctx context.Context, name string, n int) error {
+	body, err := migrations.ReadFile(name)
+	if err != nil {
+		return fmt.Errorf("migrate %s: %w", name, err)
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("migrate %s: %w", name, err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		return fmt.Errorf("migrate %s: %w", name, err)
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", n)); err != nil {
+		return fmt.Errorf("migrate %s: %w", name, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("migrate %s: %w", name, err)
+	}
+	return nil
+}
