@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -110,7 +111,9 @@ func DecodePayload(dat string) (map[string]any, error) {
 		if err := dec.Decode(&v); err != nil {
 			return nil, fmt.Errorf("dat is not JSON: %v", err)
 		}
-		if dec.More() {
+		// More would accept a stray '}' or ']' after the value; only the end of the
+		// input may follow it.
+		if _, err := dec.Token(); err != io.EOF {
 			return nil, errors.New("dat is not JSON: trailing data after the value")
 		}
 		switch t := v.(type) {
