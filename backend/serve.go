@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/billie/supervisor/backend/projector"
+	"github.com/billie/supervisor/backend/store"
+)
+
+// deps are what the HTTP handlers need from the running backend.
+type deps struct {
+	cfg   *config
+	log   *slog.Logger
+	rdb   *redis.Client
+	store *store.Store
+	// onBatch observers are told of every applied batch (metrics, for example).
+	onBatch []func(store.Result, time.Duration)
+}
+
+func runServe(ctx context.Context, args []string, stdout io.Writer) error {
+	var cfg config
+	fs := newFlags("serve", &cfg)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	log := cfg.logger()
+	st, err := cfg.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	rdb, err := connectRedis(ctx, &cfg, log)
+	if err != nil {
+		return err
+	}
+	defer rdb.Close()
+	d := &deps{cfg: &cfg, log: log, rdb: rdb, store: st}
+	handler, err := newRouter(ctx, d)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Addr: cfg.addr, Handler: handler, ReadHeaderTimeout: 5 * time.Second}
+	httpErr := make(chan error, 1)
+	go func() { httpErr <- srv.ListenAndServe() }()
+	log.Info("backend serving", "addr", "http://"+cfg.addr, "db", cfg.db, "stream", cfg.stream, "group", cfg.group)
+
+	p := projector.New(rdb, st, projector.Config{
+		Stream: cfg.stream, Group: cfg.group, Consumer: cfg.consumer, DeadLetterStream: cfg.deadStream,
+	}, log)
+	p.OnBatch = func(res store.Result, took time.Duration) {
+		for _, f := range d.onBatch {
+			f(res, took)
+		}
+	}
+	projErr := make(chan error, 1)
+	go func() { projErr <- p.Run(ctx) }()
+
+	select {
+	case err = <-httpErr:
+		err = fmt.Errorf("http server: %w", err)
+	case err = <-projErr:
+		if err != nil {
+			err = fmt.Errorf("projector: %w", err)
+		}
+		<-ctx.Done() // the projector only returns nil when stopping
+	case <-ctx.Done():
+		err = <-projErr
+	}
+	shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if serr := srv.Shutdown(shutdown); serr != nil && !errors.Is(serr, http.ErrServerClosed) {
+		log.Warn("http shutdown", "err", serr)
+	}
+	if err == nil {
+		log.Info("backend stopped cleanly")
+	}
+	return err
+}
+
+// connectRedis waits for Redis with backoff: a backend started before its Redis
+// should come up when Redis does, not crash-loop.
+func connectRedis(ctx context.Context, cfg *config, log *slog.Logger) (*redis.Client, error) {
+	wait := 250 * time.Millisecond
+	for {
+		rdb, err := cfg.openRedis(ctx)
+		if err == nil {
+			return rdb, nil
+		}
+		log.Warn("waiting for redis", "err", err, "retry_in", wait)
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("waiting for redis: %w", err)
+		case <-time.After(wait):
+		}
+		wait = min(wait*2, 10*time.Second)
+	}
+}

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/billie/supervisor/backend/store"
+)
+
+// streamGroup is the stream's length and the group's position on it.
+type streamGroup struct {
+	Length          int64  `json:"streamLength"`
+	Lag             int64  `json:"lag"`
+	Pending         int64  `json:"pending"`
+	LastDeliveredID string `json:"lastDeliveredId"`
+	Consumers       int64  `json:"consumers"`
+}
+
+func groupStatus(ctx context.Context, rdb redis.UniversalClient, stream, group string) (streamGroup, error) {
+	var gs streamGroup
+	n, err := rdb.XLen(ctx, stream).Result()
+	if err != nil {
+		return gs, fmt.Errorf("length of %s: %w", stream, err)
+	}
+	gs.Length = n
+	groups, err := rdb.XInfoGroups(ctx, stream).Result()
+	if err != nil && !strings.Contains(err.Error(), "no such key") {
+		return gs, fmt.Errorf("groups of %s: %w", stream, err)
+	}
+	gs.Lag = n // no group yet: everything is behind
+	for _, g := range groups {
+		if g.Name != group {
+			continue
+		}
+		gs.Pending, gs.LastDeliveredID, gs.Consumers = g.Pending, g.LastDeliveredID, g.Consumers
+		gs.Lag = g.Lag
+		if g.Lag < 0 { // Redis cannot tell after some deletions: count what is left to read
+			gs.Lag, err = countAfter(ctx, rdb, stream, g.LastDeliveredID)
+			if err != nil {
+				return gs, err
+			}
+		}
+	}
+	return gs, nil
+}
+
+func countAfter(ctx context.Context, rdb redis.UniversalClient, stream, id string) (int64, error) {
+	msgs, err := rdb.XRangeN(ctx, stream, "("+id, "+", 1_000_000).Result()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return 0, fmt.Errorf("count entries after %s: %w", id, err)
+	}
+	return int64(len(msgs)), nil
+}
+
+type statusReport struct {
+	Stream           string       `json:"stream"`
+	Group            string       `json:"group"`
+	streamGroup
+	LastAppliedID    string       `json:"lastAppliedId"`
+	DeadLetterStream string       `json:"deadLetterStream"`
+	DeadLetters      int64        `json:"deadLetters"`
+	Counters         store.Counts `json:"counters"`
+}
+
+func runStatus(ctx context.Context, args []string, stdout io.Writer) error {
+	var cfg config
+	if err := newFlags("status", &cfg).Parse(args); err != nil {
+		return err
+	}
+	rdb, err := cfg.openRedis(ctx)
+	if err != nil {
+		return err
+	}
+	defer rdb.Close()
+	st, err := cfg.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	rep := statusReport{Stream: cfg.stream, Group: cfg.group, DeadLetterStream: cfg.deadStream}
+	if rep.streamGroup, err = groupStatus(ctx, rdb, cfg.stream, cfg.group); err != nil {
+		return err
+	}
+	last, err := st.Checkpoint(ctx, cfg.group)
+	if err != nil {
+		return err
+	}
+	rep.LastAppliedID = last.String()
+	if rep.DeadLetters, err = rdb.XLen(ctx, cfg.deadStream).Result(); err != nil {
+		return fmt.Errorf("length of %s: %w", cfg.deadStream, err)
+	}
+	if rep.Counters, err = st.Counters(ctx); err != nil {
+		return err
+	}
+	return printJSON(stdout, rep)
+}
+
+func printJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
