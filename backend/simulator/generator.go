@@ -137,8 +137,7 @@ func (g *Generator) emit(c *conv, s step) (Entry, *Entry) {
 	if ev.noCid {
 		delete(f, "cid")
 	}
-	g.tsp = time.UnixMilli(s.at).UTC().AppendFormat(g.tsp[:0], "2006-01-02T15:04:05.000Z")
-	f["tsp"] = string(g.tsp)
+	g.tsp, f["tsp"] = tspString(g.tsp, s.at)
 	e := Entry{Fields: f, At: time.UnixMilli(s.at).UTC()}
 	if !c.messy {
 		f["dat"] = string(ev.dat)

@@ -1,7 +1,5 @@
 package simulator
 
-import "time"
-
 // event is a rendered step before it gets its envelope. dat aliases the
 // generator's scratch buffer until the entry is built.
 type event struct {
@@ -123,14 +121,4 @@ func writeExtra(w *jsonw, extra func(*jsonw)) {
 		extra(w)
 	}
 	w.end()
-}
-
-// isoPython formats ms like Python's datetime.isoformat() on an aware UTC time.
-func isoPython(ms int64) string {
-	return time.UnixMilli(ms).UTC().Format("2006-01-02T15:04:05.000000+00:00")
-}
-
-// isoShort formats ms as the assessment services do: seconds and Z.
-func isoShort(ms int64) string {
-	return time.UnixMilli(ms).UTC().Format("2006-01-02T15:04:05Z")
 }
