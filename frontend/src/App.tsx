@@ -1,38 +1,96 @@
-import { useEffect, useState } from 'react';
-import { Version } from '../wailsjs/go/app/App';
-
-/** True when running inside the Wails window (or against a dev-tagged build). */
-function hasGoBindings(): boolean {
-  const w = window as unknown as { go?: { app?: { App?: unknown } } };
-  return Boolean(w.go?.app?.App);
-}
+import { useEffect, useRef } from 'react';
+import { Header } from './components/Header';
+import { Spinner } from './components/States';
+import { ApplicationScreen } from './screens/ApplicationScreen';
+import { ApplicationsScreen } from './screens/ApplicationsScreen';
+import { ConversationScreen } from './screens/ConversationScreen';
+import { ConversationsScreen } from './screens/ConversationsScreen';
+import { CustomerScreen } from './screens/CustomerScreen';
+import { CustomersScreen } from './screens/CustomersScreen';
+import { SettingsScreen } from './screens/SettingsScreen';
+import { SignInScreen } from './screens/SignInScreen';
+import { UsersScreen } from './screens/UsersScreen';
+import { startLive } from './stores/live';
+import { resetUserData } from './stores/reset';
+import { useRouter } from './stores/router';
+import { isAdmin, useSession } from './stores/session';
+import { useSettings } from './stores/settings';
+import { startTicker, useTicker } from './stores/ticker';
+import { EmptyState } from './components/States';
 
 export default function App() {
-  const [version, setVersion] = useState<string | null>(null);
-
+  const phase = useSession((s) => s.phase);
   useEffect(() => {
-    if (!hasGoBindings()) return;
-    let cancelled = false;
-    Version()
-      .then((v) => {
-        if (!cancelled) setVersion(v);
-      })
-      .catch(() => {
-        /* backend not reachable: leave the version empty */
-      });
+    void useSession.getState().init();
+  }, []);
+  // Drop everything the previous user saw when they sign out (or the session expires).
+  const prev = useRef(phase);
+  useEffect(() => {
+    if (prev.current === 'signedIn' && phase === 'signedOut') resetUserData();
+    prev.current = phase;
+  }, [phase]);
+  if (phase === 'loading') {
+    return (
+      <div className="splash">
+        <Spinner label="Starting Billie Supervisor…" />
+      </div>
+    );
+  }
+  if (phase === 'signedOut') return <SignInScreen />;
+  return <SignedIn />;
+}
+
+function SignedIn() {
+  useEffect(() => {
+    const stopTicker = startTicker();
+    const stopLive = startLive();
+    void useSettings.getState().load();
     return () => {
-      cancelled = true;
+      stopLive();
+      stopTicker();
     };
   }, []);
-
+  useSessionExpiry();
   return (
-    <main className="app">
-      <h1 className="app-title">Billie Supervisor</h1>
-      {version && (
-        <p className="app-version" data-testid="app-version">
-          v{version}
-        </p>
-      )}
-    </main>
+    <div className="app-shell">
+      <Header />
+      <main className="app-main">
+        <RouteView />
+      </main>
+    </div>
   );
+}
+
+/** Returns to sign-in when the session's expiry passes (checked on each tick). */
+function useSessionExpiry() {
+  const now = useTicker((s) => s.now);
+  const expiresAt = useSession((s) => s.session?.expiresAt);
+  useEffect(() => {
+    if (!expiresAt) return;
+    const t = Date.parse(expiresAt);
+    if (!Number.isNaN(t) && t <= now) useSession.getState().expire();
+  }, [now, expiresAt]);
+}
+
+function RouteView() {
+  const route = useRouter((s) => s.route);
+  const admin = useSession((s) => isAdmin(s.session));
+  switch (route.name) {
+    case 'conversations':
+      return <ConversationsScreen />;
+    case 'conversation':
+      return <ConversationScreen id={route.id} />;
+    case 'customers':
+      return <CustomersScreen />;
+    case 'customer':
+      return <CustomerScreen id={route.id} />;
+    case 'applications':
+      return <ApplicationsScreen />;
+    case 'application':
+      return <ApplicationScreen number={route.number} />;
+    case 'users':
+      return admin ? <UsersScreen /> : <EmptyState title="Only administrators can manage users." />;
+    case 'settings':
+      return <SettingsScreen />;
+  }
 }

@@ -1,7 +1,14 @@
 import '@testing-library/jest-dom/vitest';
 import { cleanup } from '@testing-library/react';
-import { afterEach } from 'vitest';
+import { afterEach, beforeEach } from 'vitest';
+import { resetAllStores } from '../stores/reset';
+
+beforeEach(() => {
+  resetAllStores();
+  window.location.hash = '';
+});
 
 afterEach(() => {
   cleanup();
+  resetAllStores();
 });

@@ -1,0 +1,258 @@
+/**
+ * Typed access to the Go side. Components and stores talk to {@link api} only, never
+ * to `window.go`, so tests install a fake with {@link setApi}.
+ */
+import type {
+  Application,
+  ApplicationDetail,
+  ApplicationPage,
+  ApplicationQuery,
+  Assessment,
+  ConnectionState,
+  ConversationCard,
+  ConversationDetail,
+  ConversationPage,
+  ConversationQuery,
+  CustomerDetail,
+  CustomerPage,
+  CustomerProfile,
+  LedgerBatch,
+  NewUser,
+  NoticeboardTopic,
+  SessionInfo,
+  Settings,
+  StatusCounts,
+  User,
+  UserPatch,
+} from './types';
+import { EVENT_BATCH, EVENT_CONNECTION, STATUSES } from './types';
+
+export type Unsubscribe = () => void;
+
+/** Everything the UI needs from the backend. */
+export interface ApiClient {
+  session(): Promise<SessionInfo | null>;
+  signIn(email: string, password: string): Promise<SessionInfo>;
+  signOut(): Promise<void>;
+
+  connection(): Promise<ConnectionState>;
+
+  listConversations(q: ConversationQuery): Promise<ConversationPage>;
+  statusCounts(search: string): Promise<StatusCounts>;
+  getConversation(id: string): Promise<ConversationDetail>;
+
+  searchCustomers(q: string, cursor: string | null, limit: number): Promise<CustomerPage>;
+  getCustomer(id: string): Promise<CustomerDetail>;
+
+  listApplications(q: ApplicationQuery): Promise<ApplicationPage>;
+  getApplication(num: string): Promise<ApplicationDetail>;
+
+  getSettings(): Promise<Settings>;
+  saveSettings(s: Settings): Promise<Settings>;
+
+  listUsers(): Promise<User[]>;
+  createUser(u: NewUser): Promise<User>;
+  updateUser(id: number, patch: UserPatch): Promise<User>;
+
+  onBatch(cb: (b: LedgerBatch) => void): Unsubscribe;
+  onConnection(cb: (c: ConnectionState) => void): Unsubscribe;
+}
+
+// ---------------------------------------------------------------------------
+// Error messages
+
+/** Turns whatever a rejected call gave us into a message fit for the screen. */
+export function errorMessage(e: unknown): string {
+  if (typeof e === 'string' && e.trim() !== '') return e;
+  if (e instanceof Error && e.message) return e.message;
+  if (e && typeof e === 'object' && 'message' in e) {
+    const m = (e as { message: unknown }).message;
+    if (typeof m === 'string' && m) return m;
+  }
+  return 'Something went wrong';
+}
+
+// ---------------------------------------------------------------------------
+// Normalisation: tolerate Go nil slices/maps arriving as null.
+
+function arr<T>(v: T[] | null | undefined): T[] {
+  return Array.isArray(v) ? v : [];
+}
+
+function normCustomer(p: CustomerProfile | null): CustomerProfile | null {
+  if (!p) return null;
+  return {
+    ...p,
+    flags: p.flags ?? { staff: null, investor: null, founder: null },
+    documents: arr(p.documents).map((d) => ({ ...d, additionalInfo: d.additionalInfo ?? {} })),
+  };
+}
+
+function normApplication(a: Application | null): Application | null {
+  if (!a) return null;
+  return {
+    ...a,
+    stages: arr(a.stages).map((s) => ({ ...s, steps: arr(s.steps) })),
+    detail: a.detail ?? {},
+    flags: a.flags ?? {
+      customerAttestationAcceptance: null,
+      statementCaptureConsentProvided: null,
+      statementCaptureCompleted: null,
+      productOfferAcceptance: null,
+    },
+  };
+}
+
+function normAssessment(a: Assessment): Assessment {
+  return { ...a, value: a.value ?? {}, history: arr(a.history) };
+}
+
+function normTopic(t: NoticeboardTopic): NoticeboardTopic {
+  return { ...t, earlier: arr(t.earlier) };
+}
+
+function normCards(c: ConversationCard[] | null | undefined): ConversationCard[] {
+  return arr(c);
+}
+
+export function normaliseDetail(d: ConversationDetail): ConversationDetail {
+  return {
+    conversation: { ...d.conversation, facts: arr(d.conversation.facts) },
+    messages: arr(d.messages),
+    application: normApplication(d.application),
+    customer: normCustomer(d.customer),
+    assessments: arr(d.assessments).map(normAssessment),
+    noticeboard: arr(d.noticeboard).map(normTopic),
+  };
+}
+
+export function normaliseBatch(b: Partial<LedgerBatch> | null | undefined): LedgerBatch {
+  return {
+    conversations: arr(b?.conversations),
+    messages: arr(b?.messages),
+    applications: arr(b?.applications),
+    customers: arr(b?.customers),
+  };
+}
+
+function normCounts(c: Partial<StatusCounts> | null): StatusCounts {
+  const out = {} as StatusCounts;
+  for (const s of STATUSES) out[s] = c?.[s] ?? 0;
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// The Wails implementation
+
+/** Methods bound by Go on `window.go.app.App`. */
+interface GoApp {
+  Session(): Promise<SessionInfo | null>;
+  SignIn(email: string, password: string): Promise<SessionInfo>;
+  SignOut(): Promise<void>;
+  Connection(): Promise<ConnectionState>;
+  ListConversations(q: ConversationQuery): Promise<ConversationPage>;
+  StatusCounts(search: string): Promise<StatusCounts>;
+  GetConversation(id: string): Promise<ConversationDetail>;
+  SearchCustomers(q: string, cursor: string | null, limit: number): Promise<CustomerPage>;
+  GetCustomer(id: string): Promise<CustomerDetail>;
+  ListApplications(q: ApplicationQuery): Promise<ApplicationPage>;
+  GetApplication(num: string): Promise<ApplicationDetail>;
+  GetSettings(): Promise<Settings>;
+  SaveSettings(s: Settings): Promise<Settings>;
+  ListUsers(): Promise<User[]>;
+  CreateUser(u: NewUser): Promise<User>;
+  UpdateUser(id: number, patch: UserPatch): Promise<User>;
+}
+
+interface WailsRuntime {
+  EventsOn(name: string, cb: (...data: unknown[]) => void): () => void;
+}
+
+interface WailsWindow {
+  go?: { app?: { App?: GoApp } };
+  runtime?: WailsRuntime;
+}
+
+function goApp(): GoApp {
+  const app = (window as unknown as WailsWindow).go?.app?.App;
+  if (!app) throw new Error('The Go backend is not available');
+  return app;
+}
+
+/** Rejections from Go are strings; make them Errors with that message. */
+async function call<T>(f: (app: GoApp) => Promise<T>): Promise<T> {
+  try {
+    return await f(goApp());
+  } catch (e) {
+    throw new Error(errorMessage(e));
+  }
+}
+
+function on<T>(name: string, cb: (v: T) => void): Unsubscribe {
+  const rt = (window as unknown as WailsWindow).runtime;
+  if (!rt) return () => {};
+  const off = rt.EventsOn(name, (data: unknown) => cb(data as T));
+  return typeof off === 'function' ? off : () => {};
+}
+
+export function createWailsClient(): ApiClient {
+  return {
+    session: () => call((a) => a.Session()),
+    signIn: (email, password) => call((a) => a.SignIn(email, password)),
+    signOut: () => call((a) => a.SignOut()),
+    connection: () => call((a) => a.Connection()),
+    listConversations: async (q) => {
+      const p = await call((a) => a.ListConversations(q));
+      return { items: normCards(p?.items), nextCursor: p?.nextCursor || null };
+    },
+    statusCounts: async (search) => normCounts(await call((a) => a.StatusCounts(search))),
+    getConversation: async (id) => normaliseDetail(await call((a) => a.GetConversation(id))),
+    searchCustomers: async (q, cursor, limit) => {
+      const p = await call((a) => a.SearchCustomers(q, cursor, limit));
+      return { items: arr(p?.items), nextCursor: p?.nextCursor || null };
+    },
+    getCustomer: async (id) => {
+      const d = await call((a) => a.GetCustomer(id));
+      return {
+        profile: normCustomer(d.profile) as CustomerProfile,
+        applications: arr(d.applications),
+        conversations: normCards(d.conversations),
+      };
+    },
+    listApplications: async (q) => {
+      const p = await call((a) => a.ListApplications(q));
+      return { items: arr(p?.items), nextCursor: p?.nextCursor || null };
+    },
+    getApplication: async (num) => {
+      const d = await call((a) => a.GetApplication(num));
+      return {
+        application: normApplication(d.application) as Application,
+        customer: normCustomer(d.customer),
+        conversations: normCards(d.conversations),
+      };
+    },
+    getSettings: () => call((a) => a.GetSettings()),
+    saveSettings: (s) => call((a) => a.SaveSettings(s)),
+    listUsers: async () => arr(await call((a) => a.ListUsers())),
+    createUser: (u) => call((a) => a.CreateUser(u)),
+    updateUser: (id, patch) => call((a) => a.UpdateUser(id, patch)),
+    onBatch: (cb) => on<LedgerBatch>(EVENT_BATCH, (b) => cb(normaliseBatch(b))),
+    onConnection: (cb) => on<ConnectionState>(EVENT_CONNECTION, cb),
+  };
+}
+
+// ---------------------------------------------------------------------------
+// The installed client
+
+let current: ApiClient | null = null;
+
+/** The client in use; the Wails one unless a test installed another. */
+export function api(): ApiClient {
+  if (!current) current = createWailsClient();
+  return current;
+}
+
+/** Installs a client (tests pass a fake). */
+export function setApi(client: ApiClient): void {
+  current = client;
+}

@@ -1,0 +1,97 @@
+import type { Application, ProcessStage } from '../api/types';
+import { formatAud, formatDateTime, formatDays, humaniseValue, yesNo } from '../domain/format';
+import { JsonView } from './JsonView';
+import { Fields, Panel } from './Panel';
+import { AppStatusBadge } from './StatusBadge';
+
+function Stages({ stages, current }: { stages: ProcessStage[]; current: string | null }) {
+  if (stages.length === 0) return <div className="muted small">No process stages yet.</div>;
+  return (
+    <ol className="stages">
+      {stages.map((st) => {
+        const isCurrent = !st.complete && st.name === current;
+        return (
+          <li key={st.name} className={`stage ${st.complete ? 'done' : ''} ${isCurrent ? 'current' : ''}`}>
+            <div className="stage-name">
+              <span className="check" aria-label={st.complete ? 'complete' : 'not complete'}>
+                {st.complete ? '✓' : isCurrent ? '●' : '○'}
+              </span>
+              {st.name}
+            </div>
+            {st.steps.length > 0 && (
+              <ul className="steps">
+                {st.steps.map((sp) => (
+                  <li key={sp.name} className={sp.complete ? 'step done' : 'step'} title={sp.description ?? undefined}>
+                    <span className="check" aria-label={sp.complete ? 'complete' : 'not complete'}>
+                      {sp.complete ? '✓' : '○'}
+                    </span>
+                    {sp.name}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+export function ApplicationSummary({ application: a }: { application: Application }) {
+  const pct = Math.max(0, Math.min(100, Math.round(a.progressPercentage)));
+  return (
+    <div className="application">
+      <div className="app-head">
+        <span className="app-number">{a.number}</span>
+        <AppStatusBadge status={a.status} />
+      </div>
+      <Fields
+        rows={[
+          ['Loan purpose', a.loanPurpose],
+          ['Amount', formatAud(a.loanAmount)],
+          ['Fee', formatAud(a.loanFee)],
+          ['Total payable', formatAud(a.loanTotalPayable)],
+          ['Term', formatDays(a.loanTermDays)],
+          ['Outcome', a.outcome ? humaniseValue(a.outcome) : null],
+          ...(a.outcomeReason ? ([['Outcome reason', a.outcomeReason]] as [string, string][]) : []),
+          ['Current step', a.currentStep],
+          ['Submitted', formatDateTime(a.submittedAt)],
+          ['Updated', formatDateTime(a.updatedAt)],
+        ]}
+      />
+      <div className="progress-block">
+        <div className="progress-label">
+          <span>{a.currentStage ?? 'Progress'}</span>
+          <span>{pct}%</span>
+        </div>
+        <div className="progress" role="progressbar" aria-valuenow={pct} aria-valuemin={0} aria-valuemax={100} aria-label="Application progress">
+          <span style={{ width: `${pct}%` }} />
+        </div>
+      </div>
+      <Stages stages={a.stages} current={a.currentStage} />
+      <h4 className="sub-title">Consents</h4>
+      <Fields
+        rows={[
+          ['Attestation accepted', yesNo(a.flags.customerAttestationAcceptance)],
+          ['Statement consent', yesNo(a.flags.statementCaptureConsentProvided)],
+          ['Statement captured', yesNo(a.flags.statementCaptureCompleted)],
+          ['Offer accepted', yesNo(a.flags.productOfferAcceptance)],
+        ]}
+      />
+      {Object.keys(a.detail).length > 0 && (
+        <details className="more">
+          <summary>All application details</summary>
+          <JsonView value={a.detail} />
+        </details>
+      )}
+    </div>
+  );
+}
+
+export function ApplicationPanel({ application }: { application: Application | null }) {
+  return (
+    <Panel title="Application" testId="panel-application">
+      {application ? <ApplicationSummary application={application} /> : <div className="muted small">No application linked yet.</div>}
+    </Panel>
+  );
+}

@@ -1,0 +1,31 @@
+import type { IdentityDocument } from '../api/types';
+import { formatDate, humaniseValue } from '../domain/format';
+import { Fields } from './Panel';
+
+export function DocumentsList({ documents }: { documents: IdentityDocument[] }) {
+  if (documents.length === 0) return <div className="muted small">No identity documents.</div>;
+  return (
+    <ul className="docs">
+      {documents.map((d, i) => (
+        <li key={`${d.documentType}-${d.documentNumber}-${i}`} className={d.expired ? 'doc expired' : 'doc'} data-testid="identity-document">
+          <div className="doc-head">
+            <span className="doc-type">
+              {d.documentType ? humaniseValue(d.documentType) : 'Document'}
+              {d.documentSubtype && <span className="muted"> · {humaniseValue(d.documentSubtype)}</span>}
+            </span>
+            {d.expired && <span className="tag tag-danger">Expired</span>}
+          </div>
+          <Fields
+            rows={[
+              ['Number', d.documentNumber],
+              ['Expiry', formatDate(d.expiryDate)],
+              ['State of issue', d.stateOfIssue],
+              ['Country of issue', d.countryOfIssue],
+              ...Object.entries(d.additionalInfo).map(([k, v]): [string, string] => [humaniseValue(k), v]),
+            ]}
+          />
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,95 @@
+/**
+ * Renders free-form producer data for reading: labelled fields with humanised keys,
+ * nested objects as indented sections, lists as chips or numbered entries, booleans as
+ * Yes/No, numbers and dates formatted. Never a raw JSON dump.
+ */
+import type { JsonObject, JsonValue } from '../api/types';
+import { DASH, formatMaybeDate, formatNumber, humanise } from '../domain/format';
+
+function isObject(v: JsonValue): v is JsonObject {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function isScalar(v: JsonValue): boolean {
+  return v === null || typeof v !== 'object';
+}
+
+export function Scalar({ value }: { value: JsonValue }) {
+  if (value === null) return <span className="jv-null">{DASH}</span>;
+  if (typeof value === 'boolean')
+    return <span className={value ? 'jv-bool jv-yes' : 'jv-bool jv-no'}>{value ? 'Yes' : 'No'}</span>;
+  if (typeof value === 'number') return <span className="jv-num">{formatNumber(value)}</span>;
+  if (typeof value === 'string') {
+    if (value.trim() === '') return <span className="jv-null">{DASH}</span>;
+    return <span className="jv-str">{formatMaybeDate(value)}</span>;
+  }
+  return null;
+}
+
+function ListView({ items, depth }: { items: JsonValue[]; depth: number }) {
+  if (items.length === 0) return <span className="jv-null">None</span>;
+  if (items.every(isScalar)) {
+    return (
+      <ul className="jv-chips">
+        {items.map((v, i) => (
+          <li key={i}>
+            <Scalar value={v} />
+          </li>
+        ))}
+      </ul>
+    );
+  }
+  return (
+    <ol className="jv-list">
+      {items.map((v, i) => (
+        <li key={i}>
+          <ValueView value={v} depth={depth + 1} />
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+function ValueView({ value, depth }: { value: JsonValue; depth: number }) {
+  if (Array.isArray(value)) return <ListView items={value} depth={depth} />;
+  if (isObject(value)) return <ObjectView obj={value} depth={depth} />;
+  return <Scalar value={value} />;
+}
+
+function ObjectView({ obj, depth }: { obj: JsonObject; depth: number }) {
+  const keys = Object.keys(obj);
+  if (keys.length === 0) return <span className="jv-null">No details</span>;
+  // Scalars first as a compact field list, then nested sections.
+  const flat = keys.filter((k) => isScalar(obj[k]) || (Array.isArray(obj[k]) && (obj[k] as JsonValue[]).every(isScalar)));
+  const nested = keys.filter((k) => !flat.includes(k));
+  return (
+    <div className="jv-object" data-depth={depth}>
+      {flat.length > 0 && (
+        <dl className="fields">
+          {flat.map((k) => (
+            <div className="field" key={k}>
+              <dt>{humanise(k)}</dt>
+              <dd>
+                <ValueView value={obj[k]} depth={depth} />
+              </dd>
+            </div>
+          ))}
+        </dl>
+      )}
+      {nested.map((k) => (
+        <section className="jv-section" key={k}>
+          <h4 className="jv-heading">{humanise(k)}</h4>
+          <ValueView value={obj[k]} depth={depth + 1} />
+        </section>
+      ))}
+    </div>
+  );
+}
+
+export function JsonView({ value }: { value: JsonValue }) {
+  return (
+    <div className="json-view">
+      <ValueView value={value} depth={0} />
+    </div>
+  );
+}

@@ -1,0 +1,61 @@
+import { useState } from 'react';
+import type { NoticeboardTopic, Post } from '../api/types';
+import { formatDateTime } from '../domain/format';
+
+function PostView({ post }: { post: Post }) {
+  return (
+    <div className="notice-post">
+      <div className="notice-meta">
+        <span className="notice-agent">{post.agent}</span>
+        <span className="muted small">{formatDateTime(post.at)}</span>
+        {post.agentFinished && <span className="tag tag-done">finished</span>}
+      </div>
+      <div className="notice-text">{post.text}</div>
+    </div>
+  );
+}
+
+export function NoticeboardTopicPanel({ topic }: { topic: NoticeboardTopic }) {
+  const [open, setOpen] = useState(false);
+  const n = topic.earlier.length;
+  return (
+    <section className="notice" data-testid="notice-topic" aria-label={`Noticeboard: ${topic.topic}`}>
+      <header className="notice-head">
+        <span className="notice-pin" aria-hidden="true">
+          📌
+        </span>
+        <h4 className="notice-topic">{topic.topic}</h4>
+      </header>
+      <PostView post={topic.latest} />
+      {n > 0 && (
+        <>
+          <button type="button" className="link-btn" aria-expanded={open} onClick={() => setOpen(!open)}>
+            {open ? 'Hide earlier versions' : n === 1 ? '1 earlier version' : `${n} earlier versions`}
+          </button>
+          {open && (
+            <ol className="notice-earlier" aria-label="Earlier versions">
+              {topic.earlier.map((p, i) => (
+                <li key={i}>
+                  <PostView post={p} />
+                </li>
+              ))}
+            </ol>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+export function Noticeboard({ topics }: { topics: NoticeboardTopic[] }) {
+  return (
+    <div className="noticeboard">
+      <h3 className="group-title">Noticeboard</h3>
+      {topics.length === 0 ? (
+        <div className="muted small notice-empty">No noticeboard posts yet.</div>
+      ) : (
+        topics.map((t) => <NoticeboardTopicPanel key={t.topic} topic={t} />)
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import {
+  customerName,
+  formatAud,
+  formatDate,
+  formatDays,
+  formatDuration,
+  formatMaybeDate,
+  humanise,
+  initials,
+  timeAgo,
+} from './format';
+
+describe('humanise', () => {
+  it('turns keys into labels', () => {
+    expect(humanise('sanctionsResult')).toBe('Sanctions result');
+    expect(humanise('pepResult')).toBe('PEP result');
+    expect(humanise('ekyc_entity_id')).toBe('eKYC entity ID');
+    expect(humanise('DRIVERS_LICENCE'.toLowerCase())).toBe('Drivers licence');
+    expect(humanise('loanAmount')).toBe('Loan amount');
+    expect(humanise('HTTPStatus')).toBe('Http status');
+  });
+});
+
+describe('durations', () => {
+  it('formats compactly', () => {
+    expect(formatDuration(12_000)).toBe('12s');
+    expect(formatDuration(5 * 60_000 + 10)).toBe('5m');
+    expect(formatDuration(3 * 3600_000)).toBe('3h');
+    expect(formatDuration(3 * 3600_000 + 4 * 60_000)).toBe('3h 4m');
+    expect(formatDuration(50 * 3600_000)).toBe('2d 2h');
+    expect(formatDuration(-5)).toBe('0s');
+  });
+
+  it('says how long ago', () => {
+    const now = Date.parse('2024-11-24T10:05:00Z');
+    expect(timeAgo('2024-11-24T10:00:00Z', now)).toBe('5m ago');
+    expect(timeAgo(null, now)).toBe('—');
+  });
+});
+
+describe('money and dates', () => {
+  it('formats AUD', () => {
+    expect(formatAud(1234.5)).toBe('$1,234.50');
+    expect(formatAud(null)).toBe('—');
+  });
+
+  it('formats days', () => {
+    expect(formatDays(30)).toBe('30 days');
+    expect(formatDays(1)).toBe('1 day');
+    expect(formatDays(null)).toBe('—');
+  });
+
+  it('formats calendar dates without shifting the day', () => {
+    expect(formatDate('1990-03-03')).toBe('3 Mar 1990');
+    expect(formatMaybeDate('2031-12-01')).toBe('1 Dec 2031');
+    expect(formatMaybeDate('CLEAR')).toBe('CLEAR');
+  });
+});
+
+describe('names', () => {
+  it('makes initials and falls back for unknown customers', () => {
+    expect(initials('Jane Q Citizen')).toBe('JC');
+    expect(initials('jane')).toBe('J');
+    expect(initials(null)).toBe('?');
+    expect(customerName(null)).toBe('Unknown customer');
+    expect(customerName('  ')).toBe('Unknown customer');
+    expect(customerName('Jane')).toBe('Jane');
+  });
+});

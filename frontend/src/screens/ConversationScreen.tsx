@@ -1,0 +1,146 @@
+import { useEffect, useMemo } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { ConversationInfo } from '../api/types';
+import { Avatar } from '../components/Avatar';
+import { ErrorState, Skeleton } from '../components/States';
+import { LiveStatusBadge } from '../components/StatusBadge';
+import { TimeAgo } from '../components/TimeAgo';
+import { customerName } from '../domain/format';
+import { useHotkeys } from '../hooks/useHotkeys';
+import { useConversation } from '../stores/conversation';
+import { useConversations, visibleCards } from '../stores/conversations';
+import { navigate, useRouter } from '../stores/router';
+import { useSettings } from '../stores/settings';
+import { useTicker } from '../stores/ticker';
+import { SidePanels } from './conversation/SidePanels';
+import { Transcript } from './conversation/Transcript';
+
+/** Previous / next ids in the grid's current order (null at the ends or when not in the grid). */
+function useNeighbours(id: string): { prev: string | null; next: string | null; pos: number; total: number } {
+  const { items, status } = useConversations(useShallow((s) => ({ items: s.items, status: s.status })));
+  const th = useSettings((s) => s.thresholds);
+  const now = useTicker((s) => (status ? s.now : 0));
+  return useMemo(() => {
+    const list = visibleCards(items, status, now, th);
+    const at = list.findIndex((c) => c.id === id);
+    if (at < 0) return { prev: null, next: null, pos: -1, total: list.length };
+    return {
+      prev: at > 0 ? list[at - 1].id : null,
+      next: at < list.length - 1 ? list[at + 1].id : null,
+      pos: at,
+      total: list.length,
+    };
+  }, [items, status, now, th, id]);
+}
+
+export function ConversationScreen({ id }: { id: string }) {
+  const { detail, loading, error } = useConversation(
+    useShallow((s) => ({ detail: s.detail, loading: s.loading, error: s.error })),
+  );
+  const back = useRouter((s) => s.back);
+  const nb = useNeighbours(id);
+
+  useEffect(() => {
+    void useConversation.getState().open(id);
+    useConversations.getState().select(id);
+  }, [id]);
+  useEffect(() => () => useConversation.getState().close(), []);
+
+  // Near the end of the loaded grid: fetch the next page so "next" keeps working.
+  useEffect(() => {
+    if (nb.pos >= 0 && nb.pos >= nb.total - 2) void useConversations.getState().loadMore();
+  }, [nb.pos, nb.total]);
+
+  const go = (to: string | null) => {
+    if (to) navigate({ name: 'conversation', id: to });
+  };
+  useHotkeys({
+    j: () => go(nb.next),
+    k: () => go(nb.prev),
+    Escape: () => back(),
+  });
+
+  const current = detail && detail.conversation.id === id ? detail : null;
+
+  return (
+    <div className="conv-screen">
+      <div className="conv-header">
+        <button type="button" className="btn btn-quiet" onClick={back} title="Back to all conversations (Esc)">
+          ← All conversations
+        </button>
+        {current ? <HeaderInfo c={current.conversation} /> : <div className="conv-header-info muted">Loading conversation…</div>}
+        <div className="conv-nav">
+          {nb.pos >= 0 && (
+            <span className="muted small">
+              {nb.pos + 1} of {nb.total}
+            </span>
+          )}
+          <button type="button" className="btn" disabled={!nb.prev} onClick={() => go(nb.prev)} title="Previous conversation (k)">
+            ‹ Prev
+          </button>
+          <button type="button" className="btn" disabled={!nb.next} onClick={() => go(nb.next)} title="Next conversation (j)">
+            Next ›
+          </button>
+        </div>
+      </div>
+      {!current && loading && (
+        <div className="conv-body">
+          <div className="conv-left">
+            <Skeleton lines={8} label="Loading transcript" />
+          </div>
+          <div className="conv-right">
+            <Skeleton lines={6} label="Loading details" />
+          </div>
+        </div>
+      )}
+      {!current && !loading && error && (
+        <ErrorState message={error} onRetry={() => void useConversation.getState().reload()} />
+      )}
+      {current && (
+        <div className="conv-body">
+          <div className="conv-left">
+            <Transcript key={id} messages={current.messages} />
+          </div>
+          <div className="conv-right">
+            <SidePanels detail={current} />
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function HeaderInfo({ c }: { c: ConversationInfo }) {
+  return (
+    <div className="conv-header-info">
+      <Avatar name={c.customerName} size={40} />
+      <div className="conv-header-text">
+        <div className="conv-header-name">
+          {c.customerId ? (
+            <button type="button" className="link-btn strong" onClick={() => navigate({ name: 'customer', id: c.customerId! })}>
+              {customerName(c.customerName)}
+            </button>
+          ) : (
+            customerName(c.customerName)
+          )}
+          <LiveStatusBadge card={c} />
+        </div>
+        <div className="conv-header-meta muted small">
+          {c.applicationNumber ? (
+            <button type="button" className="link-btn" onClick={() => navigate({ name: 'application', number: c.applicationNumber! })}>
+              {c.applicationNumber}
+            </button>
+          ) : (
+            'No application'
+          )}
+          <span>
+            started <TimeAgo iso={c.startedAt} />
+          </span>
+          <span>
+            last message <TimeAgo iso={c.lastMessageAt} />
+          </span>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,296 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { STATUSES, type Status } from '../api/types';
+import { SearchBox } from '../components/SearchBox';
+import { EmptyState, ErrorState, Spinner } from '../components/States';
+import { formatNumber } from '../domain/format';
+import { statusClass } from '../domain/status';
+import { useHotkeys } from '../hooks/useHotkeys';
+import { useConversations, visibleCards } from '../stores/conversations';
+import { onAppliedBatch } from '../stores/live';
+import { navigate } from '../stores/router';
+import { useSettings } from '../stores/settings';
+import { useTicker } from '../stores/ticker';
+import { ConversationCardView } from './conversations/ConversationCardView';
+
+/** Height of one row of cards, gap included. */
+export const ROW_HEIGHT = 148;
+const COUNTS_EVERY_MS = 10_000;
+const COUNTS_AFTER_BATCH_MS = 2_000;
+
+/** Cards per row for a container width: up to 3 on wide windows. */
+export function columnsFor(width: number): number {
+  if (width >= 1080) return 3;
+  if (width >= 700) return 2;
+  return 1;
+}
+
+/** Scroll position kept while a conversation is open, restored on return. */
+let savedOffset = 0;
+
+function useWidth(ref: React.RefObject<HTMLElement | null>): number {
+  const [width, setWidth] = useState(0);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const measure = () => setWidth(el.clientWidth);
+    measure();
+    if (typeof ResizeObserver !== 'undefined') {
+      const ro = new ResizeObserver(measure);
+      ro.observe(el);
+      return () => ro.disconnect();
+    }
+    window.addEventListener('resize', measure);
+    return () => window.removeEventListener('resize', measure);
+  }, [ref]);
+  return width;
+}
+
+export function ConversationsScreen() {
+  const s = useConversations(
+    useShallow((st) => ({
+      search: st.search,
+      status: st.status,
+      items: st.items,
+      nextCursor: st.nextCursor,
+      loaded: st.loaded,
+      loading: st.loading,
+      loadingMore: st.loadingMore,
+      error: st.error,
+      loadMoreError: st.loadMoreError,
+      counts: st.counts,
+      pendingNew: st.pendingNew,
+      selectedId: st.selectedId,
+    })),
+  );
+  const actions = useConversations.getState();
+  const th = useSettings((st) => st.thresholds);
+  // Only a status filter needs the clock here (cards tick on their own).
+  const now = useTicker((st) => (s.status ? st.now : 0));
+  const visible = useMemo(() => visibleCards(s.items, s.status, now, th), [s.items, s.status, now, th]);
+
+  // First load, and status counts kept fresh while the grid is shown.
+  useEffect(() => {
+    const st = useConversations.getState();
+    if (!st.loaded && !st.loading) void st.reload();
+    void st.refreshCounts();
+    const every = setInterval(() => void useConversations.getState().refreshCounts(), COUNTS_EVERY_MS);
+    let pending: ReturnType<typeof setTimeout> | null = null;
+    const off = onAppliedBatch((b) => {
+      if (b.conversations.length === 0 || pending) return;
+      pending = setTimeout(() => {
+        pending = null;
+        void useConversations.getState().refreshCounts();
+      }, COUNTS_AFTER_BATCH_MS);
+    });
+    return () => {
+      clearInterval(every);
+      if (pending) clearTimeout(pending);
+      off();
+    };
+  }, []);
+
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const width = useWidth(scrollRef);
+  const cols = columnsFor(width);
+  const rowCount = Math.ceil(visible.length / cols);
+  const hasMore = s.nextCursor !== null;
+
+  const virtualizer = useVirtualizer({
+    count: rowCount + (hasMore ? 1 : 0),
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 3,
+    initialOffset: savedOffset,
+  });
+  const rows = virtualizer.getVirtualItems();
+  const lastRow = rows.length ? rows[rows.length - 1].index : -1;
+
+  useEffect(() => {
+    return () => {
+      savedOffset = scrollRef.current?.scrollTop ?? 0;
+    };
+  }, []);
+
+  // A new filter starts at the top.
+  const filterKey = `${s.search}\u0000${s.status}`;
+  const lastFilter = useRef(filterKey);
+  useEffect(() => {
+    if (lastFilter.current === filterKey) return;
+    lastFilter.current = filterKey;
+    virtualizer.scrollToOffset(0);
+  }, [filterKey, virtualizer]);
+
+  // Infinite scroll: the loader row (or the row before it) came into view.
+  useEffect(() => {
+    if (hasMore && s.loaded && !s.loading && !s.loadingMore && !s.loadMoreError && lastRow >= rowCount - 1) {
+      void useConversations.getState().loadMore();
+    }
+  }, [hasMore, s.loaded, s.loading, s.loadingMore, s.loadMoreError, lastRow, rowCount]);
+
+  const open = useCallback((id: string) => {
+    useConversations.getState().select(id);
+    navigate({ name: 'conversation', id });
+  }, []);
+
+  const move = (delta: number) => {
+    if (visible.length === 0) return;
+    const at = visible.findIndex((c) => c.id === s.selectedId);
+    const next = at < 0 ? (delta > 0 ? 0 : visible.length - 1) : Math.min(visible.length - 1, Math.max(0, at + delta));
+    actions.select(visible[next].id);
+    virtualizer.scrollToIndex(Math.floor(next / cols), { align: 'auto' });
+  };
+
+  useHotkeys({
+    '/': (e) => {
+      e.preventDefault();
+      searchRef.current?.focus();
+    },
+    j: () => move(1),
+    k: () => move(-1),
+    ArrowDown: () => move(cols),
+    ArrowUp: () => move(-cols),
+    Enter: () => {
+      if (s.selectedId) open(s.selectedId);
+    },
+    Escape: () => {
+      if (s.search || s.status) {
+        actions.setSearch('');
+        actions.setStatus('');
+      } else actions.select(null);
+    },
+  });
+
+  const total = s.counts ? STATUSES.reduce((n, st) => n + s.counts![st], 0) : null;
+  const filtered = s.search !== '' || s.status !== '';
+
+  return (
+    <div className="grid-screen">
+      <div className="toolbar">
+        <SearchBox
+          ref={searchRef}
+          value={s.search}
+          onSearch={actions.setSearch}
+          label="Search conversations"
+          placeholder="Search name, application, decision, message words…  ( / )"
+        />
+        <div className="chips" role="group" aria-label="Filter by status">
+          <FilterChip label="All" count={total} active={s.status === ''} onClick={() => actions.setStatus('')} />
+          {STATUSES.map((st) => (
+            <FilterChip
+              key={st}
+              label={st}
+              status={st}
+              count={s.counts ? s.counts[st] : null}
+              active={s.status === st}
+              onClick={() => actions.setStatus(s.status === st ? '' : st)}
+            />
+          ))}
+        </div>
+      </div>
+
+      {s.pendingNew.length > 0 && (
+        <div className="banner" role="status">
+          {s.pendingNew.length === 1 ? '1 new or updated conversation' : `${formatNumber(s.pendingNew.length)} new or updated conversations`}{' '}
+          outside this view.
+          <button type="button" className="btn btn-small" onClick={() => void actions.reload()}>
+            Refresh
+          </button>
+        </div>
+      )}
+      {s.loading && s.loaded && <div className="progress-line" role="status" aria-label="Updating" />}
+
+      <div className="grid-scroll" ref={scrollRef} data-testid="grid-scroll">
+        {!s.loaded && s.loading && <GridSkeleton cols={cols} />}
+        {!s.loaded && !s.loading && s.error && <ErrorState message={s.error} onRetry={() => void actions.reload()} />}
+        {s.loaded && s.error && !s.loading && (
+          <ErrorState message={s.error} onRetry={() => void actions.reload()} title="Could not refresh" />
+        )}
+        {s.loaded && !s.loading && !s.error && visible.length === 0 && !hasMore && (
+          <EmptyState title={filtered ? 'No conversations match' : 'No conversations yet'}>
+            {filtered ? 'Try another search or status.' : 'New conversations appear here as they start.'}
+          </EmptyState>
+        )}
+        {s.loaded && (visible.length > 0 || hasMore) && (
+          <div className="grid-canvas" style={{ height: virtualizer.getTotalSize() }}>
+            {rows.map((row) => {
+              if (row.index >= rowCount) {
+                return (
+                  <div key="loader" className="grid-loader" style={{ transform: `translateY(${row.start}px)`, height: ROW_HEIGHT }}>
+                    {s.loadMoreError ? (
+                      <ErrorState message={s.loadMoreError} onRetry={() => void actions.loadMore()} title="Could not load more" />
+                    ) : (
+                      <Spinner label="Loading more conversations…" />
+                    )}
+                  </div>
+                );
+              }
+              const cards = visible.slice(row.index * cols, row.index * cols + cols);
+              return (
+                <div
+                  key={row.key}
+                  className="grid-row"
+                  style={{
+                    transform: `translateY(${row.start}px)`,
+                    height: ROW_HEIGHT,
+                    gridTemplateColumns: `repeat(${cols}, minmax(0, 1fr))`,
+                  }}
+                >
+                  {cards.map((c) => (
+                    <ConversationCardView key={c.id} card={c} selected={c.id === s.selectedId} onOpen={open} />
+                  ))}
+                </div>
+              );
+            })}
+          </div>
+        )}
+        {s.loaded && !hasMore && visible.length > 0 && (
+          <div className="grid-end muted">{formatNumber(visible.length)} conversations · end of list</div>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function FilterChip({
+  label,
+  count,
+  active,
+  status,
+  onClick,
+}: {
+  label: string;
+  count: number | null;
+  active: boolean;
+  status?: Status;
+  onClick(): void;
+}) {
+  return (
+    <button
+      type="button"
+      className={`chip ${active ? 'active' : ''} ${status ? statusClass(status) : ''}`}
+      aria-pressed={active}
+      onClick={onClick}
+    >
+      {status && <span className="chip-dot" aria-hidden="true" />}
+      {label}
+      <span className="chip-count">{count === null ? '…' : formatNumber(count)}</span>
+    </button>
+  );
+}
+
+function GridSkeleton({ cols }: { cols: number }) {
+  return (
+    <div className="grid-skeleton" role="status" aria-label="Loading conversations" style={{ gridTemplateColumns: `repeat(${cols}, minmax(0, 1fr))` }}>
+      {Array.from({ length: cols * 4 }, (_, i) => (
+        <div key={i} className="conv-card skeleton-card">
+          <div className="skeleton-line" style={{ width: '60%' }} />
+          <div className="skeleton-line" style={{ width: '35%' }} />
+          <div className="skeleton-line" style={{ width: '90%' }} />
+        </div>
+      ))}
+    </div>
+  );
+}

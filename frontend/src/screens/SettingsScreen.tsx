@@ -1,0 +1,161 @@
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { Settings } from '../api/types';
+import { Panel } from '../components/Panel';
+import { ErrorState, Skeleton } from '../components/States';
+import { formatDuration } from '../domain/format';
+import { useSettings, validateSettings, type SettingsErrors } from '../stores/settings';
+
+export function SettingsScreen() {
+  const s = useSettings(
+    useShallow((st) => ({ settings: st.settings, loading: st.loading, error: st.error })),
+  );
+  useEffect(() => {
+    void useSettings.getState().load();
+  }, []);
+  return (
+    <div className="page">
+      <div className="page-head">
+        <h2 className="page-title">Settings</h2>
+      </div>
+      {!s.settings && s.loading && <Skeleton lines={8} label="Loading settings" />}
+      {!s.settings && !s.loading && s.error && <ErrorState message={s.error} onRetry={() => void useSettings.getState().load()} />}
+      {s.settings && <SettingsForm key={JSON.stringify(s.settings)} initial={s.settings} />}
+    </div>
+  );
+}
+
+function Field({ label, error, hint, children }: { label: string; error?: string; hint?: ReactNode; children: ReactNode }) {
+  return (
+    <label className={error ? 'form-field invalid' : 'form-field'}>
+      <span>{label}</span>
+      {children}
+      {error ? <small className="field-error">{error}</small> : hint ? <small className="muted">{hint}</small> : null}
+    </label>
+  );
+}
+
+function SettingsForm({ initial }: { initial: Settings }) {
+  const { save, saving, saveError, savedAt } = useSettings(
+    useShallow((st) => ({ save: st.save, saving: st.saving, saveError: st.saveError, savedAt: st.savedAt })),
+  );
+  const [f, setF] = useState<Settings>(initial);
+  const [errors, setErrors] = useState<SettingsErrors>({});
+  const [dirty, setDirty] = useState(false);
+  const [removePassword, setRemovePassword] = useState(false);
+
+  const set = <K extends keyof Settings>(k: K, v: Settings[K]) => {
+    setF((x) => ({ ...x, [k]: v }));
+    setDirty(true);
+  };
+  const setTh = (k: keyof Settings['thresholds'], v: string) => {
+    setF((x) => ({ ...x, thresholds: { ...x.thresholds, [k]: v === '' ? Number.NaN : Number(v) } }));
+    setDirty(true);
+  };
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const errs = validateSettings(f);
+    setErrors(errs);
+    if (Object.keys(errs).length) return;
+    const out: Settings = {
+      ...f,
+      redisUrl: f.redisUrl.trim(),
+      stream: f.stream.trim(),
+      backendUrl: f.backendUrl.trim(),
+      hasRedisPassword: f.redisPassword !== '' || (initial.hasRedisPassword && !removePassword),
+    };
+    const ok = await save(out);
+    if (ok) setDirty(false);
+  };
+
+  const th = f.thresholds;
+  const num = (v: number) => (Number.isNaN(v) ? '' : String(v));
+
+  return (
+    <form className="settings-form" onSubmit={(e) => void submit(e)} noValidate aria-label="Settings">
+      <Panel title="Ledger connection">
+        <Field label="Redis URL" error={errors.redisUrl} hint="redis://host:6379 or rediss:// for TLS">
+          <input value={f.redisUrl} onChange={(e) => set('redisUrl', e.target.value)} />
+        </Field>
+        <div className="form-row">
+          <Field label="Username">
+            <input value={f.redisUsername} autoComplete="off" onChange={(e) => set('redisUsername', e.target.value)} />
+          </Field>
+          <Field
+            label="Password"
+            hint={
+              initial.hasRedisPassword && !removePassword
+                ? 'A password is stored; leave empty to keep it'
+                : removePassword
+                  ? 'The stored password will be removed'
+                  : 'No password stored'
+            }
+          >
+            <input
+              type="password"
+              autoComplete="new-password"
+              value={f.redisPassword}
+              placeholder={initial.hasRedisPassword && !removePassword ? '••••••••' : ''}
+              onChange={(e) => set('redisPassword', e.target.value)}
+             
+            />
+          </Field>
+        </div>
+        {initial.hasRedisPassword && (
+          <label className="toggle small">
+            <input
+              type="checkbox"
+              checked={removePassword}
+              onChange={(e) => {
+                setRemovePassword(e.target.checked);
+                setDirty(true);
+              }}
+            />
+            Remove the stored password
+          </label>
+        )}
+        <label className="toggle">
+          <input type="checkbox" checked={f.redisTls} onChange={(e) => set('redisTls', e.target.checked)} />
+          Use TLS
+        </label>
+        <Field label="Stream" error={errors.stream}>
+          <input value={f.stream} onChange={(e) => set('stream', e.target.value)} />
+        </Field>
+        <Field label="Backend URL" error={errors.backendUrl} hint="Optional, e.g. https://billie.example.com">
+          <input value={f.backendUrl} onChange={(e) => set('backendUrl', e.target.value)} />
+        </Field>
+      </Panel>
+      <Panel title="Status thresholds">
+        <p className="muted small">Idle time since the last message after which a conversation changes status.</p>
+        <div className="form-row three">
+          <Field label="Paused after (s)" error={errors.pausedSeconds} hint={Number.isNaN(th.pausedSeconds) ? undefined : formatDuration(th.pausedSeconds * 1000)}>
+            <input type="number" min={1} value={num(th.pausedSeconds)} onChange={(e) => setTh('pausedSeconds', e.target.value)} />
+          </Field>
+          <Field label="Soft end after (s)" error={errors.softEndSeconds} hint={Number.isNaN(th.softEndSeconds) ? undefined : formatDuration(th.softEndSeconds * 1000)}>
+            <input type="number" min={1} value={num(th.softEndSeconds)} onChange={(e) => setTh('softEndSeconds', e.target.value)} />
+          </Field>
+          <Field label="Hard end after (s)" error={errors.hardEndSeconds} hint={Number.isNaN(th.hardEndSeconds) ? undefined : formatDuration(th.hardEndSeconds * 1000)}>
+            <input type="number" min={1} value={num(th.hardEndSeconds)} onChange={(e) => setTh('hardEndSeconds', e.target.value)} />
+          </Field>
+        </div>
+      </Panel>
+      <div className="form-actions">
+          <button type="submit" className="btn btn-primary" disabled={saving || !dirty}>
+            {saving ? 'Saving…' : 'Save settings'}
+          </button>
+          {saveError && (
+            <span className="form-error" role="alert">
+              {saveError}
+            </span>
+          )}
+          {!saveError && savedAt && !dirty && (
+            <span className="notice-ok" role="status">
+              Settings saved
+            </span>
+          )}
+          {Object.keys(errors).length > 0 && <span className="form-error">Please fix the highlighted fields.</span>}
+      </div>
+    </form>
+  );
+}

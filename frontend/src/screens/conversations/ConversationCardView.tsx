@@ -1,0 +1,61 @@
+import { memo } from 'react';
+import type { ConversationCard } from '../../api/types';
+import { customerName } from '../../domain/format';
+import { Avatar } from '../../components/Avatar';
+import { LiveStatusBadge } from '../../components/StatusBadge';
+import { TimeAgo } from '../../components/TimeAgo';
+import { routeToHash } from '../../stores/router';
+
+interface Props {
+  card: ConversationCard;
+  selected: boolean;
+  onOpen(id: string): void;
+}
+
+/** One grid card. Memoised: re-renders only for its own data and the shared ticker. */
+export const ConversationCardView = memo(function ConversationCardView({ card, selected, onOpen }: Props) {
+  const name = customerName(card.customerName);
+  return (
+    <a
+      href={routeToHash({ name: 'conversation', id: card.id })}
+      className={selected ? 'conv-card selected' : 'conv-card'}
+      data-testid="conversation-card"
+      data-id={card.id}
+      aria-current={selected ? 'true' : undefined}
+      onClick={(e) => {
+        e.preventDefault();
+        onOpen(card.id);
+      }}
+    >
+      <span className="conv-card-top">
+        <Avatar name={card.customerName} size={32} />
+        <span className="conv-card-id">
+          <span className="conv-card-name" title={name}>
+            {name}
+          </span>
+          <span className="conv-card-app">{card.applicationNumber ?? 'No application'}</span>
+        </span>
+        <LiveStatusBadge card={card} />
+      </span>
+      <span className="conv-card-preview">
+        {card.lastMessage ? (
+          <>
+            <span className="conv-card-sender">{card.lastMessage.sender === 'customer' ? 'Customer' : 'Assistant'}:</span>{' '}
+            {card.lastMessage.text}
+          </>
+        ) : (
+          <span className="muted">No messages yet</span>
+        )}
+      </span>
+      <span className="conv-card-times">
+        <span>
+          started <TimeAgo iso={card.startedAt} testId="started-ago" />
+        </span>
+        <span>
+          last message <TimeAgo iso={card.lastMessageAt} testId="last-ago" />
+        </span>
+        <span className="conv-card-count">{card.messageCount} msg</span>
+      </span>
+    </a>
+  );
+});

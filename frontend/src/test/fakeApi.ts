@@ -1,0 +1,167 @@
+/**
+ * An in-memory ApiClient for tests: every method is a vi.fn with a sensible default,
+ * overridable per test; `emitBatch` / `emitConnection` play Go events.
+ */
+import { vi } from 'vitest';
+import type { ApiClient } from '../api/client';
+import type {
+  ConnectionState,
+  ConversationCard,
+  ConversationDetail,
+  ConversationPage,
+  LedgerBatch,
+  Message,
+  SessionInfo,
+  Settings,
+  StatusCounts,
+} from '../api/types';
+import { STATUSES } from '../api/types';
+import { DEFAULT_THRESHOLDS } from '../domain/status';
+
+export const supervisor: SessionInfo = {
+  email: 'sam@billie.test',
+  name: 'Sam Supervisor',
+  role: 'supervisor',
+  expiresAt: '2999-01-01T00:00:00Z',
+};
+
+export const admin: SessionInfo = { ...supervisor, email: 'ada@billie.test', name: 'Ada Admin', role: 'admin' };
+
+export const defaultSettings: Settings = {
+  redisUrl: 'redis://localhost:6379',
+  redisUsername: '',
+  redisPassword: '',
+  hasRedisPassword: false,
+  redisTls: false,
+  stream: 'chatLedger',
+  backendUrl: '',
+  thresholds: { ...DEFAULT_THRESHOLDS },
+};
+
+export const connected: ConnectionState = {
+  state: 'connected',
+  stale: false,
+  lastAppliedId: '1-0',
+  behind: 0,
+  catchingUp: false,
+  applied: 10,
+  error: null,
+  redisUrl: 'redis://localhost:6379',
+};
+
+export function card(id: string, over: Partial<ConversationCard> = {}): ConversationCard {
+  const now = Date.now();
+  return {
+    id,
+    customerId: `cust-${id}`,
+    customerName: `Customer ${id}`,
+    applicationNumber: `APP-${id}`,
+    startedAt: new Date(now - 60_000).toISOString(),
+    lastMessageAt: new Date(now - 10_000).toISOString(),
+    endedAt: null,
+    decision: null,
+    status: 'Active',
+    messageCount: 2,
+    purpose: null,
+    lastMessage: { sender: 'customer', text: `hello from ${id}`, at: new Date(now - 10_000).toISOString() },
+    ...over,
+  };
+}
+
+/** n cards, newest first, started one minute apart. */
+export function cards(n: number, prefix = 'c', startMs = Date.now()): ConversationCard[] {
+  return Array.from({ length: n }, (_, i) =>
+    card(`${prefix}${i}`, {
+      startedAt: new Date(startMs - (i + 1) * 60_000).toISOString(),
+      lastMessageAt: new Date(startMs - 5_000).toISOString(),
+    }),
+  );
+}
+
+export function message(i: number, over: Partial<Message> = {}): Message {
+  return {
+    streamId: `${1000 + i}-0`,
+    seq: i,
+    sender: i % 2 === 0 ? 'customer' : 'assistant',
+    text: `message ${i}`,
+    rationale: i % 2 === 0 ? null : `because ${i}`,
+    answerInputType: null,
+    additionalData: null,
+    at: new Date(Date.UTC(2024, 10, 24, 10, 0, i)).toISOString(),
+    ...over,
+  };
+}
+
+export function detail(id: string, over: Partial<ConversationDetail> = {}): ConversationDetail {
+  return {
+    conversation: { ...card(id), facts: [], decisionReason: '', username: '' },
+    messages: [message(0), message(1)],
+    application: null,
+    customer: null,
+    assessments: [],
+    noticeboard: [],
+    ...over,
+  };
+}
+
+export function zeroCounts(): StatusCounts {
+  const c = {} as StatusCounts;
+  for (const s of STATUSES) c[s] = 0;
+  return c;
+}
+
+export interface FakeApi extends ApiClient {
+  emitBatch(b: Partial<LedgerBatch>): void;
+  emitConnection(c: ConnectionState): void;
+}
+
+export function createFakeApi(opts: { session?: SessionInfo | null; pages?: ConversationPage[] } = {}): FakeApi & {
+  [K in keyof ApiClient]: ReturnType<typeof vi.fn> & ApiClient[K];
+} {
+  const batchCbs = new Set<(b: LedgerBatch) => void>();
+  const connCbs = new Set<(c: ConnectionState) => void>();
+  const pages = opts.pages ?? [{ items: [], nextCursor: null }];
+  const fake = {
+    session: vi.fn(async () => opts.session ?? null),
+    signIn: vi.fn(async () => opts.session ?? supervisor),
+    signOut: vi.fn(async () => {}),
+    connection: vi.fn(async () => connected),
+    listConversations: vi.fn(async (q: { cursor: string | null }) => {
+      const i = q.cursor ? Number(q.cursor) : 0;
+      return pages[i] ?? { items: [], nextCursor: null };
+    }),
+    statusCounts: vi.fn(async () => zeroCounts()),
+    getConversation: vi.fn(async (id: string) => detail(id)),
+    searchCustomers: vi.fn(async () => ({ items: [], nextCursor: null })),
+    getCustomer: vi.fn(async () => {
+      throw new Error('not found');
+    }),
+    listApplications: vi.fn(async () => ({ items: [], nextCursor: null })),
+    getApplication: vi.fn(async () => {
+      throw new Error('not found');
+    }),
+    getSettings: vi.fn(async () => defaultSettings),
+    saveSettings: vi.fn(async (s: Settings) => ({ ...s, redisPassword: '' })),
+    listUsers: vi.fn(async () => []),
+    createUser: vi.fn(async () => {
+      throw new Error('not implemented');
+    }),
+    updateUser: vi.fn(async () => {
+      throw new Error('not implemented');
+    }),
+    onBatch: vi.fn((cb: (b: LedgerBatch) => void) => {
+      batchCbs.add(cb);
+      return () => batchCbs.delete(cb);
+    }),
+    onConnection: vi.fn((cb: (c: ConnectionState) => void) => {
+      connCbs.add(cb);
+      return () => connCbs.delete(cb);
+    }),
+    emitBatch: (b: Partial<LedgerBatch>) => {
+      const full: LedgerBatch = { conversations: [], messages: [], applications: [], customers: [], ...b };
+      batchCbs.forEach((cb) => cb(full));
+    },
+    emitConnection: (c: ConnectionState) => connCbs.forEach((cb) => cb(c)),
+  };
+  return fake as unknown as ReturnType<typeof createFakeApi>;
+}
