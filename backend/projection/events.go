@@ -3,6 +3,7 @@ package projection
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/billie/supervisor/backend/ledger"
@@ -148,6 +149,11 @@ func (ch *applicationChange) readAmounts() error {
 	if ch.setsAmount && !ch.hasTotal {
 		fee, _ := ch.detail["loanFee"].(float64)
 		ch.detail["loanTotalPayable"] = cents(ch.loanAmount + fee)
+	}
+	for _, k := range []string{"loanFee", "loanTotalPayable"} {
+		if f, ok := ch.detail[k].(float64); ok && math.IsInf(f, 0) {
+			return fmt.Errorf("%s: out of range", k)
+		}
 	}
 	return nil
 }
@@ -385,6 +391,7 @@ func parseSummary(d map[string]any) (effect, bool, error) {
 	switch t := d["conversation_facts"].(type) {
 	case nil:
 	case []any:
+		facts = make([]string, 0, len(t))
 		for i, f := range t {
 			s, ok := f.(string)
 			if !ok {

@@ -47,6 +47,8 @@ func str(m map[string]any, key string) (string, error) {
 		return t, nil
 	case json.Number:
 		return t.String(), nil
+	case float64: // a number that went through a JSON store
+		return strconv.FormatFloat(t, 'f', -1, 64), nil
 	default:
 		return "", fmt.Errorf("%s is a %s, want a string", key, kindOf(t))
 	}
@@ -78,6 +80,8 @@ func flag(v any) bool {
 	case json.Number:
 		f, err := t.Float64()
 		return err == nil && f != 0
+	case float64:
+		return t != 0
 	}
 	return false
 }
@@ -115,6 +119,8 @@ func integer(m map[string]any, key string) int64 {
 			return int64(f)
 		}
 		return n
+	case float64:
+		return int64(t)
 	case string:
 		n, _ := strconv.ParseInt(strings.TrimSpace(t), 10, 64)
 		return n
@@ -141,7 +147,7 @@ func amount(v any) (float64, bool, error) {
 			return 0, false, nil
 		}
 		f, err := strconv.ParseFloat(s, 64)
-		if err != nil {
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
 			return 0, false, fmt.Errorf("amount %q is not a number", t)
 		}
 		return f, true, nil

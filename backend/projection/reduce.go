@@ -110,7 +110,11 @@ func (s *Snapshot) Apply(ev ledger.Event) (Outcome, error) {
 	}
 	ref, err := eventIDs(ev)
 	if err != nil {
-		return 0, reject(ev, err.Error())
+		if known {
+			return 0, reject(ev, err.Error())
+		}
+		// An unknown type's payload is not ours to judge: use the envelope ids.
+		ref = ids{application: ev.ApplicationNumber, customer: ev.CustomerID}
 	}
 	if ev.ConversationID == "" {
 		if !known {
@@ -118,6 +122,7 @@ func (s *Snapshot) Apply(ev ledger.Event) (Outcome, error) {
 		}
 		return 0, reject(ev, "missing cid")
 	}
+	_, cached := s.conversations[ev.ConversationID]
 	c, err := s.conversation(ev.ConversationID, ev.Time)
 	if err != nil {
 		return 0, err
@@ -127,6 +132,11 @@ func (s *Snapshot) Apply(ev ledger.Event) (Outcome, error) {
 		return Duplicate, nil
 	}
 	if err := eff(s, c, &ev, ref); err != nil {
+		if !cached {
+			// Forget a record this event created (or loaded), so a later event of the
+			// batch does not start the conversation with this rejected event's time.
+			delete(s.conversations, ev.ConversationID)
+		}
 		return 0, err
 	}
 	if c.ApplicationNumber == "" {
