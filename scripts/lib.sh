@@ -1,0 +1,36 @@
+# Shared helpers for scripts/*.sh. Source it: . "$(dirname "$0")/lib.sh"
+# shellcheck shell=bash
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export REPO_ROOT
+
+log() { printf '[%s] %s\n' "$(basename "$0" .sh)" "$*"; }
+die() { printf '[%s] ERROR: %s\n' "$(basename "$0" .sh)" "$*" >&2; exit 1; }
+
+# sudo only when not root.
+if [ "$(id -u)" -eq 0 ]; then SUDO=(); else SUDO=(sudo); fi
+
+# Go from /usr/local/go (our machines) and Go-installed tools (wails, nfpm) on PATH.
+add_go_paths() {
+  if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
+    PATH="/usr/local/go/bin:$PATH"
+  fi
+  if command -v go >/dev/null 2>&1; then
+    local gobin
+    gobin="$(go env GOBIN)"
+    [ -n "$gobin" ] || gobin="$(go env GOPATH)/bin"
+    case ":$PATH:" in *":$gobin:"*) ;; *) PATH="$PATH:$gobin" ;; esac
+  fi
+  export PATH
+}
+
+# Never let a test tool download its own browser: Debian's /usr/bin/chromium is used.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 PUPPETEER_SKIP_DOWNLOAD=1
+
+WAILS_VERSION=v2.16.0
+
+# frontend/node_modules is fresh when its stamp matches package.json + package-lock.json.
+# The stamp lives inside node_modules, so a deleted or re-created node_modules is stale.
+FRONTEND_STAMP="$REPO_ROOT/frontend/node_modules/.billie-deps.sha256"
+frontend_deps_hash() { cat "$REPO_ROOT/frontend/package.json" "$REPO_ROOT/frontend/package-lock.json" | sha256sum | cut -d' ' -f1; }
+frontend_deps_fresh() { [ -f "$FRONTEND_STAMP" ] && [ "$(cat "$FRONTEND_STAMP")" = "$(frontend_deps_hash)" ]; }
