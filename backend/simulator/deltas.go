@@ -30,40 +30,31 @@ func processStages() [4]struct {
 }
 
 // writeProcess writes an applicationProcess at (stage, step): earlier stages
-// and steps are complete. stage 4 means everything is complete. Sometimes the
-// producer abbreviates completed stages' steps to [] as in the fixture.
+// and steps are complete; stage 4 means everything is complete.
 func (c *conv) writeProcess(w *jsonw, stage, step int, started bool) {
 	stages := processStages()
-	short := chance(c.r, 0.25)
 	w.key("applicationProcess")
 	w.obj()
 	w.key("applicationProcessState")
 	w.arr()
+	short := chance(c.r, 0.25)
 	for i, s := range stages {
 		w.obj()
 		w.kstr("stageName", s.name)
 		w.kbool("complete", i < stage)
 		w.key("steps")
 		w.arr()
-		for j, st := range s.steps {
-			if short && i != stage {
-				break
-			}
-			w.obj()
-			w.kstr("stepName", st.name)
-			w.kstr("description", st.description)
-			w.kbool("complete", i < stage || (i == stage && j < step))
-			w.kstr("type", st.kind)
-			w.end()
+		// Sometimes the producer abbreviates other stages' steps to [], as in
+		// the fixture.
+		if !short || i == stage {
+			writeSteps(w, s.steps, i < stage, i == stage, step)
 		}
 		w.aend()
 		w.end()
 	}
 	w.aend()
-	cur, curStep := stages[min(stage, 3)].name, ""
-	if stage > 3 {
-		curStep = "attestation"
-	} else {
+	cur, curStep := stages[min(stage, 3)].name, "attestation"
+	if stage <= 3 {
 		curStep = stages[stage].steps[step].name
 	}
 	w.kstr("currentProcessStage", cur)
@@ -73,6 +64,19 @@ func (c *conv) writeProcess(w *jsonw, stage, step int, started bool) {
 	}
 	w.kstr("updated_at", isoPython(c.at))
 	w.end()
+}
+
+// writeSteps writes a stage's steps; in the current stage the steps before
+// step are complete.
+func writeSteps(w *jsonw, steps []processStep, done, current bool, step int) {
+	for j, st := range steps {
+		w.obj()
+		w.kstr("stepName", st.name)
+		w.kstr("description", st.description)
+		w.kbool("complete", done || (current && j < step))
+		w.kstr("type", st.kind)
+		w.end()
+	}
 }
 
 // writeCurrent writes a partial applicationProcess that only moves the cursor.
@@ -233,9 +237,25 @@ func (c *conv) writeAddress(w *jsonw) {
 }
 
 func (c *conv) writeDocumentDelta(w *jsonw) {
-	d := c.p.doc
 	w.key("customerIdentityDocuments")
 	w.arr()
+	c.writeDocument(w)
+	w.aend()
+	// The broker also confirms the address against the postal file.
+	w.key("customer")
+	w.obj()
+	w.kstr("customer_id", c.uid)
+	w.key("residential_address")
+	w.obj()
+	w.kstr("postcode", c.p.addr.sub.postcode)
+	w.kstr("dp_identifier", c.p.addr.dpid)
+	w.end()
+	w.end()
+	c.writeProcess(w, 1, 1, false)
+}
+
+func (c *conv) writeDocument(w *jsonw) {
+	d := c.p.doc
 	w.obj()
 	w.kstr("customer_id", c.uid)
 	w.kstr("document_type", d.kind)
@@ -258,15 +278,4 @@ func (c *conv) writeDocumentDelta(w *jsonw) {
 	}
 	w.end()
 	w.end()
-	w.aend()
-	w.key("customer")
-	w.obj()
-	w.kstr("customer_id", c.uid)
-	w.key("residential_address")
-	w.obj()
-	w.kstr("postcode", c.p.addr.sub.postcode)
-	w.kstr("dp_identifier", c.p.addr.dpid)
-	w.end()
-	w.end()
-	c.writeProcess(w, 1, 1, false)
 }

@@ -70,20 +70,32 @@ func streamKey(stream string, g *Generator) string {
 	return DefaultStream
 }
 
-// publisher holds one Publish call's state.
+// publisher holds one Publish call's state. A producer goroutine generates
+// and encodes batches (and does the Live waiting) while the caller's
+// goroutine paces and sends them, so generation overlaps Redis round trips;
+// batches still go out one at a time and in order.
 type publisher struct {
 	rdb      redis.UniversalClient
 	stream   string
 	g        *Generator
 	o        PublishOptions
 	progress func(Stats)
-	stats    Stats
 	begin    time.Time
 	deadline time.Time // zero: none
+
+	// owned by the sending goroutine
+	stats    Stats
 	reported time.Time
-	held     *Entry // next entry, read but not yet sent
-	batch    []Entry
 	bucket   tokenBucket
+
+	// owned by the producer goroutine
+	held *Entry // next entry, read but not yet batched
+}
+
+// batch is a run of encoded XADD commands.
+type batch struct {
+	args   [][]any
+	starts []bool // entry i is a conversation_started
 }
 
 func newPublisher(rdb redis.UniversalClient, stream string, g *Generator, o PublishOptions, progress func(Stats)) *publisher {
@@ -100,128 +112,153 @@ func newPublisher(rdb redis.UniversalClient, stream string, g *Generator, o Publ
 		p.o.Batch = max(1, min(o.Batch, int(o.Rate/ratedBatchesPS)))
 		p.bucket = tokenBucket{rate: o.Rate, capacity: float64(p.o.Batch), tokens: float64(p.o.Batch), last: now}
 	}
-	p.batch = make([]Entry, 0, p.o.Batch)
 	return p
 }
 
 func (p *publisher) run(ctx context.Context) error {
+	pctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan batch, 2)
+	produced := make(chan error, 1)
+	go func() {
+		defer close(batches)
+		produced <- p.produce(pctx, batches)
+	}()
+	err := p.consume(ctx, batches)
+	cancel()
+	for range batches { // let the producer finish before returning
+	}
+	if perr := <-produced; err == nil && perr != nil && ctx.Err() != nil {
+		err = perr
+	}
+	return err
+}
+
+// consume paces and sends batches until the producer is done, the deadline
+// passes, ctx is cancelled or Redis fails; it also reports progress.
+func (p *publisher) consume(ctx context.Context, batches <-chan batch) error {
+	tick := time.NewTicker(progressEvery)
+	defer tick.Stop()
 	for {
-		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("publish stopped: %w", err)
-		}
-		if p.expired(time.Now()) {
-			return nil
-		}
-		done, err := p.fill(ctx)
-		if err != nil {
-			return err
-		}
-		if err := p.flush(ctx); err != nil {
-			return err
-		}
-		if done {
-			return nil
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("publish stopped: %w", ctx.Err())
+		case now := <-tick.C:
+			p.report(now)
+		case b, ok := <-batches:
+			if !ok || p.expired(time.Now()) {
+				return nil
+			}
+			if stop, err := p.pace(ctx, len(b.args)); stop || err != nil {
+				return err
+			}
+			if err := p.send(ctx, b); err != nil {
+				return err
+			}
+			p.report(time.Now())
 		}
 	}
+}
+
+// pace waits for rate tokens. stop is true when the deadline or ctx came first.
+func (p *publisher) pace(ctx context.Context, n int) (stop bool, err error) {
+	if p.o.Rate <= 0 {
+		return false, nil
+	}
+	stop, err = sleepUntil(ctx, p.bucket.take(n, time.Now()), p.deadline)
+	if stop {
+		p.bucket.refund(n)
+	}
+	return stop, err
 }
 
 func (p *publisher) expired(now time.Time) bool {
 	return !p.deadline.IsZero() && !now.Before(p.deadline)
 }
 
-// fill collects the next batch. In Live mode it stops at the first entry in
-// the future and, if nothing is collected yet, waits for it. done reports
-// that the generator has no more entries.
-func (p *publisher) fill(ctx context.Context) (done bool, err error) {
-	for len(p.batch) < p.o.Batch {
+// produce generates batches until the generator is done, the deadline passes
+// or ctx is cancelled. In Live mode a batch ends at the first entry in the
+// future, which is then waited for.
+func (p *publisher) produce(ctx context.Context, out chan<- batch) error {
+	for {
+		b, done, err := p.fill(ctx)
+		if len(b.args) > 0 {
+			select {
+			case out <- b:
+			case <-ctx.Done():
+				return fmt.Errorf("publish stopped: %w", ctx.Err())
+			}
+		}
+		if done || err != nil {
+			return err
+		}
+	}
+}
+
+func (p *publisher) fill(ctx context.Context) (b batch, done bool, err error) {
+	b = batch{args: make([][]any, 0, p.o.Batch), starts: make([]bool, 0, p.o.Batch)}
+	for len(b.args) < p.o.Batch {
 		if p.held == nil {
 			e, ok := p.g.Next()
 			if !ok {
-				return true, nil
+				return b, true, nil
 			}
 			p.held = &e
 		}
 		if p.o.Live && p.held.At.After(time.Now()) {
-			if len(p.batch) > 0 {
-				return false, nil
+			if len(b.args) > 0 {
+				return b, false, nil
 			}
-			if stop, err := p.sleepUntil(ctx, p.held.At); stop || err != nil {
-				return stop, err
+			if stop, err := sleepUntil(ctx, p.held.At, p.deadline); stop || err != nil {
+				return b, true, err
 			}
 			continue
 		}
-		p.batch = append(p.batch, *p.held)
+		b.args = append(b.args, xaddArgs(p.stream, p.held.Fields))
+		b.starts = append(b.starts, p.held.Fields["typ"] == "conversation_started")
 		p.held = nil
 	}
-	return false, nil
+	return b, p.expired(time.Now()), nil
 }
 
-// flush paces and sends the collected batch.
-func (p *publisher) flush(ctx context.Context) error {
-	if len(p.batch) == 0 {
-		return nil
-	}
-	if p.o.Rate > 0 {
-		if stop, err := p.sleepUntil(ctx, p.bucket.take(len(p.batch), time.Now())); stop || err != nil {
-			p.bucket.refund(len(p.batch))
-			return err
-		}
-	}
-	err := p.send(ctx)
-	p.batch = p.batch[:0]
-	p.report(time.Now())
-	return err
-}
-
-// send writes the batch in one pipeline. It runs detached from ctx's
+// send writes a batch in one pipeline. It runs detached from ctx's
 // cancellation so a batch on the wire finishes and Sent stays exact.
-func (p *publisher) send(ctx context.Context) error {
+func (p *publisher) send(ctx context.Context, b batch) error {
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), flushTimeout)
 	defer cancel()
 	pipe := p.rdb.Pipeline()
-	for _, e := range p.batch {
-		pipe.XAdd(sctx, &redis.XAddArgs{Stream: p.stream, Values: values(e.Fields)})
+	for _, args := range b.args {
+		pipe.Do(sctx, args...)
 	}
 	cmds, err := pipe.Exec(sctx)
 	for i, cmd := range cmds {
 		if cmd.Err() == nil {
-			p.count(p.batch[i])
+			p.stats.Sent++
+			if b.starts[i] {
+				p.stats.Conversations++
+			}
 		}
 	}
 	if err != nil {
-		return fmt.Errorf("publish: xadd batch of %d to %s: %w", len(p.batch), p.stream, err)
+		return fmt.Errorf("publish: xadd batch of %d to %s: %w", len(b.args), p.stream, err)
 	}
 	return nil
 }
 
-func (p *publisher) count(e Entry) {
-	p.stats.Sent++
-	if e.Fields["typ"] == "conversation_started" {
-		p.stats.Conversations++
-	}
-}
-
-// sleepUntil waits for t, reporting progress meanwhile. stop is true when the
-// Duration deadline came first; err is set when ctx was cancelled.
-func (p *publisher) sleepUntil(ctx context.Context, t time.Time) (stop bool, err error) {
-	for {
-		now := time.Now()
-		if p.expired(now) {
-			return true, nil
-		}
-		if !now.Before(t) {
-			return false, nil
-		}
-		wake := earliest(t, p.reported.Add(progressEvery), p.deadline)
-		timer := time.NewTimer(wake.Sub(now))
+// sleepUntil waits for t. stop is true when the deadline (if not zero) comes
+// first or ctx is cancelled; err is set in the latter case.
+func sleepUntil(ctx context.Context, t, deadline time.Time) (stop bool, err error) {
+	wake := earliest(t, deadline)
+	if d := time.Until(wake); d > 0 {
+		timer := time.NewTimer(d)
+		defer timer.Stop()
 		select {
 		case <-ctx.Done():
-			timer.Stop()
 			return true, fmt.Errorf("publish stopped: %w", ctx.Err())
-		case now = <-timer.C:
+		case <-timer.C:
 		}
-		p.report(now)
 	}
+	return wake.Before(t), nil
 }
 
 func (p *publisher) report(now time.Time) {
@@ -244,24 +281,23 @@ func earliest(ts ...time.Time) time.Time {
 	return out
 }
 
-// values lays out fields in the producer's order, then any others sorted, so
-// the stream content is deterministic.
-func values(f map[string]string) []string {
-	envelopeOrder := [...]string{"agt", "typ", "cid", "aid", "uid", "seq", "tsp", "dat"}
-	out := make([]string, 0, 2*len(f))
-	seen := 0
-	for _, k := range envelopeOrder {
+// xaddArgs encodes XADD stream * with the fields in the producer's order,
+// then any others sorted, so the stream content is deterministic.
+func xaddArgs(stream string, f map[string]string) []any {
+	order := [...]string{"agt", "typ", "cid", "aid", "uid", "seq", "tsp", "dat"}
+	out := make([]any, 0, 3+2*len(f))
+	out = append(out, "XADD", stream, "*")
+	for _, k := range order {
 		if v, ok := f[k]; ok {
 			out = append(out, k, v)
-			seen++
 		}
 	}
-	if seen == len(f) {
+	if len(out) == 3+2*len(f) {
 		return out
 	}
 	var extra []string
 	for k := range f {
-		if !slices.Contains(envelopeOrder[:], k) {
+		if !slices.Contains(order[:], k) {
 			extra = append(extra, k)
 		}
 	}

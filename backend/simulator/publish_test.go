@@ -178,10 +178,22 @@ func TestTokenBucket(t *testing.T) {
 	}
 }
 
-func TestValues(t *testing.T) {
-	f := map[string]string{"dat": "{}", "zz": "1", "agt": "broker", "extra": "x", "typ": "t"}
-	want := []string{"agt", "broker", "typ", "t", "dat", "{}", "extra", "x", "zz", "1"}
-	if got := values(f); !reflect.DeepEqual(got, want) {
-		t.Fatalf("values = %v, want %v", got, want)
+func TestXAddArgs(t *testing.T) {
+	tests := []struct {
+		name string
+		f    map[string]string
+		want []any
+	}{
+		{"envelope order", map[string]string{"dat": "{}", "agt": "broker", "typ": "t", "seq": ""},
+			[]any{"XADD", "s", "*", "agt", "broker", "typ", "t", "seq", "", "dat", "{}"}},
+		{"extra fields sorted last", map[string]string{"zz": "1", "agt": "broker", "extra": "x"},
+			[]any{"XADD", "s", "*", "agt", "broker", "extra", "x", "zz", "1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := xaddArgs("s", tt.f); !reflect.DeepEqual(got, tt.want) {
+				t.Fatalf("xaddArgs = %v, want %v", got, tt.want)
+			}
+		})
 	}
 }

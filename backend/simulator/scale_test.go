@@ -46,3 +46,21 @@ func TestScale(t *testing.T) {
 		})
 	}
 }
+
+// TestScalePublish writes about 1,000,000 events to a scratch stream with
+// Rate 0 and reports the throughput. Opt-in like TestScale.
+func TestScalePublish(t *testing.T) {
+	if os.Getenv("SIMULATOR_SCALE") == "" {
+		t.Skip("set SIMULATOR_SCALE=1 to run")
+	}
+	rdb, stream := testStream(t)
+	g := newGen(t, Options{Conversations: 32_000, Seed: 1, History: 48 * time.Hour})
+	stats, err := Publish(t.Context(), rdb, stream, g, PublishOptions{}, func(s Stats) {
+		t.Logf("progress: %d sent, %d conversations, %s", s.Sent, s.Conversations, s.Elapsed.Round(time.Millisecond))
+	})
+	if err != nil {
+		t.Fatalf("Publish: %v", err)
+	}
+	t.Logf("%d events in %s (%.0f events/s)", stats.Sent, stats.Elapsed.Round(time.Millisecond),
+		float64(stats.Sent)/stats.Elapsed.Seconds())
+}
