@@ -166,8 +166,7 @@ func (c *conv) notice(k stepKind) (agent, post string, finished bool) {
 		if c.idDecision == "PASS" {
 			return "identity_agent::Identity Check", fmt.Sprintf("eKYC passed (%s). Sanctions clear, not a PEP.", c.p.ekycID), true
 		}
-		return "identity_agent::Identity Check", fmt.Sprintf("eKYC %s (%s). Sanctions %s, %s.", strings.ToLower(c.idDecision),
-			c.p.ekycID, strings.ToLower(c.sanctions), c.pep), true
+		return "identity_agent::Identity Check", c.identityProblem(), true
 	case kNStatements:
 		return "statements_agent::Bank Statements", fmt.Sprintf("90 days of statements received from %s, %d account(s).", c.bank, 1+c.r.IntN(3)), true
 	case kNService:
@@ -187,6 +186,19 @@ func (c *conv) notice(k stepKind) (agent, post string, finished bool) {
 		return "decision_agent::Credit Decision", "Recommend APPROVE: " + c.reason + ".", true
 	}
 	return "decision_agent::Credit Decision", "Recommend DECLINE: " + c.reason + ".", true
+}
+
+// identityProblem explains a failed or referred eKYC check.
+func (c *conv) identityProblem() string {
+	switch {
+	case c.p.doc.expired:
+		return fmt.Sprintf("eKYC %s (%s): %s expired on %s.", strings.ToLower(c.idDecision), c.p.ekycID,
+			docLabel(c.p.doc.kind), c.p.doc.expiry.Format("2006-01-02"))
+	case c.sanctions != "CLEAR":
+		return fmt.Sprintf("eKYC refer (%s): potential sanctions match, manual review needed.", c.p.ekycID)
+	default:
+		return fmt.Sprintf("eKYC refer (%s): politically exposed person, manual review needed.", c.p.ekycID)
+	}
 }
 
 func (c *conv) serviceText() string {

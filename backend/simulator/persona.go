@@ -85,8 +85,8 @@ func newPersona(cat *catalog, ids idSpace, seed int64, customer int, now time.Ti
 	r := newRand(seed, saltPersona, customer)
 	p := &persona{customerID: ids.customerID(customer)}
 	p.name(cat, r)
-	p.contact(cat, r)
 	p.dob = birthDate(r, now)
+	p.contact(cat, r)
 	p.addr = newAddress(cat, r)
 	p.doc = newDocument(r, p.addr.sub.state, now)
 	p.ekycID = "frk-" + digits(r, 5)
@@ -129,11 +129,11 @@ func (p *persona) contact(cat *catalog, r *rand.Rand) {
 	case 0:
 		p.email = first + "." + last + "@" + domain
 	case 1:
-		p.email = first + last + digits(r, 2) + "@" + domain
+		p.email = first + last + strconv.Itoa(p.dob.Year())[2:] + "@" + domain
 	case 2:
 		p.email = first[:1] + "." + last + "@" + domain
 	case 3:
-		p.email = first + "_" + last + strconv.Itoa(1960+r.IntN(45)) + "@" + domain
+		p.email = first + "_" + last + strconv.Itoa(p.dob.Year()) + "@" + domain
 	default:
 		p.email = last + "." + first + "@" + domain
 	}
