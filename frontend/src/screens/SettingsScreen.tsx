@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Settings } from '../api/types';
 import { Panel } from '../components/Panel';
@@ -25,13 +25,34 @@ export function SettingsScreen() {
   );
 }
 
-function Field({ label, error, hint, children }: { label: string; error?: string; hint?: ReactNode; children: ReactNode }) {
+function Field({
+  label,
+  error,
+  hint,
+  children,
+}: {
+  label: string;
+  error?: string;
+  hint?: ReactNode;
+  children: (props: { id: string; 'aria-describedby'?: string; 'aria-invalid'?: boolean }) => ReactNode;
+}) {
+  const id = useId();
+  const noteId = `${id}-note`;
+  const note = error ? (
+    <small className="field-error" id={noteId}>
+      {error}
+    </small>
+  ) : hint ? (
+    <small className="muted" id={noteId}>
+      {hint}
+    </small>
+  ) : null;
   return (
-    <label className={error ? 'form-field invalid' : 'form-field'}>
-      <span>{label}</span>
-      {children}
-      {error ? <small className="field-error">{error}</small> : hint ? <small className="muted">{hint}</small> : null}
-    </label>
+    <div className={error ? 'form-field invalid' : 'form-field'}>
+      <label htmlFor={id}>{label}</label>
+      {children({ id, 'aria-describedby': note ? noteId : undefined, 'aria-invalid': error ? true : undefined })}
+      {note}
+    </div>
   );
 }
 
@@ -72,34 +93,37 @@ function SettingsForm({ initial }: { initial: Settings }) {
   const th = f.thresholds;
   const num = (v: number) => (Number.isNaN(v) ? '' : String(v));
 
+  const passwordHint =
+    initial.hasRedisPassword && !removePassword
+      ? 'A password is stored; leave empty to keep it'
+      : removePassword
+        ? 'The stored password will be removed'
+        : 'No password stored';
+  const seconds = (v: number) => (Number.isNaN(v) ? undefined : formatDuration(v * 1000));
+
   return (
     <form className="settings-form" onSubmit={(e) => void submit(e)} noValidate aria-label="Settings">
       <Panel title="Ledger connection">
         <Field label="Redis URL" error={errors.redisUrl} hint="redis://host:6379 or rediss:// for TLS">
-          <input value={f.redisUrl} onChange={(e) => set('redisUrl', e.target.value)} />
+          {(p) => <input {...p} value={f.redisUrl} onChange={(e) => set('redisUrl', e.target.value)} />}
         </Field>
         <div className="form-row">
           <Field label="Username">
-            <input value={f.redisUsername} autoComplete="off" onChange={(e) => set('redisUsername', e.target.value)} />
+            {(p) => (
+              <input {...p} value={f.redisUsername} autoComplete="off" onChange={(e) => set('redisUsername', e.target.value)} />
+            )}
           </Field>
-          <Field
-            label="Password"
-            hint={
-              initial.hasRedisPassword && !removePassword
-                ? 'A password is stored; leave empty to keep it'
-                : removePassword
-                  ? 'The stored password will be removed'
-                  : 'No password stored'
-            }
-          >
-            <input
-              type="password"
-              autoComplete="new-password"
-              value={f.redisPassword}
-              placeholder={initial.hasRedisPassword && !removePassword ? '••••••••' : ''}
-              onChange={(e) => set('redisPassword', e.target.value)}
-             
-            />
+          <Field label="Password" hint={passwordHint}>
+            {(p) => (
+              <input
+                {...p}
+                type="password"
+                autoComplete="new-password"
+                value={f.redisPassword}
+                placeholder={initial.hasRedisPassword && !removePassword ? '••••••••' : ''}
+                onChange={(e) => set('redisPassword', e.target.value)}
+              />
+            )}
           </Field>
         </div>
         {initial.hasRedisPassword && (
@@ -120,41 +144,47 @@ function SettingsForm({ initial }: { initial: Settings }) {
           Use TLS
         </label>
         <Field label="Stream" error={errors.stream}>
-          <input value={f.stream} onChange={(e) => set('stream', e.target.value)} />
+          {(p) => <input {...p} value={f.stream} onChange={(e) => set('stream', e.target.value)} />}
         </Field>
         <Field label="Backend URL" error={errors.backendUrl} hint="Optional, e.g. https://billie.example.com">
-          <input value={f.backendUrl} onChange={(e) => set('backendUrl', e.target.value)} />
+          {(p) => <input {...p} value={f.backendUrl} onChange={(e) => set('backendUrl', e.target.value)} />}
         </Field>
       </Panel>
       <Panel title="Status thresholds">
         <p className="muted small">Idle time since the last message after which a conversation changes status.</p>
         <div className="form-row three">
-          <Field label="Paused after (s)" error={errors.pausedSeconds} hint={Number.isNaN(th.pausedSeconds) ? undefined : formatDuration(th.pausedSeconds * 1000)}>
-            <input type="number" min={1} value={num(th.pausedSeconds)} onChange={(e) => setTh('pausedSeconds', e.target.value)} />
+          <Field label="Paused after (s)" error={errors.pausedSeconds} hint={seconds(th.pausedSeconds)}>
+            {(p) => (
+              <input {...p} type="number" min={1} value={num(th.pausedSeconds)} onChange={(e) => setTh('pausedSeconds', e.target.value)} />
+            )}
           </Field>
-          <Field label="Soft end after (s)" error={errors.softEndSeconds} hint={Number.isNaN(th.softEndSeconds) ? undefined : formatDuration(th.softEndSeconds * 1000)}>
-            <input type="number" min={1} value={num(th.softEndSeconds)} onChange={(e) => setTh('softEndSeconds', e.target.value)} />
+          <Field label="Soft end after (s)" error={errors.softEndSeconds} hint={seconds(th.softEndSeconds)}>
+            {(p) => (
+              <input {...p} type="number" min={1} value={num(th.softEndSeconds)} onChange={(e) => setTh('softEndSeconds', e.target.value)} />
+            )}
           </Field>
-          <Field label="Hard end after (s)" error={errors.hardEndSeconds} hint={Number.isNaN(th.hardEndSeconds) ? undefined : formatDuration(th.hardEndSeconds * 1000)}>
-            <input type="number" min={1} value={num(th.hardEndSeconds)} onChange={(e) => setTh('hardEndSeconds', e.target.value)} />
+          <Field label="Hard end after (s)" error={errors.hardEndSeconds} hint={seconds(th.hardEndSeconds)}>
+            {(p) => (
+              <input {...p} type="number" min={1} value={num(th.hardEndSeconds)} onChange={(e) => setTh('hardEndSeconds', e.target.value)} />
+            )}
           </Field>
         </div>
       </Panel>
       <div className="form-actions">
-          <button type="submit" className="btn btn-primary" disabled={saving || !dirty}>
-            {saving ? 'Saving…' : 'Save settings'}
-          </button>
-          {saveError && (
-            <span className="form-error" role="alert">
-              {saveError}
-            </span>
-          )}
-          {!saveError && savedAt && !dirty && (
-            <span className="notice-ok" role="status">
-              Settings saved
-            </span>
-          )}
-          {Object.keys(errors).length > 0 && <span className="form-error">Please fix the highlighted fields.</span>}
+        <button type="submit" className="btn btn-primary" disabled={saving || !dirty}>
+          {saving ? 'Saving…' : 'Save settings'}
+        </button>
+        {saveError && (
+          <span className="form-error" role="alert">
+            {saveError}
+          </span>
+        )}
+        {!saveError && savedAt && !dirty && (
+          <span className="notice-ok" role="status">
+            Settings saved
+          </span>
+        )}
+        {Object.keys(errors).length > 0 && <span className="form-error">Please fix the highlighted fields.</span>}
       </div>
     </form>
   );

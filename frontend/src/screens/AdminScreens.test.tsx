@@ -1,0 +1,119 @@
+import { render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { setApi } from '../api/client';
+import type { User } from '../api/types';
+import { useSession } from '../stores/session';
+import { useSettings } from '../stores/settings';
+import { admin, createFakeApi, defaultSettings } from '../test/fakeApi';
+import { SettingsScreen } from './SettingsScreen';
+import { UsersScreen } from './UsersScreen';
+
+const sam: User = {
+  id: 2,
+  email: 'sam@billie.test',
+  name: 'Sam',
+  role: 'supervisor',
+  disabled: false,
+  createdAt: '2024-01-01T00:00:00Z',
+  lastLoginAt: '2024-11-24T10:00:00Z',
+};
+
+describe('users', () => {
+  it('lists, creates, disables, re-roles and resets passwords', async () => {
+    useSession.setState({ phase: 'signedIn', session: admin });
+    const fake = createFakeApi();
+    fake.listUsers.mockResolvedValue([sam]);
+    fake.createUser.mockImplementation(async (u: { email: string; name: string; role: 'admin' | 'supervisor' }) => ({
+      ...sam,
+      id: 3,
+      email: u.email,
+      name: u.name,
+      role: u.role,
+    }));
+    fake.updateUser.mockImplementation(async (id: number, p: Partial<User>) => ({ ...sam, id, ...p }));
+    setApi(fake);
+    const user = userEvent.setup();
+    render(<UsersScreen />);
+    const row = (await screen.findByText('sam@billie.test')).closest('tr')!;
+
+    await user.click(within(row).getByRole('button', { name: 'Disable' }));
+    expect(fake.updateUser).toHaveBeenLastCalledWith(2, { disabled: true });
+    expect(await within(row).findByText('Disabled')).toBeInTheDocument();
+
+    await user.selectOptions(within(row).getByLabelText('Role of sam@billie.test'), 'admin');
+    expect(fake.updateUser).toHaveBeenLastCalledWith(2, { role: 'admin' });
+
+    await user.click(within(row).getByRole('button', { name: 'Reset password' }));
+    await user.type(within(row).getByLabelText('New password for sam@billie.test'), 'new-secret-1');
+    await user.click(within(row).getByRole('button', { name: 'Set' }));
+    expect(fake.updateUser).toHaveBeenLastCalledWith(2, { password: 'new-secret-1' });
+    expect(await screen.findByText('Password reset for sam@billie.test')).toBeInTheDocument();
+
+    const form = screen.getByRole('form', { name: 'Create user' });
+    await user.click(within(form).getByRole('button', { name: 'Create user' }));
+    expect(within(form).getByRole('alert')).toHaveTextContent('valid email');
+    await user.type(within(form).getByLabelText('Email'), 'new@billie.test');
+    await user.type(within(form).getByLabelText('Name'), 'New Person');
+    await user.type(within(form).getByLabelText('Initial password'), 'long-enough');
+    await user.click(within(form).getByRole('button', { name: 'Create user' }));
+    expect(fake.createUser).toHaveBeenCalledWith({ email: 'new@billie.test', name: 'New Person', role: 'supervisor', password: 'long-enough' });
+    expect(await screen.findByText('new@billie.test')).toBeInTheDocument();
+  });
+
+  it('shows errors from the backend', async () => {
+    useSession.setState({ phase: 'signedIn', session: admin });
+    const fake = createFakeApi();
+    fake.listUsers.mockResolvedValue([sam]);
+    fake.updateUser.mockRejectedValue(new Error('cannot disable the last admin'));
+    setApi(fake);
+    const user = userEvent.setup();
+    render(<UsersScreen />);
+    await user.click(await screen.findByRole('button', { name: 'Disable' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('cannot disable the last admin');
+  });
+});
+
+describe('settings', () => {
+  it('validates, saves and gives feedback; thresholds apply to live statuses', async () => {
+    const fake = createFakeApi();
+    fake.getSettings.mockResolvedValue({ ...defaultSettings, hasRedisPassword: true });
+    setApi(fake);
+    const user = userEvent.setup();
+    render(<SettingsScreen />);
+    const url = await screen.findByLabelText('Redis URL');
+    expect(screen.getByText('A password is stored; leave empty to keep it')).toBeInTheDocument();
+
+    await user.clear(url);
+    await user.type(url, 'http://wrong');
+    const paused = screen.getByLabelText('Paused after (s)');
+    await user.clear(paused);
+    await user.type(paused, '60');
+    await user.click(screen.getByRole('button', { name: 'Save settings' }));
+    expect(screen.getByText('Use redis://host:port or rediss://host:port')).toBeInTheDocument();
+    expect(fake.saveSettings).not.toHaveBeenCalled();
+
+    await user.clear(url);
+    await user.type(url, 'rediss://cache:6380');
+    await user.click(screen.getByRole('button', { name: 'Save settings' }));
+    await waitFor(() => expect(fake.saveSettings).toHaveBeenCalled());
+    const sent = fake.saveSettings.mock.calls[0][0];
+    expect(sent.redisUrl).toBe('rediss://cache:6380');
+    expect(sent.redisPassword).toBe('');
+    expect(sent.hasRedisPassword).toBe(true);
+    expect(sent.thresholds.pausedSeconds).toBe(60);
+    expect(await screen.findByText('Settings saved')).toBeInTheDocument();
+    expect(useSettings.getState().thresholds.pausedSeconds).toBe(60);
+  });
+
+  it('shows a save error', async () => {
+    const fake = createFakeApi();
+    fake.saveSettings.mockRejectedValue(new Error('only admins can change settings'));
+    setApi(fake);
+    const user = userEvent.setup();
+    render(<SettingsScreen />);
+    await user.type(await screen.findByLabelText('Stream'), 'X');
+    await user.click(screen.getByRole('button', { name: 'Save settings' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('only admins can change settings');
+  });
+});
