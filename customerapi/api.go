@@ -1,0 +1,275 @@
+// Package customerapi is the customer-portal HTTP API: a signed-in customer's
+// applications and conversations, read from the denormalised portal read models.
+//
+// Every request is treated as hostile:
+//
+//   - Authentication is a Bearer JWT, HS256 or RS256 pinned to the configured key; exp
+//     is required; iss and aud are checked when configured. The customer is the
+//     token's sub.
+//   - 401 (with WWW-Authenticate) for a missing, malformed, expired or wrongly signed
+//     token, and for every path under /api/customer when no token is valid, so an
+//     unauthenticated caller learns nothing about what exists.
+//   - 403 when the token is valid but its sub is not the customer in the path. It is
+//     answered the same whether or not that customer exists, so it reveals nothing.
+//   - 404 for an application id the customer does not have (another customer's
+//     included: it is indistinguishable from one that does not exist).
+//   - Errors are application/problem+json with stable type URIs (package problem).
+//   - Per client address and per customer rate limits (429 with Retry-After), a
+//     deadline on each request's database work, bounded query strings, page sizes
+//     and ids, security headers and an allow-list of CORS origins.
+//   - Only the portal documents leave: they are built by package projection from a
+//     fixed set of fields, without rationale, additional data, assessments,
+//     noticeboard, raw events or tax fields.
+//
+// Without a key the API does not run: New fails with the reason, and the backend
+// mounts Unavailable, which answers 503 with that reason.
+package customerapi
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+	"github.com/go-chi/httprate"
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/billie/supervisor/customerapi/problem"
+)
+
+// Prefix is where the backend mounts Handler.
+const Prefix = "/api/customer"
+
+// API is the customer-portal API.
+type API struct {
+	cfg      Config
+	reader   Reader
+	log      *slog.Logger
+	parser   *jwt.Parser
+	keyFunc  jwt.Keyfunc
+	cursors  cursorCodec
+	origins  map[string]bool
+	anyOrig  bool
+	perIP    *httprate.RateLimiter
+	perCust  *httprate.RateLimiter
+	clientIP func(*http.Request) string
+	handler  http.Handler
+}
+
+// New checks cfg and builds the API; the error says why it cannot run.
+func New(cfg Config, reader Reader, log *slog.Logger) (*API, error) {
+	if err := cfg.check(); err != nil {
+		return nil, err
+	}
+	if reader == nil {
+		return nil, errors.New("customer api: no reader")
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	cfg.Timeout = cmpOr(cfg.Timeout, DefaultTimeout)
+	cfg.Leeway = cmpOr(cfg.Leeway, DefaultLeeway)
+	cfg.RatePerIP = cmpOr(cfg.RatePerIP, DefaultRatePerIP)
+	cfg.RatePerCustomer = cmpOr(cfg.RatePerCustomer, DefaultRatePerCustomer)
+	a := &API{cfg: cfg, reader: reader, log: log, origins: map[string]bool{}, clientIP: cfg.ClientIP}
+	if a.clientIP == nil {
+		a.clientIP = defaultClientIP
+	}
+	for _, o := range cfg.CORSOrigins {
+		a.origins[o] = true
+		a.anyOrig = a.anyOrig || o == "*"
+	}
+	a.setupTokens()
+	// Cursors are MACed with a key derived from the HS256 secret, so they survive
+	// restarts and work across instances; with RS256 (whose key is public) the key is
+	// random per process and a cursor from before a restart answers 400.
+	if cfg.Secret != nil {
+		sum := sha256.Sum256(append([]byte("billie customer api cursor\x00"), cfg.Secret...))
+		a.cursors.key = sum[:]
+	} else {
+		a.cursors.key = make([]byte, 32)
+		_, _ = rand.Read(a.cursors.key)
+	}
+	limited := httprate.WithLimitHandler(func(w http.ResponseWriter, _ *http.Request) {
+		problem.Write(w, http.StatusTooManyRequests, problem.RateLimited, "rate limit exceeded; retry after the time in Retry-After")
+	})
+	if cfg.RatePerIP > 0 {
+		a.perIP = httprate.NewRateLimiter(cfg.RatePerIP, time.Minute, limited,
+			httprate.WithKeyFuncs(func(r *http.Request) (string, error) { return a.clientIP(r), nil }))
+	}
+	if cfg.RatePerCustomer > 0 {
+		a.perCust = httprate.NewRateLimiter(cfg.RatePerCustomer, time.Minute, limited)
+	}
+	a.handler = a.routes()
+	return a, nil
+}
+
+func cmpOr[T comparable](v, fallback T) T {
+	var zero T
+	if v == zero {
+		return fallback
+	}
+	return v
+}
+
+func defaultClientIP(r *http.Request) string {
+	if ip := middleware.GetClientIP(r.Context()); ip != "" {
+		return httprate.CanonicalizeIP(ip)
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	return httprate.CanonicalizeIP(host)
+}
+
+// ServeHTTP serves the routes below Prefix; mount it there.
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.handler.ServeHTTP(w, r) }
+
+func (a *API) routes() http.Handler {
+	r := chi.NewRouter()
+	r.Use(securityHeaders, a.cors, a.limitIP, a.deadline)
+	r.NotFound(problem.NotFoundHandler)
+	r.MethodNotAllowed(problem.MethodNotAllowedHandler)
+	r.Route("/{customerId}", func(r chi.Router) {
+		r.Use(a.authenticate, a.limitCustomer)
+		r.Get("/applications", a.listApplications)
+		r.Get("/application/{applicationId}", a.getApplication)
+		r.Get("/conversations", a.listConversations)
+		r.Get("/search", a.search)
+	})
+	return r
+}
+
+// Unavailable answers every request with 503 and the reason the API is not running.
+func Unavailable(reason string) http.Handler {
+	return securityHeaders(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		problem.Write(w, http.StatusServiceUnavailable, problem.Unavailable, "the customer API is not configured: "+reason)
+	}))
+}
+
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Strict-Transport-Security", "max-age=63072000")
+		h.Set("Cache-Control", "no-store")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// cors lets the configured portal origins call from a browser. Tokens travel in the
+// Authorization header, never in cookies, so credentials are not allowed.
+func (a *API) cors(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		origin := r.Header.Get("Origin")
+		preflight := r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != ""
+		if len(a.origins) > 0 {
+			w.Header().Add("Vary", "Origin")
+		}
+		if origin == "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if !a.anyOrig && !a.origins[origin] {
+			if preflight {
+				problem.Write(w, http.StatusForbidden, problem.Forbidden, "origin not allowed")
+				return
+			}
+			next.ServeHTTP(w, r) // no CORS headers: the browser withholds the answer
+			return
+		}
+		h := w.Header()
+		h.Set("Access-Control-Allow-Origin", origin)
+		h.Set("Access-Control-Expose-Headers", "Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset")
+		if preflight {
+			h.Set("Access-Control-Allow-Methods", "GET, OPTIONS")
+			h.Set("Access-Control-Allow-Headers", "Authorization")
+			h.Set("Access-Control-Max-Age", "600")
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (a *API) limitIP(next http.Handler) http.Handler {
+	if a.perIP == nil {
+		return next
+	}
+	return a.perIP.Handler(next)
+}
+
+func (a *API) limitCustomer(next http.Handler) http.Handler {
+	if a.perCust == nil {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if a.perCust.RespondOnLimit(w, r, customerOf(r.Context())) {
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (a *API) deadline(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), a.cfg.Timeout)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// fail answers a reader error: a timeout as 503, anything else as 500, logged without
+// the customer's data.
+func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(r.Context().Err(), context.DeadlineExceeded) {
+		problem.WriteDetails(w, problem.Details{Type: problem.Timeout, Status: http.StatusServiceUnavailable,
+			Detail: "the request took too long", RetryAfter: time.Second})
+		return
+	}
+	if errors.Is(err, context.Canceled) {
+		return // the client went away
+	}
+	a.log.Error("customer api", "route", chi.RouteContext(r.Context()).RoutePattern(), "err", err)
+	problem.Write(w, http.StatusInternalServerError, problem.Internal, "")
+}
+
+// Bounds on what a request may carry.
+const (
+	maxIDLen       = 128
+	maxQueryLen    = 1024 // the whole raw query string
+	maxSearchRunes = 100
+	defaultLimit   = 20
+	maxLimit       = 100
+	defaultSearch  = 10
+	maxSearch      = 50
+)
+
+func validID(s string) bool {
+	if s == "" || len(s) > maxIDLen {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x21 || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+func badParam(w http.ResponseWriter, detail string) {
+	problem.Write(w, http.StatusBadRequest, problem.InvalidParameter, detail)
+}
+
+func trimmed(s string) string { return strings.TrimSpace(s) }
