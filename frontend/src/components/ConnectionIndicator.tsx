@@ -34,7 +34,7 @@ export function ConnectionIndicator() {
           <span className="conn-bar">
             <span style={{ width: `${pct}%` }} />
           </span>
-          catching up {formatNumber(conn.behind)} behind
+          <span className="conn-catchup-text">catching up · {formatNumber(conn.behind)} behind</span>
         </span>
       )}
       {conn.error && conn.state !== 'connected' && <span className="conn-error">{conn.error}</span>}

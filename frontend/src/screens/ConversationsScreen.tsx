@@ -15,7 +15,7 @@ import { useTicker } from '../stores/ticker';
 import { ConversationCardView } from './conversations/ConversationCardView';
 
 /** Height of one row of cards, gap included. */
-export const ROW_HEIGHT = 148;
+export const ROW_HEIGHT = 140;
 const COUNTS_EVERY_MS = 10_000;
 const COUNTS_AFTER_BATCH_MS = 2_000;
 
@@ -174,7 +174,7 @@ export function ConversationsScreen() {
           value={s.search}
           onSearch={actions.setSearch}
           label="Search conversations"
-          placeholder="Search name, application, decision, message words…  ( / )"
+          placeholder="Search names, applications, decisions, messages  ( / )"
         />
         <div className="chips" role="group" aria-label="Filter by status">
           <FilterChip label="All" count={total} active={s.status === ''} onClick={() => actions.setStatus('')} />

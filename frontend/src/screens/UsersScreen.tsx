@@ -96,52 +96,69 @@ function UsersTable({ users }: { users: User[] }) {
               </td>
               <td>{u.disabled ? <span className="tag tag-danger">Disabled</span> : <span className="tag tag-ok">Active</span>}</td>
               <td className="muted">{formatDateTime(u.lastLoginAt)}</td>
-              <td className="actions">
-                <button
-                  type="button"
-                  className="btn btn-small"
-                  disabled={busy || self}
-                  title={self ? 'You cannot disable yourself' : undefined}
-                  onClick={() =>
-                    void update(u.id, { disabled: !u.disabled }, `${u.email} ${u.disabled ? 'enabled' : 'disabled'}`)
-                  }
-                >
-                  {u.disabled ? 'Enable' : 'Disable'}
-                </button>
-                {resetFor === u.id ? (
-                  <form
-                    className="inline-form"
-                    onSubmit={(e) => {
-                      e.preventDefault();
-                      if (pw.length < MIN_PASSWORD) return;
-                      void update(u.id, { password: pw }, `Password reset for ${u.email}`).then((ok) => {
-                        if (ok) {
+              <td>
+                <div className="row-actions">
+                  <button
+                    type="button"
+                    className="btn btn-small"
+                    disabled={busy || self}
+                    title={self ? 'You cannot disable yourself' : undefined}
+                    onClick={() =>
+                      void update(u.id, { disabled: !u.disabled }, `${u.email} ${u.disabled ? 'enabled' : 'disabled'}`)
+                    }
+                  >
+                    {u.disabled ? 'Enable' : 'Disable'}
+                  </button>
+                  {resetFor === u.id ? (
+                    <form
+                      className="inline-form"
+                      onSubmit={(e) => {
+                        e.preventDefault();
+                        if (pw.length < MIN_PASSWORD) return;
+                        void update(u.id, { password: pw }, `Password reset for ${u.email}`).then((ok) => {
+                          if (ok) {
+                            setResetFor(null);
+                            setPw('');
+                          }
+                        });
+                      }}
+                    >
+                      <input
+                        type="password"
+                        aria-label={`New password for ${u.email}`}
+                        placeholder={`New password (${MIN_PASSWORD}+ chars)`}
+                        value={pw}
+                        autoFocus
+                        onChange={(e) => setPw(e.target.value)}
+                      />
+                      <button type="submit" className="btn btn-small btn-primary" disabled={busy || pw.length < MIN_PASSWORD}>
+                        Set
+                      </button>
+                      <button
+                        type="button"
+                        className="btn btn-small btn-quiet"
+                        onClick={() => {
                           setResetFor(null);
                           setPw('');
-                        }
-                      });
-                    }}
-                  >
-                    <input
-                      type="password"
-                      aria-label={`New password for ${u.email}`}
-                      placeholder={`New password (${MIN_PASSWORD}+ chars)`}
-                      value={pw}
-                      autoFocus
-                      onChange={(e) => setPw(e.target.value)}
-                    />
-                    <button type="submit" className="btn btn-small btn-primary" disabled={busy || pw.length < MIN_PASSWORD}>
-                      Set
+                        }}
+                      >
+                        Cancel
+                      </button>
+                    </form>
+                  ) : (
+                    <button
+                      type="button"
+                      className="btn btn-small"
+                      disabled={busy}
+                      onClick={() => {
+                        setResetFor(u.id);
+                        setPw('');
+                      }}
+                    >
+                      Reset password
                     </button>
-                    <button type="button" className="btn btn-small btn-quiet" onClick={() => { setResetFor(null); setPw(''); }}>
-                      Cancel
-                    </button>
-                  </form>
-                ) : (
-                  <button type="button" className="btn btn-small" disabled={busy} onClick={() => { setResetFor(u.id); setPw(''); }}>
-                    Reset password
-                  </button>
-                )}
+                  )}
+                </div>
               </td>
             </tr>
           );
