@@ -430,9 +430,17 @@ export interface Settings {
 export const EVENT_BATCH = 'ledger:batch';
 export const EVENT_CONNECTION = 'ledger:connection';
 
-/** Emitted every 50–100 ms while something changed. Any list may be empty. */
+/**
+ * Emitted every 50–100 ms while something changed (nothing is emitted when nothing
+ * changed). Any list may be empty. Keep it small: cards and new messages, not details.
+ */
 export interface LedgerBatch {
-  /** New or changed conversation cards (status computed at emit time). */
+  /**
+   * Cards of conversations that are new or changed in any way: messages, summary,
+   * decision, end flag, and also assessments and noticeboard posts (the open
+   * conversation view refetches its detail when its card appears here). At most one
+   * card per conversation per batch (the latest). Status computed at emit time.
+   */
   conversations: ConversationCard[];
   /** New transcript messages, in stream order. */
   messages: LiveMessage[];

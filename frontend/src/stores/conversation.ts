@@ -7,6 +7,8 @@ import { api, errorMessage } from '../api/client';
 import type { ConversationDetail, LedgerBatch, LiveMessage, Message } from '../api/types';
 
 export const REFETCH_DEBOUNCE_MS = 400;
+/** Under constant activity a refetch still happens at least this often. */
+export const REFETCH_MAX_WAIT_MS = 2000;
 
 interface ConversationState {
   id: string | null;
@@ -28,6 +30,8 @@ const initial = {
 
 let generation = 0;
 let refetchTimer: ReturnType<typeof setTimeout> | null = null;
+/** When the pending refetch was first asked for (for the max wait). */
+let refetchSince = 0;
 /** Live messages received while the detail was loading, applied after it arrives. */
 let buffered: Message[] = [];
 
@@ -77,6 +81,9 @@ export const useConversation = create<ConversationState>()((set, get) => {
   };
 
   const scheduleRefetch = () => {
+    const now = Date.now();
+    if (refetchTimer !== null && now - refetchSince >= REFETCH_MAX_WAIT_MS - REFETCH_DEBOUNCE_MS) return;
+    if (refetchTimer === null) refetchSince = now;
     clearRefetch();
     refetchTimer = setTimeout(() => {
       refetchTimer = null;
