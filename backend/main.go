@@ -26,6 +26,9 @@ func commands() []command {
 		{"dlq", "list, retry or drop dead letters", runDLQ},
 		{"status", "stream length, group lag and pending, last applied ID, dead letters", runStatus},
 		{"rebuild", "rebuild the read models from the event archive into a new database", runRebuild},
+		{"user", "add, list, disable, enable, re-role supervisor accounts, set passwords", runUser},
+		{"load", "fill the database straight from the simulator, without Redis (benchmarks)", runLoad},
+		{"token", "mint HS256 customer-API tokens for testing", runToken},
 	}
 }
 

@@ -7,8 +7,9 @@
 //     is required; iss and aud are checked when configured. The customer is the
 //     token's sub.
 //   - 401 (with WWW-Authenticate) for a missing, malformed, expired or wrongly signed
-//     token, and for every path under /api/customer when no token is valid, so an
-//     unauthenticated caller learns nothing about what exists.
+//     token on any of the routes (which are public in the OpenAPI document; an unknown
+//     path is 404), before anything is read, so an unauthenticated caller learns
+//     nothing about what exists.
 //   - 403 when the token is valid but its sub is not the customer in the path. It is
 //     answered the same whether or not that customer exists, so it reveals nothing.
 //   - 404 for an application id the customer does not have (another customer's
@@ -138,12 +139,14 @@ func (a *API) routes() http.Handler {
 	r.Use(securityHeaders, a.cors, a.limitIP, a.deadline)
 	r.NotFound(problem.NotFoundHandler)
 	r.MethodNotAllowed(problem.MethodNotAllowedHandler)
-	r.Route("/{customerId}", func(r chi.Router) {
+	// A group's middleware runs once the route has matched, so metrics and logs see
+	// the route pattern even of refused requests; an unknown path is a plain 404.
+	r.Group(func(r chi.Router) {
 		r.Use(a.authenticate, a.limitCustomer)
-		r.Get("/applications", a.listApplications)
-		r.Get("/application/{applicationId}", a.getApplication)
-		r.Get("/conversations", a.listConversations)
-		r.Get("/search", a.search)
+		r.Get("/{customerId}/applications", a.listApplications)
+		r.Get("/{customerId}/application/{applicationId}", a.getApplication)
+		r.Get("/{customerId}/conversations", a.listConversations)
+		r.Get("/{customerId}/search", a.search)
 	})
 	return r
 }
