@@ -23,7 +23,7 @@ const loadCheckpoint = "load"
 func runLoad(ctx context.Context, args []string, stdout io.Writer) error {
 	var cfg config
 	fs := newFlags("load", &cfg)
-	convs := fs.Int("conversations", 10_000, "how many conversations (one customer and application each)")
+	convs := fs.Int("conversations", 10_000, "how many conversations (some customers come back: 105,500 make about 100,000 customers)")
 	seed := fs.Int64("seed", 1, "random seed; the same seed and flags give the same data")
 	history := fs.Duration("history", 26*time.Hour, "start conversations up to this long ago")
 	messy := fs.Bool("messy", false, "mix in the producer's quirks and a few broken events")
@@ -89,8 +89,12 @@ func runLoad(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	el := time.Since(start)
-	fmt.Fprintf(stdout, "loaded %d entries of %d conversations into %s in %s (%.0f/s): %d applied, %d skipped, %d dead letters\n",
-		total.Total(), *convs, cfg.db, el.Round(time.Millisecond), float64(total.Total())/el.Seconds(),
+	var customers int64
+	if err := st.DB().QueryRowContext(ctx, "SELECT count(DISTINCT customer_id) FROM portal_conversations").Scan(&customers); err != nil {
+		return fmt.Errorf("load: count customers: %w", err)
+	}
+	fmt.Fprintf(stdout, "loaded %d entries of %d conversations (%d customers) into %s in %s (%.0f/s): %d applied, %d skipped, %d dead letters\n",
+		total.Total(), *convs, customers, cfg.db, el.Round(time.Millisecond), float64(total.Total())/el.Seconds(),
 		total.Applied, total.Skipped, total.DeadLettered)
 	return nil
 }

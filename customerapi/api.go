@@ -61,6 +61,7 @@ type API struct {
 	perIP    *httprate.RateLimiter
 	perCust  *httprate.RateLimiter
 	clientIP func(*http.Request) string
+	tokens   *tokenCache
 	handler  http.Handler
 }
 
@@ -88,6 +89,7 @@ func New(cfg Config, reader Reader, log *slog.Logger) (*API, error) {
 		a.anyOrig = a.anyOrig || o == "*"
 	}
 	a.setupTokens()
+	a.tokens = newTokenCache(cmpOr(cfg.TokenCache, DefaultTokenCache))
 	// Cursors are MACed with a key derived from the HS256 secret, so they survive
 	// restarts and work across instances; with RS256 (whose key is public) the key is
 	// random per process and a cursor from before a restart answers 400.

@@ -644,3 +644,37 @@ func TestEveryRouteDocumented(t *testing.T) {
 		t.Fatalf("walked %d routes: %v", n, err)
 	}
 }
+
+// TestTokenCacheExpires: a token verified once and remembered stops working at its
+// exp like any other, and a cached token for one customer still gets 403 elsewhere.
+func TestTokenCacheExpires(t *testing.T) {
+	now := time.Now()
+	cfg := hsConfig()
+	cfg.Now = func() time.Time { return now }
+	cfg.Leeway = time.Second
+	h := newTestAPI(t, cfg, nil)
+	tok := hsToken(t, claims{sub: fixtureCustomer, iss: cfg.Issuer, aud: cfg.Audience, exp: time.Minute}, testSecret)
+	for range 3 {
+		if res := do(t, h, "GET", path(fixtureCustomer, "/applications"), tok); res.code != 200 {
+			t.Fatalf("%d %s", res.code, res.body)
+		}
+	}
+	wantProblem(t, do(t, h, "GET", path(pagerCustomer, "/applications"), tok), 403, problem.Forbidden)
+	now = now.Add(time.Minute + 2*time.Second)
+	wantProblem(t, do(t, h, "GET", path(fixtureCustomer, "/applications"), tok), 401, problem.Unauthorized)
+
+	c := newTokenCache(8)
+	for i := range 20 {
+		c.put(fmt.Sprint(i), verified{sub: "s", exp: now.Add(time.Hour)})
+	}
+	if len(c.m) > 8 {
+		t.Errorf("cache grew to %d entries, bound 8", len(c.m))
+	}
+	if _, ok := c.get("19", now, 0); !ok {
+		t.Error("newest entry evicted")
+	}
+	c.put("early", verified{sub: "s", nbf: now.Add(time.Minute), exp: now.Add(time.Hour)})
+	if _, ok := c.get("early", now, time.Second); ok {
+		t.Error("token used before its nbf")
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/golang-jwt/jwt/v5"
@@ -57,8 +59,14 @@ func (a *API) setupTokens() {
 	}
 }
 
-// verify returns the customer a token speaks for.
+// verify returns the customer a token speaks for. A token verified once is
+// remembered (by its exact text, signature included) until it expires, so a portal
+// session's repeated calls skip the JSON decoding and HMAC/RSA of a full check.
 func (a *API) verify(token string) (string, error) {
+	now := a.now()
+	if sub, ok := a.tokens.get(token, now, a.cfg.Leeway); ok {
+		return sub, nil
+	}
 	var claims jwt.RegisteredClaims
 	if _, err := a.parser.ParseWithClaims(token, &claims, a.keyFunc); err != nil {
 		return "", err
@@ -66,7 +74,76 @@ func (a *API) verify(token string) (string, error) {
 	if !validID(claims.Subject) {
 		return "", errors.New("token has no usable sub")
 	}
+	entry := verified{sub: claims.Subject, exp: claims.ExpiresAt.Time}
+	if claims.NotBefore != nil {
+		entry.nbf = claims.NotBefore.Time
+	}
+	a.tokens.put(token, entry)
 	return claims.Subject, nil
+}
+
+func (a *API) now() time.Time {
+	if a.cfg.Now != nil {
+		return a.cfg.Now()
+	}
+	return time.Now()
+}
+
+// tokenCache holds verified tokens: only a token that passed every check gets in,
+// and it is good only inside its own nbf..exp (with the leeway the parser allows).
+type tokenCache struct {
+	mu  sync.RWMutex
+	m   map[string]verified
+	max int
+}
+
+type verified struct {
+	sub      string
+	nbf, exp time.Time
+}
+
+func newTokenCache(max int) *tokenCache {
+	if max <= 0 {
+		return &tokenCache{}
+	}
+	return &tokenCache{m: make(map[string]verified, max), max: max}
+}
+
+func (c *tokenCache) get(token string, now time.Time, leeway time.Duration) (string, bool) {
+	if c.max == 0 {
+		return "", false
+	}
+	c.mu.RLock()
+	v, ok := c.m[token]
+	c.mu.RUnlock()
+	if !ok {
+		return "", false
+	}
+	if !now.Before(v.exp.Add(leeway)) || now.Before(v.nbf.Add(-leeway)) {
+		c.mu.Lock()
+		delete(c.m, token)
+		c.mu.Unlock()
+		return "", false
+	}
+	return v.sub, true
+}
+
+func (c *tokenCache) put(token string, v verified) {
+	if c.max == 0 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.m) >= c.max { // full: drop an eighth, at random (map order)
+		n := c.max / 8
+		for k := range c.m {
+			if n--; n < 0 {
+				break
+			}
+			delete(c.m, k)
+		}
+	}
+	c.m[token] = v
 }
 
 func bearer(r *http.Request) (string, bool) {

@@ -30,6 +30,7 @@ const (
 	DefaultRatePerCustomer = 300  // requests per minute for one customer
 	DefaultTimeout         = 5 * time.Second
 	DefaultLeeway          = 30 * time.Second
+	DefaultTokenCache      = 50_000
 	MinSecretLen           = 32
 	MinRSABits             = 2048
 )
@@ -54,6 +55,9 @@ type Config struct {
 	// ClientIP resolves the client address for the per-IP limit; the default is the
 	// address chi's ClientIPFrom* middleware resolved, else the connection's peer.
 	ClientIP func(*http.Request) string
+	// TokenCache is how many verified tokens are remembered until they expire (0: the
+	// default, <0: none).
+	TokenCache int
 	// Now is the clock for token validation (tests); time.Now when nil.
 	Now func() time.Time
 }
