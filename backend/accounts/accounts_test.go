@@ -320,15 +320,22 @@ func TestLogin(t *testing.T) {
 func TestLoginTimingClass(t *testing.T) {
 	e := newEnv(t, Options{Hash: HashParams{MemoryKiB: 8 * 1024, Time: 2, Threads: 1}, Throttle: ThrottlePolicy{SlowAfter: 1000, LockAfter: 1000}})
 	e.mustCreate(t, "ada@example.com", RoleAdmin, "admin-password-1")
-	median := func(email string) time.Duration {
-		var ds []time.Duration
-		for range 7 {
+	// Interleaved, so that a busy machine slows both kinds alike.
+	var knownDs, unknownDs []time.Duration
+	for range 9 {
+		for _, email := range []string{"ada@example.com", "nobody@example.com"} {
 			start := time.Now()
 			if _, err := e.svc.Login(context.Background(), email, "wrong-password-1"); err != ErrInvalidCredentials {
 				t.Fatal(err)
 			}
-			ds = append(ds, time.Since(start))
+			if email == "ada@example.com" {
+				knownDs = append(knownDs, time.Since(start))
+			} else {
+				unknownDs = append(unknownDs, time.Since(start))
+			}
 		}
+	}
+	median := func(ds []time.Duration) time.Duration {
 		sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
 		return ds[len(ds)/2]
 	}
@@ -340,14 +347,13 @@ func TestLoginTimingClass(t *testing.T) {
 		}
 		costs = append(costs, time.Since(start))
 	}
-	sort.Slice(costs, func(i, j int) bool { return costs[i] < costs[j] })
-	hashCost := costs[len(costs)/2]
-	known, unknown := median("ada@example.com"), median("nobody@example.com")
+	hashCost := median(costs)
+	known, unknown := median(knownDs), median(unknownDs)
 	t.Logf("one verification %s; wrong password %s, unknown email %s", hashCost, known, unknown)
 	if unknown < hashCost/2 {
 		t.Errorf("unknown email answered in %s, under the cost of a hash (%s)", unknown, hashCost)
 	}
-	if r := float64(unknown) / float64(known); r < 0.5 || r > 2 {
+	if r := float64(unknown) / float64(known); r < 0.4 || r > 2.5 {
 		t.Errorf("unknown email %s vs wrong password %s: not the same timing class", unknown, known)
 	}
 }
