@@ -227,13 +227,19 @@ func (a *API) limitCustomer(next http.Handler) http.Handler {
 	})
 }
 
+// deadline bounds a request's work (its context) and the writing of its answer to a
+// slow client (the connection's write deadline), whatever the server's own timeouts.
 func (a *API) deadline(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(a.cfg.Timeout + writeGrace))
 		ctx, cancel := context.WithTimeout(r.Context(), a.cfg.Timeout)
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
+
+// writeGrace is how long a client has to take the answer once the work is done.
+const writeGrace = 10 * time.Second
 
 // fail answers a reader error: a timeout as 503, anything else as 500, logged without
 // the customer's data.

@@ -82,8 +82,17 @@ func clientIP(r *http.Request) (string, error) {
 	return httprate.CanonicalizeIP(host), nil
 }
 
+// requestTimeout bounds a request: reading its body, the work, and writing the answer.
+const requestTimeout = 30 * time.Second
+
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rc := http.NewResponseController(w)
+		_ = rc.SetReadDeadline(time.Now().Add(requestTimeout))
+		_ = rc.SetWriteDeadline(time.Now().Add(requestTimeout))
+		ctx, cancel := context.WithTimeout(r.Context(), requestTimeout)
+		defer cancel()
+		r = r.WithContext(ctx)
 		h := w.Header()
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
