@@ -1,3 +1,37 @@
+# Billie Supervisor. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+.PHONY: help setup desktop desktop-dev frontend frontend-deps frontend-test e2e
+help:
+	@echo 'make setup          install system packages (if missing), wails CLI, frontend deps'
+	@echo 'make desktop        Linux desktop binary -> build/bin/billie-supervisor (wails build)'
+	@echo 'make desktop-dev    dev-tagged binary for e2e -> build/bin/app-dev'
+	@echo 'make frontend       build frontend/dist'
+	@echo 'make frontend-test  typecheck + vitest'
+	@echo 'make e2e            app-dev under Xvfb + headless Chromium (scripts/e2e.sh)'
+	@echo 'make bench-api      customer-API benchmark (scripts/bench-api.sh)'
+
+setup:
+	scripts/setup.sh
+
+desktop:
+	scripts/desktop.sh
+
+desktop-dev:
+	scripts/desktop.sh --dev
+
+frontend-deps:
+	@scripts/frontend-deps.sh
+
+frontend: frontend-deps
+	cd frontend && npm run build
+
+frontend-test: frontend-deps
+	cd frontend && npm run typecheck && npm test
+
+e2e:
+	scripts/e2e.sh
 
 .PHONY: bench-api
 # Customer-API benchmark, not a test (docs/api.md, "Benchmark"): loads about 100,000
