@@ -30,7 +30,9 @@ func ParseID(s string) (ID, error) {
 	return id, nil
 }
 
-func (id ID) String() string { return strconv.FormatUint(id.Ms, 10) + "-" + strconv.FormatUint(id.Seq, 10) }
+func (id ID) String() string {
+	return strconv.FormatUint(id.Ms, 10) + "-" + strconv.FormatUint(id.Seq, 10)
+}
 
 // IsZero reports whether id is the position before the first entry.
 func (id ID) IsZero() bool { return id.Ms == 0 && id.Seq == 0 }

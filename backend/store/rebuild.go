@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 )
 
@@ -54,23 +53,41 @@ func (c *Counts) addAll(o Counts) {
 
 func (s *Store) archivePage(ctx context.Context, afterMs, afterSeq uint64, n int) ([]Entry, error) {
 	rows, err := s.r.QueryContext(ctx,
-		"SELECT ms, seq, fields FROM events WHERE (ms, seq) > (?, ?) ORDER BY ms, seq LIMIT ?", afterMs, afterSeq, n)
+		"SELECT ms, seq, "+archiveColumns+" FROM events WHERE (ms, seq) > (?, ?) ORDER BY ms, seq LIMIT ?", afterMs, afterSeq, n)
 	if err != nil {
 		return nil, fmt.Errorf("rebuild: read archive: %w", err)
 	}
 	defer rows.Close()
 	var out []Entry
 	for rows.Next() {
-		var ms, seq uint64
-		var fields []byte
-		if err := rows.Scan(&ms, &seq, &fields); err != nil {
-			return nil, fmt.Errorf("rebuild: read archive: %w", err)
+		id, fields, err := scanArchiveRow(rows)
+		if err != nil {
+			return nil, fmt.Errorf("rebuild: %w", err)
 		}
-		e := Entry{ID: fmt.Sprintf("%d-%d", ms, seq)}
-		if err := json.Unmarshal(fields, &e.Fields); err != nil {
-			return nil, fmt.Errorf("rebuild: decode archived %s: %w", e.ID, err)
-		}
-		out = append(out, e)
+		out = append(out, Entry{ID: id, Fields: fields})
 	}
 	return out, rows.Err()
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+// scanArchiveRow reads "ms, seq, "+archiveColumns.
+func scanArchiveRow(rows scanner) (string, map[string]string, error) {
+	var ms, seq uint64
+	vals := make([]string, len(envelopeFields))
+	var extra *string
+	dest := []any{&ms, &seq}
+	for i := range vals {
+		dest = append(dest, &vals[i])
+	}
+	dest = append(dest, &extra)
+	if err := rows.Scan(dest...); err != nil {
+		return "", nil, fmt.Errorf("read archive: %w", err)
+	}
+	id := fmt.Sprintf("%d-%d", ms, seq)
+	fields, err := scanArchived(vals, extra)
+	if err != nil {
+		return "", nil, fmt.Errorf("archived %s: %w", id, err)
+	}
+	return id, fields, nil
 }

@@ -60,7 +60,7 @@ func (s *Store) Messages(ctx context.Context, conversationID string) ([]projecti
 // RawEvents reads the archived raw entries of a conversation in stream order.
 func (s *Store) RawEvents(ctx context.Context, conversationID string) ([]ArchivedEvent, error) {
 	rows, err := s.r.QueryContext(ctx,
-		"SELECT ms, seq, type, outcome, fields FROM events WHERE conversation_id = ? ORDER BY ms, seq", conversationID)
+		"SELECT outcome, ms, seq, "+archiveColumns+" FROM events WHERE cid = ? ORDER BY ms, seq", conversationID)
 	if err != nil {
 		return nil, fmt.Errorf("read raw events of %s: %w", conversationID, err)
 	}
@@ -68,18 +68,25 @@ func (s *Store) RawEvents(ctx context.Context, conversationID string) ([]Archive
 	var out []ArchivedEvent
 	for rows.Next() {
 		var e ArchivedEvent
-		var ms, seq uint64
-		var fields []byte
-		if err := rows.Scan(&ms, &seq, &e.Type, &e.Outcome, &fields); err != nil {
+		var outcome string
+		id, fields, err := scanArchiveRow(prefixScanner{rows, &outcome})
+		if err != nil {
 			return nil, fmt.Errorf("read raw events of %s: %w", conversationID, err)
 		}
-		e.ID = fmt.Sprintf("%d-%d", ms, seq)
-		if err := json.Unmarshal(fields, &e.Fields); err != nil {
-			return nil, fmt.Errorf("decode raw event %s: %w", e.ID, err)
-		}
+		e.ID, e.Outcome, e.Type, e.Fields = id, outcome, fields["typ"], fields
 		out = append(out, e)
 	}
 	return out, rows.Err()
+}
+
+// prefixScanner scans one leading column into first, then the rest as asked.
+type prefixScanner struct {
+	rows  scanner
+	first *string
+}
+
+func (p prefixScanner) Scan(dest ...any) error {
+	return p.rows.Scan(append([]any{p.first}, dest...)...)
 }
 
 // ArchivedEvent is one entry of the raw event archive.

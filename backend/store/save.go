@@ -303,38 +303,20 @@ func (b *batch) saveArchive() error {
 	if len(b.archive) == 0 {
 		return nil
 	}
-	st, err := b.prepare(`INSERT INTO events (ms, seq, conversation_id, type, outcome, fields) VALUES (?, ?, ?, ?, ?, ?)`)
+	st, err := b.prepare("INSERT INTO events (ms, seq, outcome, " + archiveColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	for _, a := range b.archive {
-		fields, err := archiveFields(a)
+		row, err := archiveRow(a)
 		if err != nil {
 			return fmt.Errorf("archive %s: %w", a.ev.ID, err)
 		}
-		_, err = st.ExecContext(b.ctx, a.ev.ID.Ms, a.ev.ID.Seq, a.ev.ConversationID, a.ev.Type, a.outcome.String(), fields)
-		if err != nil {
+		args := append([]any{a.ev.ID.Ms, a.ev.ID.Seq, a.outcome.String()}, row...)
+		if _, err := st.ExecContext(b.ctx, args...); err != nil {
 			return fmt.Errorf("archive %s: %w", a.ev.ID, err)
 		}
 	}
 	return nil
-}
-
-// archiveFields are the entry's fields with dat re-encoded from the decoded payload,
-// which the reducer has stripped of tax fields.
-func archiveFields(a archived) ([]byte, error) {
-	if a.ev.Data == nil {
-		return json.Marshal(a.ev.Fields)
-	}
-	dat, err := json.Marshal(a.ev.Data)
-	if err != nil {
-		return nil, err
-	}
-	fields := make(map[string]string, len(a.ev.Fields))
-	for k, v := range a.ev.Fields {
-		fields[k] = v
-	}
-	fields["dat"] = string(dat)
-	return json.Marshal(fields)
 }

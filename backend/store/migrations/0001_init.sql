@@ -99,13 +99,19 @@ CREATE INDEX portal_conversations_recent ON portal_conversations (customer_id, s
 CREATE TABLE events (
     ms              INTEGER NOT NULL,
     seq             INTEGER NOT NULL,
-    conversation_id TEXT NOT NULL,
-    type            TEXT NOT NULL,
     outcome         TEXT NOT NULL,
-    fields          BLOB NOT NULL,
+    agt             TEXT NOT NULL,
+    typ             TEXT NOT NULL,
+    cid             TEXT NOT NULL,
+    aid             TEXT NOT NULL,
+    uid             TEXT NOT NULL,
+    event_seq       TEXT NOT NULL,
+    tsp             TEXT NOT NULL,
+    dat             TEXT NOT NULL,
+    extra           TEXT, -- any other fields, as a JSON object
     PRIMARY KEY (ms, seq)
 ) WITHOUT ROWID;
-CREATE INDEX events_conversation ON events (conversation_id);
+CREATE INDEX events_conversation ON events (cid);
 
 -- Entries that could not be interpreted, with the reason; the dead-letter stream
 -- holds them too when a projector has one.

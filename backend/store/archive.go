@@ -1,0 +1,92 @@
+package store
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// envelopeFields are the ledger fields the archive keeps in columns of their own; any
+// other field goes to the extra JSON column.
+var envelopeFields = []string{"agt", "typ", "cid", "aid", "uid", "seq", "tsp", "dat"}
+
+const archiveColumns = "agt, typ, cid, aid, uid, event_seq, tsp, dat, extra"
+
+// archiveRow is the column values of an archived entry, in archiveColumns order.
+func archiveRow(a archived) ([]any, error) {
+	fields := a.ev.Fields
+	row := make([]any, 0, len(envelopeFields)+1)
+	for _, k := range envelopeFields {
+		row = append(row, fields[k])
+	}
+	// The reducer stripped tax fields from the decoded payload; re-encode it only when
+	// the raw text may hold one, so the archive never keeps them either.
+	if a.ev.Data != nil && strings.Contains(fields["dat"], "tax_") {
+		dat, err := json.Marshal(a.ev.Data)
+		if err != nil {
+			return nil, err
+		}
+		row[len(row)-1] = string(dat)
+	}
+	extra, err := extraFields(fields)
+	if err != nil {
+		return nil, err
+	}
+	return append(row, extra), nil
+}
+
+func extraFields(fields map[string]string) (any, error) {
+	if len(fields) <= len(envelopeFields) && hasOnlyEnvelope(fields) {
+		return nil, nil
+	}
+	extra := map[string]string{}
+	for k, v := range fields {
+		if !isEnvelope(k) {
+			extra[k] = v
+		}
+	}
+	if len(extra) == 0 {
+		return nil, nil
+	}
+	b, err := json.Marshal(extra)
+	return string(b), err
+}
+
+func hasOnlyEnvelope(fields map[string]string) bool {
+	for k := range fields {
+		if !isEnvelope(k) {
+			return false
+		}
+	}
+	return true
+}
+
+func isEnvelope(k string) bool {
+	for _, e := range envelopeFields {
+		if e == k {
+			return true
+		}
+	}
+	return false
+}
+
+// scanArchived turns archive column values back into entry fields. Envelope fields
+// that were absent come back empty, which the ledger reads as absent.
+func scanArchived(vals []string, extra *string) (map[string]string, error) {
+	fields := make(map[string]string, len(envelopeFields))
+	for i, k := range envelopeFields {
+		if vals[i] != "" {
+			fields[k] = vals[i]
+		}
+	}
+	if extra != nil {
+		var more map[string]string
+		if err := json.Unmarshal([]byte(*extra), &more); err != nil {
+			return nil, fmt.Errorf("decode extra fields: %w", err)
+		}
+		for k, v := range more {
+			fields[k] = v
+		}
+	}
+	return fields, nil
+}
