@@ -28,6 +28,7 @@ func commands() []command {
 		{"rebuild", "rebuild the read models from the event archive into a new database", runRebuild},
 		{"user", "add, list, disable, enable, re-role supervisor accounts, set passwords", runUser},
 		{"load", "fill the database straight from the simulator, without Redis (benchmarks)", runLoad},
+		{"bench-projector", "benchmark: project a filled stream from zero, then rebuild from the archive", runBenchProjector},
 		{"token", "mint HS256 customer-API tokens for testing", runToken},
 	}
 }

@@ -59,8 +59,8 @@ func countAfter(ctx context.Context, rdb redis.UniversalClient, stream, id strin
 }
 
 type statusReport struct {
-	Stream           string       `json:"stream"`
-	Group            string       `json:"group"`
+	Stream string `json:"stream"`
+	Group  string `json:"group"`
 	streamGroup
 	LastAppliedID    string       `json:"lastAppliedId"`
 	DeadLetterStream string       `json:"deadLetterStream"`

@@ -79,14 +79,14 @@ func (p *Projector) Run(ctx context.Context) error {
 	if err := p.drainOwnPending(ctx); err != nil {
 		return nilIfCancelled(ctx, err)
 	}
-	batches := make(chan []redis.XMessage, 2)
+	batches := make(chan batch, 2)
 	readErr := make(chan error, 1)
 	go func() { readErr <- p.read(ctx, batches) }()
-	for msgs := range batches {
+	for b := range batches {
 		if ctx.Err() != nil {
 			break // what is still queued stays pending for the next start
 		}
-		if err := p.handle(ctx, msgs); err != nil {
+		if err := p.handleDecoded(ctx, b); err != nil {
 			return nilIfCancelled(ctx, err)
 		}
 	}
@@ -129,7 +129,7 @@ func (p *Projector) drainOwnPending(ctx context.Context) error {
 
 // read feeds batches to the applier, so reading overlaps applying. It also takes over
 // entries a dead consumer left pending.
-func (p *Projector) read(ctx context.Context, out chan<- []redis.XMessage) error {
+func (p *Projector) read(ctx context.Context, out chan<- batch) error {
 	defer close(out)
 	bo := newBackoff()
 	nextClaim := time.Now()
@@ -151,12 +151,8 @@ func (p *Projector) read(ctx context.Context, out chan<- []redis.XMessage) error
 			continue
 		}
 		bo.Reset()
-		if len(msgs) > 0 {
-			select {
-			case out <- msgs:
-			case <-ctx.Done():
-				return ctx.Err()
-			}
+		if err := send(ctx, out, msgs); err != nil {
+			return err
 		}
 	}
 	return ctx.Err()
@@ -183,7 +179,7 @@ func (p *Projector) readGroup(ctx context.Context, from string, block time.Durat
 	return res[0].Messages, nil
 }
 
-func (p *Projector) claim(ctx context.Context, out chan<- []redis.XMessage) error {
+func (p *Projector) claim(ctx context.Context, out chan<- batch) error {
 	start := "0-0"
 	for {
 		msgs, next, err := p.rdb.XAutoClaim(ctx, &redis.XAutoClaimArgs{
@@ -195,10 +191,8 @@ func (p *Projector) claim(ctx context.Context, out chan<- []redis.XMessage) erro
 		}
 		if len(msgs) > 0 {
 			p.log.Warn("took over entries left pending by another consumer", "count", len(msgs), "first", msgs[0].ID)
-			select {
-			case out <- msgs:
-			case <-ctx.Done():
-				return ctx.Err()
+			if err := send(ctx, out, msgs); err != nil {
+				return err
 			}
 		}
 		if next == "0-0" || next == "" {
@@ -208,12 +202,37 @@ func (p *Projector) claim(ctx context.Context, out chan<- []redis.XMessage) erro
 	}
 }
 
-// handle applies, dead-letters and acknowledges one batch, retrying failures with
-// backoff. Once started it finishes even if ctx is cancelled, so a stop never leaves a
-// committed batch unacknowledged for long.
-func (p *Projector) handle(ctx context.Context, msgs []redis.XMessage) error {
-	work := context.WithoutCancel(ctx)
+// batch is what the reader hands the applier: the messages, and their entries
+// already decoded, so decoding overlaps the previous batch's write.
+type batch struct {
+	msgs    []redis.XMessage
+	entries []store.Entry
+}
+
+func send(ctx context.Context, out chan<- batch, msgs []redis.XMessage) error {
+	if len(msgs) == 0 {
+		return nil
+	}
 	entries := toEntries(msgs)
+	store.Decode(entries)
+	select {
+	case out <- batch{msgs: msgs, entries: entries}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (p *Projector) handle(ctx context.Context, msgs []redis.XMessage) error {
+	return p.handleDecoded(ctx, batch{msgs: msgs, entries: toEntries(msgs)})
+}
+
+// handleDecoded applies, dead-letters and acknowledges one batch, retrying failures
+// with backoff. Once started it finishes even if ctx is cancelled, so a stop never
+// leaves a committed batch unacknowledged for long.
+func (p *Projector) handleDecoded(ctx context.Context, b batch) error {
+	work := context.WithoutCancel(ctx)
+	msgs, entries := b.msgs, b.entries
 	started := time.Now()
 	var res store.Result
 	op := func() error {

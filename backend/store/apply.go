@@ -16,6 +16,29 @@ import (
 type Entry struct {
 	ID     string
 	Fields map[string]string
+
+	decoded *decoded
+}
+
+type decoded struct {
+	ev  ledger.Event
+	err error
+}
+
+// Decode interprets entries ahead of ApplyBatch, so that a reader can decode one batch
+// while the previous one is being written. ApplyBatch decodes what was not.
+func Decode(entries []Entry) {
+	for i := range entries {
+		ev, err := ledger.Decode(entries[i].ID, entries[i].Fields)
+		entries[i].decoded = &decoded{ev: ev, err: err}
+	}
+}
+
+func (e Entry) decode() (ledger.Event, error) {
+	if e.decoded != nil {
+		return e.decoded.ev, e.decoded.err
+	}
+	return ledger.Decode(e.ID, e.Fields)
 }
 
 // DeadLetter is an entry that could not be interpreted.
@@ -139,7 +162,7 @@ func (b *batch) apply(snap *projection.Snapshot, e Entry) error {
 	} else {
 		b.last = id
 	}
-	ev, err := ledger.Decode(e.ID, e.Fields)
+	ev, err := e.decode()
 	if err != nil {
 		return b.deadLetter(e, id, reasonOf(err))
 	}
@@ -168,8 +191,12 @@ func reasonOf(err error) string {
 // An entry that was not (one a dead consumer held while this one moved on) is applied
 // now, out of order. A dead letter redelivered is sent again.
 func (b *batch) processed(e Entry, id ledger.ID) (bool, error) {
+	pos, err := position(id)
+	if err != nil {
+		return false, fmt.Errorf("apply %s: %w", e.ID, err)
+	}
 	var n int
-	err := b.tx.QueryRowContext(b.ctx, "SELECT count(*) FROM events WHERE ms = ? AND seq = ?", id.Ms, id.Seq).Scan(&n)
+	err = b.tx.QueryRowContext(b.ctx, "SELECT count(*) FROM events WHERE pos = ?", pos).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("apply %s: look up archive: %w", e.ID, err)
 	}

@@ -4,11 +4,29 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/billie/supervisor/backend/ledger"
 )
 
 // envelopeFields are the ledger fields the archive keeps in columns of their own; any
 // other field goes to the extra JSON column.
 var envelopeFields = []string{"agt", "typ", "cid", "aid", "uid", "seq", "tsp", "dat"}
+
+// seqBits is how many low bits of an archive position hold the ID's sequence.
+const seqBits = 20
+
+// position packs a stream ID into one increasing integer key. Redis would need over a
+// million entries in one millisecond to overflow the sequence part.
+func position(id ledger.ID) (int64, error) {
+	if id.Seq >= 1<<seqBits || id.Ms >= 1<<(63-seqBits) {
+		return 0, fmt.Errorf("stream id %s is outside the archive's range", id)
+	}
+	return int64(id.Ms<<seqBits | id.Seq), nil
+}
+
+func idAt(pos int64) ledger.ID {
+	return ledger.ID{Ms: uint64(pos) >> seqBits, Seq: uint64(pos) & (1<<seqBits - 1)}
+}
 
 const archiveColumns = "agt, typ, cid, aid, uid, event_seq, tsp, dat, extra"
 

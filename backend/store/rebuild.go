@@ -20,9 +20,9 @@ func Rebuild(ctx context.Context, src, dst *Store, checkpoint string, batchSize 
 	if err := src.r.QueryRowContext(ctx, "SELECT count(*) FROM events").Scan(&p.Total); err != nil {
 		return total, fmt.Errorf("rebuild: count archive: %w", err)
 	}
-	var afterMs, afterSeq uint64
+	var after int64
 	for {
-		entries, err := src.archivePage(ctx, afterMs, afterSeq, batchSize)
+		entries, err := src.archivePage(ctx, after, batchSize)
 		if err != nil {
 			return total, err
 		}
@@ -34,7 +34,9 @@ func Rebuild(ctx context.Context, src, dst *Store, checkpoint string, batchSize 
 			return total, fmt.Errorf("rebuild: %w", err)
 		}
 		total.addAll(res.Counts)
-		afterMs, afterSeq = res.Last.Ms, res.Last.Seq
+		if after, err = position(res.Last); err != nil {
+			return total, fmt.Errorf("rebuild: %w", err)
+		}
 		p.Done += int64(len(entries))
 		if progress != nil {
 			progress(p)
@@ -51,9 +53,9 @@ func (c *Counts) addAll(o Counts) {
 	c.Redelivered += o.Redelivered
 }
 
-func (s *Store) archivePage(ctx context.Context, afterMs, afterSeq uint64, n int) ([]Entry, error) {
+func (s *Store) archivePage(ctx context.Context, after int64, n int) ([]Entry, error) {
 	rows, err := s.r.QueryContext(ctx,
-		"SELECT ms, seq, "+archiveColumns+" FROM events WHERE (ms, seq) > (?, ?) ORDER BY ms, seq LIMIT ?", afterMs, afterSeq, n)
+		"SELECT pos, "+archiveColumns+" FROM events WHERE pos > ? ORDER BY pos LIMIT ?", after, n)
 	if err != nil {
 		return nil, fmt.Errorf("rebuild: read archive: %w", err)
 	}
@@ -71,12 +73,12 @@ func (s *Store) archivePage(ctx context.Context, afterMs, afterSeq uint64, n int
 
 type scanner interface{ Scan(dest ...any) error }
 
-// scanArchiveRow reads "ms, seq, "+archiveColumns.
+// scanArchiveRow reads "pos, "+archiveColumns.
 func scanArchiveRow(rows scanner) (string, map[string]string, error) {
-	var ms, seq uint64
+	var pos int64
 	vals := make([]string, len(envelopeFields))
 	var extra *string
-	dest := []any{&ms, &seq}
+	dest := []any{&pos}
 	for i := range vals {
 		dest = append(dest, &vals[i])
 	}
@@ -84,7 +86,7 @@ func scanArchiveRow(rows scanner) (string, map[string]string, error) {
 	if err := rows.Scan(dest...); err != nil {
 		return "", nil, fmt.Errorf("read archive: %w", err)
 	}
-	id := fmt.Sprintf("%d-%d", ms, seq)
+	id := idAt(pos).String()
 	fields, err := scanArchived(vals, extra)
 	if err != nil {
 		return "", nil, fmt.Errorf("archived %s: %w", id, err)

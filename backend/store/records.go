@@ -60,7 +60,7 @@ func (s *Store) Messages(ctx context.Context, conversationID string) ([]projecti
 // RawEvents reads the archived raw entries of a conversation in stream order.
 func (s *Store) RawEvents(ctx context.Context, conversationID string) ([]ArchivedEvent, error) {
 	rows, err := s.r.QueryContext(ctx,
-		"SELECT outcome, ms, seq, "+archiveColumns+" FROM events WHERE cid = ? ORDER BY ms, seq", conversationID)
+		"SELECT outcome, pos, "+archiveColumns+" FROM events WHERE cid = ? ORDER BY pos", conversationID)
 	if err != nil {
 		return nil, fmt.Errorf("read raw events of %s: %w", conversationID, err)
 	}

@@ -303,7 +303,7 @@ func (b *batch) saveArchive() error {
 	if len(b.archive) == 0 {
 		return nil
 	}
-	st, err := b.prepare("INSERT INTO events (ms, seq, outcome, " + archiveColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+	st, err := b.prepare("INSERT INTO events (pos, outcome, " + archiveColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 	if err != nil {
 		return err
 	}
@@ -313,7 +313,11 @@ func (b *batch) saveArchive() error {
 		if err != nil {
 			return fmt.Errorf("archive %s: %w", a.ev.ID, err)
 		}
-		args := append([]any{a.ev.ID.Ms, a.ev.ID.Seq, a.outcome.String()}, row...)
+		pos, err := position(a.ev.ID)
+		if err != nil {
+			return fmt.Errorf("archive: %w", err)
+		}
+		args := append([]any{pos, a.outcome.String()}, row...)
 		if _, err := st.ExecContext(b.ctx, args...); err != nil {
 			return fmt.Errorf("archive %s: %w", a.ev.ID, err)
 		}

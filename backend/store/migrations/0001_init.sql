@@ -97,8 +97,7 @@ CREATE INDEX portal_conversations_recent ON portal_conversations (customer_id, s
 -- in stream order, so projections can be rebuilt after the producer trims the stream;
 -- other agents' entries are kept too, so that an entry's presence here means handled.
 CREATE TABLE events (
-    ms              INTEGER NOT NULL,
-    seq             INTEGER NOT NULL,
+    pos             INTEGER PRIMARY KEY, -- the stream ID as ms << 20 | seq: appends stay at the end of the b-tree
     outcome         TEXT NOT NULL,
     agt             TEXT NOT NULL,
     typ             TEXT NOT NULL,
@@ -108,9 +107,8 @@ CREATE TABLE events (
     event_seq       TEXT NOT NULL,
     tsp             TEXT NOT NULL,
     dat             TEXT NOT NULL,
-    extra           TEXT, -- any other fields, as a JSON object
-    PRIMARY KEY (ms, seq)
-) WITHOUT ROWID;
+    extra           TEXT -- any other fields, as a JSON object
+);
 CREATE INDEX events_conversation ON events (cid);
 
 -- Entries that could not be interpreted, with the reason; the dead-letter stream

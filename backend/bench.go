@@ -1,0 +1,142 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/billie/supervisor/backend/ledger"
+	"github.com/billie/supervisor/backend/projector"
+	"github.com/billie/supervisor/backend/store"
+)
+
+// runBenchProjector measures the projector end to end: it projects a stream that is
+// already filled (scripts/bench-projector.sh fills it with the simulator) from zero
+// into a fresh database and reports events/s from first read to last commit and peak
+// RSS; then it rebuilds a second database from the first one's archive and reports
+// that rate too.
+func runBenchProjector(ctx context.Context, args []string, stdout io.Writer) error {
+	var cfg config
+	fs := newFlags("bench-projector", &cfg)
+	batch := fs.Int("batch", 1000, "entries per read and per transaction")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if _, err := os.Stat(cfg.db); err == nil {
+		return fmt.Errorf("bench-projector: %s exists; the benchmark needs a fresh database", cfg.db)
+	}
+	rdb, err := cfg.openRedis(ctx)
+	if err != nil {
+		return err
+	}
+	defer rdb.Close()
+	last, err := rdb.XRevRangeN(ctx, cfg.stream, "+", "-", 1).Result()
+	if err != nil || len(last) == 0 {
+		return fmt.Errorf("bench-projector: stream %s is empty or unreadable (%v)", cfg.stream, err)
+	}
+	end, err := ledger.ParseID(last[0].ID)
+	if err != nil {
+		return err
+	}
+	length, err := rdb.XLen(ctx, cfg.stream).Result()
+	if err != nil {
+		return err
+	}
+	st, err := cfg.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	p := projector.New(rdb, st, projector.Config{
+		Stream: cfg.stream, Group: cfg.group, Consumer: cfg.consumer, DeadLetterStream: cfg.deadStream,
+		BatchSize: *batch, Block: 200 * time.Millisecond,
+	}, cfg.logger())
+	var (
+		mu       sync.Mutex
+		counts   store.Counts
+		first    time.Time
+		finished time.Time
+	)
+	p.OnBatch = func(res store.Result, took time.Duration) {
+		mu.Lock()
+		defer mu.Unlock()
+		if first.IsZero() {
+			first = time.Now().Add(-took)
+		}
+		counts.Applied += res.Applied
+		counts.Skipped += res.Skipped
+		counts.Duplicates += res.Duplicates
+		counts.Unhandled += res.Unhandled
+		counts.DeadLettered += res.DeadLettered
+		if res.Last.Compare(end) >= 0 && finished.IsZero() {
+			finished = time.Now()
+			stop()
+		}
+	}
+	start := time.Now()
+	if err := p.Run(runCtx); err != nil {
+		return err
+	}
+	if finished.IsZero() {
+		return errors.New("bench-projector: stopped before the last entry was applied")
+	}
+	took := finished.Sub(start)
+	total := counts.Applied + counts.Skipped + counts.Duplicates + counts.Unhandled + counts.DeadLettered
+	fmt.Fprintf(stdout, "projector: %d entries (stream length %d; %d applied, %d skipped, %d duplicates, %d unhandled, %d dead-lettered)\n",
+		total, length, counts.Applied, counts.Skipped, counts.Duplicates, counts.Unhandled, counts.DeadLettered)
+	fmt.Fprintf(stdout, "projector: %s from start to last commit (first batch to last commit %s): %.0f events/s\n",
+		took.Round(time.Millisecond), finished.Sub(first).Round(time.Millisecond), float64(total)/took.Seconds())
+	fmt.Fprintf(stdout, "projector: peak RSS %s\n", peakRSS())
+	return benchRebuild(ctx, st, cfg, stdout)
+}
+
+func benchRebuild(ctx context.Context, src *store.Store, cfg config, stdout io.Writer) error {
+	path := cfg.db + ".rebuild"
+	dst, err := store.Open(ctx, path, store.Options{})
+	if err != nil {
+		return err
+	}
+	defer os.Remove(path)
+	start := time.Now()
+	counts, err := store.Rebuild(ctx, src, dst, cfg.group, 2000, nil)
+	if cerr := dst.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	took := time.Since(start)
+	fmt.Fprintf(stdout, "rebuild from archive: %d events in %s: %.0f events/s\n",
+		counts.Total(), took.Round(time.Millisecond), float64(counts.Total())/took.Seconds())
+	return nil
+}
+
+// peakRSS is the process's high-water resident set size, from /proc.
+func peakRSS() string {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return "unknown"
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			kb, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(rest), " kB"))
+			if err != nil {
+				return strings.TrimSpace(rest)
+			}
+			return fmt.Sprintf("%d MiB", kb/1024)
+		}
+	}
+	return "unknown"
+}

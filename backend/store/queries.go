@@ -1,0 +1,633 @@
+package store
+
+// Supervisor read queries: the conversation grid (keyset pages newest first, status
+// filter, search, counts), customers and applications. They read the tables that
+// ApplyBatch writes and never write them.
+//
+// Status depends on the clock, so it is never stored: StatusFilter and statusCase turn
+// projection.StatusAt's rules into SQL over the stored columns at a given instant, and
+// cards compute their status from the same columns, so a filtered page agrees with the
+// badges on its cards to the millisecond.
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/billie/supervisor/backend/projection"
+)
+
+// supervisorSchema holds the indexes only these queries use. They are not in the
+// migrations because the backend projector does not serve the grid and should not pay
+// for maintaining them on every write; a database that serves these queries (the
+// desktop cache) calls PrepareSupervisorQueries once after Open.
+const supervisorSchema = `
+CREATE INDEX IF NOT EXISTS conversations_decision ON conversations (decision, started_at DESC, id DESC);
+CREATE INDEX IF NOT EXISTS conversations_open ON conversations (last_activity_at)
+    WHERE decision NOT IN ('APPROVED', 'DECLINED') AND ended_at IS NULL;
+CREATE INDEX IF NOT EXISTS conversations_open_newest ON conversations (started_at DESC, id DESC, last_activity_at)
+    WHERE decision NOT IN ('APPROVED', 'DECLINED') AND ended_at IS NULL;
+CREATE INDEX IF NOT EXISTS conversations_ended ON conversations (started_at DESC, id DESC)
+    WHERE decision NOT IN ('APPROVED', 'DECLINED') AND ended_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS applications_status ON applications (status, updated_at DESC, number);
+CREATE INDEX IF NOT EXISTS customers_name ON customers (name, id);
+CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts_vocab USING fts5vocab('messages_fts', 'instance');
+`
+
+// PrepareSupervisorQueries creates the indexes and the FTS vocabulary table the
+// supervisor queries rely on. It is idempotent.
+func (s *Store) PrepareSupervisorQueries(ctx context.Context) error {
+	if _, err := s.w.ExecContext(ctx, supervisorSchema); err != nil {
+		return fmt.Errorf("prepare supervisor queries: %w", err)
+	}
+	return nil
+}
+
+// Tuning of the search plans (see conversationIDs).
+const (
+	// sparseLimit is the most conversations (or messages, or customers) a search
+	// source may match for its matches to be collected and sorted; above it the grid
+	// is scanned newest first instead, which is cheap exactly when matches are dense.
+	sparseLimit = 3000
+	// scanChunk is how many conversations a dense scan tests in its first round; each
+	// further round doubles it up to maxScanChunk, so sparse matches cost few rounds.
+	scanChunk    = 256
+	maxScanChunk = 4096
+	// maxExpansion is how many distinct message words a typed prefix may stand for.
+	// A prefix that stands for more (one or two letters, digits of licence numbers)
+	// matches whole words only: FTS5 merges every matching word's postings for a
+	// prefix query, which costs hundreds of milliseconds for common words.
+	maxExpansion = 64
+	// rangeGap splits a chunk's message ids into separate FTS rowid ranges.
+	rangeGap = 4096
+	// MaxPage bounds every page size.
+	MaxPage = 500
+)
+
+// ---------------------------------------------------------------------------
+// Status rules as SQL
+
+const (
+	openSQL  = "decision NOT IN ('APPROVED', 'DECLINED') AND ended_at IS NULL"
+	endedSQL = "decision NOT IN ('APPROVED', 'DECLINED') AND ended_at IS NOT NULL"
+)
+
+// cutoffs are, for each idle threshold T, the smallest last_activity_at (Unix ms) that
+// is not idle longer than T at now: idle > T ⇔ last_activity_at < cut.
+type cutoffs struct{ paused, soft, hard int64 }
+
+func cutoffsAt(now time.Time, th projection.Thresholds) cutoffs {
+	return cutoffs{paused: cutoff(now, th.Paused), soft: cutoff(now, th.SoftEnd), hard: cutoff(now, th.HardEnd)}
+}
+
+// cutoff solves now - last*1ms > t for integer last: last*1e6 < now_ns - t_ns, so
+// last < ceil((now_ns - t_ns) / 1e6).
+func cutoff(now time.Time, t time.Duration) int64 {
+	x := now.UnixNano() - int64(t)
+	q := x / 1e6
+	if x%1e6 != 0 && x > 0 {
+		q++
+	}
+	return q
+}
+
+// activityRange is the half-open range [lo, hi) of last_activity_at for an idle
+// status, checked in StatusAt's order (hard end first) so that any thresholds, even
+// out of order, give the same answer as StatusAt.
+func (c cutoffs) activityRange(st projection.Status) (lo, hi int64) {
+	switch st {
+	case projection.StatusHardEnd:
+		return math.MinInt64, c.hard
+	case projection.StatusSoftEnd:
+		return c.hard, c.soft
+	case projection.StatusPaused:
+		return max(c.soft, c.hard), c.paused
+	default: // Active
+		return max(c.paused, c.soft, c.hard), math.MaxInt64
+	}
+}
+
+// StatusFilter is the SQL condition on the conversations table (unqualified columns)
+// that holds exactly for the conversations projection.StatusAt shows as st at now.
+func StatusFilter(st projection.Status, now time.Time, th projection.Thresholds) (string, []any, error) {
+	switch st {
+	case projection.StatusApproved:
+		return "decision = 'APPROVED'", nil, nil
+	case projection.StatusDeclined:
+		return "decision = 'DECLINED'", nil, nil
+	case projection.StatusEnded:
+		return endedSQL, nil, nil
+	case projection.StatusActive, projection.StatusPaused, projection.StatusSoftEnd, projection.StatusHardEnd:
+		lo, hi := cutoffsAt(now, th).activityRange(st)
+		return openSQL + " AND last_activity_at >= ? AND last_activity_at < ?", []any{lo, hi}, nil
+	}
+	return "", nil, fmt.Errorf("unknown status %q", st)
+}
+
+// statusCase is an SQL expression giving a conversation's status at now, for counts.
+func statusCase(now time.Time, th projection.Thresholds) (string, []any) {
+	c := cutoffsAt(now, th)
+	return `CASE WHEN decision = 'APPROVED' THEN 'Approved' WHEN decision = 'DECLINED' THEN 'Declined'
+		WHEN ended_at IS NOT NULL THEN 'Ended' WHEN last_activity_at < ? THEN 'Hard End'
+		WHEN last_activity_at < ? THEN 'Soft End' WHEN last_activity_at < ? THEN 'Paused' ELSE 'Active' END`,
+		[]any{c.hard, c.soft, c.paused}
+}
+
+// statusOfColumns is StatusAt over the stored (millisecond) columns, as the SQL sees them.
+func statusOfColumns(decision string, ended bool, startedMs int64, lastMsgMs sql.NullInt64, now time.Time, th projection.Thresholds) projection.Status {
+	in := projection.StatusInputs{Decision: decision, Ended: ended, StartedAt: time.UnixMilli(startedMs)}
+	if lastMsgMs.Valid {
+		in.LastMessageAt = time.UnixMilli(lastMsgMs.Int64)
+	}
+	return projection.StatusAt(in, now, th)
+}
+
+// ---------------------------------------------------------------------------
+// Cursors
+
+// conversationKey is a conversation's place in the newest-first order.
+type conversationKey struct {
+	startedAt int64
+	id        string
+}
+
+func (k conversationKey) before(o conversationKey) bool {
+	return k.startedAt > o.startedAt || k.startedAt == o.startedAt && k.id > o.id
+}
+
+// encodeCursor makes an opaque page cursor from a sort value and an id.
+func encodeCursor(n int64, id string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(n, 10) + ":" + id))
+}
+
+func decodeCursor(c string) (int64, string, error) {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil {
+		return 0, "", fmt.Errorf("bad cursor: %w", err)
+	}
+	num, id, ok := strings.Cut(string(b), ":")
+	if !ok {
+		return 0, "", errors.New("bad cursor")
+	}
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil {
+		return 0, "", fmt.Errorf("bad cursor: %w", err)
+	}
+	return n, id, nil
+}
+
+// decodeKey reads a conversation cursor; "" is the start.
+func decodeKey(c string) (*conversationKey, error) {
+	if c == "" {
+		return nil, nil
+	}
+	n, id, err := decodeCursor(c)
+	if err != nil {
+		return nil, err
+	}
+	return &conversationKey{startedAt: n, id: id}, nil
+}
+
+func clampLimit(n int) int {
+	if n <= 0 {
+		return 50
+	}
+	return min(n, MaxPage)
+}
+
+// ---------------------------------------------------------------------------
+// Cards
+
+// ConversationCard is one conversation as the grid shows it. Times come from the
+// stored millisecond columns, the same values the status filter compares.
+type ConversationCard struct {
+	ID                string
+	CustomerID        string
+	CustomerName      string
+	ApplicationNumber string
+	StartedAt         time.Time
+	LastMessageAt     time.Time // zero when there is no message
+	EndedAt           time.Time // zero unless an end flag was seen
+	Decision          string    // as sent
+	Status            projection.Status
+	MessageCount      int
+	Purpose           string
+	LastMessage       *projection.MessagePreview
+}
+
+// cardDoc is the part of a conversation's document a card needs.
+type cardDoc struct {
+	Decision    string                     `json:"decision"`
+	Purpose     string                     `json:"purpose"`
+	LastMessage *projection.MessagePreview `json:"lastMessage"`
+}
+
+const cardSelect = `SELECT c.id, c.customer_id, COALESCE(cu.name, ''), c.application_number, c.started_at,
+	c.last_message_at, c.ended_at, c.decision, c.message_count, c.doc
+	FROM conversations c LEFT JOIN customers cu ON cu.id = c.customer_id`
+
+type rowScanner interface{ Scan(dest ...any) error }
+
+func scanCard(r rowScanner, now time.Time, th projection.Thresholds) (ConversationCard, error) {
+	var c ConversationCard
+	var started int64
+	var lastMsg, ended sql.NullInt64
+	var decision string
+	var doc []byte
+	if err := r.Scan(&c.ID, &c.CustomerID, &c.CustomerName, &c.ApplicationNumber, &started, &lastMsg, &ended,
+		&decision, &c.MessageCount, &doc); err != nil {
+		return c, err
+	}
+	var d cardDoc
+	if err := json.Unmarshal(doc, &d); err != nil {
+		return c, fmt.Errorf("decode conversation %s: %w", c.ID, err)
+	}
+	c.StartedAt = time.UnixMilli(started).UTC()
+	if lastMsg.Valid {
+		c.LastMessageAt = time.UnixMilli(lastMsg.Int64).UTC()
+	}
+	if ended.Valid {
+		c.EndedAt = time.UnixMilli(ended.Int64).UTC()
+	}
+	c.Decision, c.Purpose, c.LastMessage = d.Decision, d.Purpose, d.LastMessage
+	c.Status = statusOfColumns(decision, ended.Valid, started, lastMsg, now, th)
+	return c, nil
+}
+
+// CardsByID reads the cards of the given conversations, in the order of ids; unknown
+// ids are left out.
+func (s *Store) CardsByID(ctx context.Context, ids []string, now time.Time, th projection.Thresholds) ([]ConversationCard, error) {
+	if len(ids) == 0 {
+		return []ConversationCard{}, nil
+	}
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return nil, fmt.Errorf("cards by id: %w", err)
+	}
+	cards, err := s.queryCards(ctx, now, th, cardSelect+" WHERE c.id IN (SELECT value FROM json_each(?))", string(list))
+	if err != nil {
+		return nil, fmt.Errorf("cards by id: %w", err)
+	}
+	pos := make(map[string]int, len(ids))
+	for i, id := range ids {
+		if _, dup := pos[id]; !dup {
+			pos[id] = i
+		}
+	}
+	slices.SortFunc(cards, func(a, b ConversationCard) int { return pos[a.ID] - pos[b.ID] })
+	return cards, nil
+}
+
+func (s *Store) queryCards(ctx context.Context, now time.Time, th projection.Thresholds, query string, args ...any) ([]ConversationCard, error) {
+	rows, err := s.r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	cards := []ConversationCard{}
+	for rows.Next() {
+		c, err := scanCard(rows, now, th)
+		if err != nil {
+			return nil, err
+		}
+		cards = append(cards, c)
+	}
+	return cards, rows.Err()
+}
+
+// ---------------------------------------------------------------------------
+// The conversation grid
+
+// ConversationQuery asks for one page of the grid.
+type ConversationQuery struct {
+	Search     string
+	Status     projection.Status // "" for any
+	Cursor     string            // "" for the first page
+	Limit      int
+	Now        time.Time
+	Thresholds projection.Thresholds
+}
+
+// ConversationPage is one page, newest start first; Next is "" on the last page.
+type ConversationPage struct {
+	Cards []ConversationCard
+	Next  string
+}
+
+// Conversations reads one page of the grid.
+func (s *Store) Conversations(ctx context.Context, q ConversationQuery) (ConversationPage, error) {
+	after, err := decodeKey(q.Cursor)
+	if err != nil {
+		return ConversationPage{}, fmt.Errorf("list conversations: %w", err)
+	}
+	limit := clampLimit(q.Limit)
+	keys, err := s.conversationKeys(ctx, q, after, limit+1)
+	if err != nil {
+		return ConversationPage{}, fmt.Errorf("list conversations: %w", err)
+	}
+	page := ConversationPage{}
+	if len(keys) > limit {
+		keys = keys[:limit]
+		last := keys[len(keys)-1]
+		page.Next = encodeCursor(last.startedAt, last.id)
+	}
+	ids := make([]string, len(keys))
+	for i, k := range keys {
+		ids[i] = k.id
+	}
+	if page.Cards, err = s.CardsByID(ctx, ids, q.Now, q.Thresholds); err != nil {
+		return ConversationPage{}, fmt.Errorf("list conversations: %w", err)
+	}
+	return page, nil
+}
+
+// conversationKeys finds up to n conversations after the cursor that pass the status
+// filter and the search, newest first.
+func (s *Store) conversationKeys(ctx context.Context, q ConversationQuery, after *conversationKey, n int) ([]conversationKey, error) {
+	if strings.TrimSpace(q.Search) == "" {
+		return s.statusKeys(ctx, q.Status, q.Now, q.Thresholds, after, n)
+	}
+	srch, err := s.compileSearch(ctx, q.Search)
+	if err != nil {
+		return nil, err
+	}
+	if srch.empty() {
+		return nil, nil
+	}
+	if srch.sparse() {
+		return s.candidateKeys(ctx, srch.candidateList(), q, after, n)
+	}
+	return s.scanKeys(ctx, srch, q, after, n)
+}
+
+// statusKeys pages through one status (or all) in newest-first order, each status
+// through the index that serves it.
+func (s *Store) statusKeys(ctx context.Context, st projection.Status, now time.Time, th projection.Thresholds, after *conversationKey, n int) ([]conversationKey, error) {
+	from, where, args, err := s.statusSource(ctx, st, now, th)
+	if err != nil {
+		return nil, err
+	}
+	return s.keys(ctx, from, where, args, after, n)
+}
+
+// statusSource is the FROM clause (with its index) and condition for one status.
+func (s *Store) statusSource(ctx context.Context, st projection.Status, now time.Time, th projection.Thresholds) (string, string, []any, error) {
+	if st == "" {
+		return "conversations INDEXED BY conversations_newest", "1", nil, nil
+	}
+	where, args, err := StatusFilter(st, now, th)
+	if err != nil {
+		return "", "", nil, err
+	}
+	switch st {
+	case projection.StatusApproved, projection.StatusDeclined:
+		return "conversations INDEXED BY conversations_decision", where, args, nil
+	case projection.StatusEnded:
+		return "conversations INDEXED BY conversations_ended", where, args, nil
+	case projection.StatusHardEnd:
+		return "conversations INDEXED BY conversations_open_newest", where, args, nil
+	}
+	// Active, Paused and Soft End are usually few and recent: read their activity
+	// range and sort it. When one is large, walking the open conversations newest
+	// first finds a page sooner.
+	few, err := s.fewerThan(ctx, "SELECT 1 FROM conversations INDEXED BY conversations_open WHERE "+where, args, sparseLimit)
+	if err != nil {
+		return "", "", nil, err
+	}
+	if few {
+		return "conversations INDEXED BY conversations_open", where, args, nil
+	}
+	return "conversations INDEXED BY conversations_open_newest", where, args, nil
+}
+
+// fewerThan reports whether query returns fewer than n rows, reading at most n.
+func (s *Store) fewerThan(ctx context.Context, query string, args []any, n int) (bool, error) {
+	var count int
+	err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM ("+query+" LIMIT ?)", append(slices.Clone(args), n)...).Scan(&count)
+	if err != nil {
+		return false, fmt.Errorf("count: %w", err)
+	}
+	return count < n, nil
+}
+
+// keys runs SELECT started_at, id FROM from WHERE where, after the cursor, newest first.
+func (s *Store) keys(ctx context.Context, from, where string, args []any, after *conversationKey, n int) ([]conversationKey, error) {
+	query := "SELECT started_at, id FROM " + from + " WHERE " + where
+	args = slices.Clone(args)
+	if after != nil {
+		query += " AND (started_at, id) < (?, ?)"
+		args = append(args, after.startedAt, after.id)
+	}
+	query += " ORDER BY started_at DESC, id DESC LIMIT ?"
+	args = append(args, n)
+	rows, err := s.r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("page keys: %w", err)
+	}
+	defer rows.Close()
+	var out []conversationKey
+	for rows.Next() {
+		var k conversationKey
+		if err := rows.Scan(&k.startedAt, &k.id); err != nil {
+			return nil, fmt.Errorf("page keys: %w", err)
+		}
+		out = append(out, k)
+	}
+	return out, rows.Err()
+}
+
+// candidateKeys pages through a known (small) set of conversation ids.
+func (s *Store) candidateKeys(ctx context.Context, ids []string, q ConversationQuery, after *conversationKey, n int) ([]conversationKey, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return nil, err
+	}
+	where, args := "id IN (SELECT value FROM json_each(?))", []any{string(list)}
+	if q.Status != "" {
+		w, a, err := StatusFilter(q.Status, q.Now, q.Thresholds)
+		if err != nil {
+			return nil, err
+		}
+		where, args = where+" AND "+w, append(args, a...)
+	}
+	return s.keys(ctx, "conversations", where, args, after, n)
+}
+
+// scanKeys walks the status's conversations newest first in chunks, testing each
+// chunk against the search, until it has n matches or runs out.
+func (s *Store) scanKeys(ctx context.Context, srch *search, q ConversationQuery, after *conversationKey, n int) ([]conversationKey, error) {
+	from, where, args, err := s.statusSource(ctx, q.Status, q.Now, q.Thresholds)
+	if err != nil {
+		return nil, err
+	}
+	var out []conversationKey
+	for size := scanChunk; len(out) < n; size = min(2*size, maxScanChunk) {
+		chunk, err := s.scanRows(ctx, from, where, args, after, size)
+		if err != nil {
+			return nil, err
+		}
+		if len(chunk) == 0 {
+			break
+		}
+		hits, err := srch.test(ctx, s, chunk)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range chunk {
+			if hits[r.key.id] && len(out) < n {
+				out = append(out, r.key)
+			}
+		}
+		after = &chunk[len(chunk)-1].key
+		if len(chunk) < size {
+			break
+		}
+	}
+	return out, nil
+}
+
+// scanRow is what a dense search tests of a conversation without more reads.
+type scanRow struct {
+	key               conversationKey
+	customerID        string
+	applicationNumber string
+	decision          string
+}
+
+func (s *Store) scanRows(ctx context.Context, from, where string, args []any, after *conversationKey, size int) ([]scanRow, error) {
+	query := "SELECT started_at, id, customer_id, application_number, decision FROM " + from + " WHERE " + where
+	args = slices.Clone(args)
+	if after != nil {
+		query += " AND (started_at, id) < (?, ?)"
+		args = append(args, after.startedAt, after.id)
+	}
+	query += " ORDER BY started_at DESC, id DESC LIMIT ?"
+	rows, err := s.r.QueryContext(ctx, query, append(args, size)...)
+	if err != nil {
+		return nil, fmt.Errorf("scan conversations: %w", err)
+	}
+	defer rows.Close()
+	var out []scanRow
+	for rows.Next() {
+		var r scanRow
+		if err := rows.Scan(&r.key.startedAt, &r.key.id, &r.customerID, &r.applicationNumber, &r.decision); err != nil {
+			return nil, fmt.Errorf("scan conversations: %w", err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// StatusCounts counts the conversations per status at now among those matching the
+// search ("" for all). Every status is present.
+func (s *Store) StatusCounts(ctx context.Context, searchText string, now time.Time, th projection.Thresholds) (map[projection.Status]int, error) {
+	var counts map[projection.Status]int
+	var err error
+	if strings.TrimSpace(searchText) == "" {
+		counts, err = s.allStatusCounts(ctx, now, th)
+	} else {
+		counts, err = s.searchStatusCounts(ctx, searchText, now, th)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("status counts: %w", err)
+	}
+	for _, st := range projection.Statuses {
+		counts[st] += 0 // every status present
+	}
+	return counts, nil
+}
+
+// allStatusCounts counts each status on the index that holds it, reading index
+// entries only.
+func (s *Store) allStatusCounts(ctx context.Context, now time.Time, th projection.Thresholds) (map[projection.Status]int, error) {
+	parts := []string{
+		"(SELECT count(*) FROM conversations INDEXED BY conversations_decision WHERE decision = 'APPROVED')",
+		"(SELECT count(*) FROM conversations INDEXED BY conversations_decision WHERE decision = 'DECLINED')",
+		"(SELECT count(*) FROM conversations INDEXED BY conversations_ended WHERE " + endedSQL + ")",
+	}
+	order := []projection.Status{projection.StatusApproved, projection.StatusDeclined, projection.StatusEnded}
+	var args []any
+	c := cutoffsAt(now, th)
+	for _, st := range []projection.Status{projection.StatusActive, projection.StatusPaused, projection.StatusSoftEnd, projection.StatusHardEnd} {
+		lo, hi := c.activityRange(st)
+		parts = append(parts, "(SELECT count(*) FROM conversations INDEXED BY conversations_open WHERE "+openSQL+
+			" AND last_activity_at >= ? AND last_activity_at < ?)")
+		args = append(args, lo, hi)
+		order = append(order, st)
+	}
+	vals := make([]int, len(order))
+	dest := make([]any, len(order))
+	for i := range vals {
+		dest[i] = &vals[i]
+	}
+	if err := s.r.QueryRowContext(ctx, "SELECT "+strings.Join(parts, ", "), args...).Scan(dest...); err != nil {
+		return nil, err
+	}
+	counts := make(map[projection.Status]int, len(order))
+	for i, st := range order {
+		counts[st] = vals[i]
+	}
+	return counts, nil
+}
+
+// searchStatusCounts counts every match of a search by status. With dense sources
+// this reads all their matches, which for a common word costs far more than a page.
+func (s *Store) searchStatusCounts(ctx context.Context, text string, now time.Time, th projection.Thresholds) (map[projection.Status]int, error) {
+	counts := map[projection.Status]int{}
+	srch, err := s.compileSearch(ctx, text)
+	if err != nil || srch.empty() {
+		return counts, err
+	}
+	where, args, err := srch.countFilter()
+	if err != nil {
+		return nil, err
+	}
+	expr, eargs := statusCase(now, th)
+	rows, err := s.r.QueryContext(ctx, "SELECT "+expr+", count(*) FROM conversations WHERE "+where+" GROUP BY 1",
+		append(eargs, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var st string
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, err
+		}
+		counts[projection.Status(st)] = n
+	}
+	return counts, rows.Err()
+}
+
+// ConversationsOfCustomer are a customer's conversation cards, newest first.
+func (s *Store) ConversationsOfCustomer(ctx context.Context, customerID string, now time.Time, th projection.Thresholds) ([]ConversationCard, error) {
+	cards, err := s.queryCards(ctx, now, th, cardSelect+" WHERE c.customer_id = ? ORDER BY c.started_at DESC, c.id DESC LIMIT ?",
+		customerID, MaxPage)
+	if err != nil {
+		return nil, fmt.Errorf("conversations of customer %s: %w", customerID, err)
+	}
+	return cards, nil
+}
+
+// ConversationsOfApplication are the cards of the conversations about an
+// application, newest first.
+func (s *Store) ConversationsOfApplication(ctx context.Context, number string, now time.Time, th projection.Thresholds) ([]ConversationCard, error) {
+	cards, err := s.queryCards(ctx, now, th, cardSelect+" WHERE c.application_number = ? ORDER BY c.started_at DESC, c.id DESC LIMIT ?",
+		number, MaxPage)
+	if err != nil {
+		return nil, fmt.Errorf("conversations of application %s: %w", number, err)
+	}
+	return cards, nil
+}
