@@ -355,7 +355,7 @@ func (s *Store) conversationKeys(ctx context.Context, q ConversationQuery, after
 	if strings.TrimSpace(q.Search) == "" {
 		return s.statusKeys(ctx, q.Status, q.Now, q.Thresholds, after, n)
 	}
-	srch, err := s.compileSearch(ctx, q.Search)
+	srch, err := s.compileSearch(ctx, q.Search, sparseLimit)
 	if err != nil {
 		return nil, err
 	}
@@ -418,16 +418,21 @@ func (s *Store) fewerThan(ctx context.Context, query string, args []any, n int) 
 	return count < n, nil
 }
 
-// keys runs SELECT started_at, id FROM from WHERE where, after the cursor, newest first.
-func (s *Store) keys(ctx context.Context, from, where string, args []any, after *conversationKey, n int) ([]conversationKey, error) {
-	query := "SELECT started_at, id FROM " + from + " WHERE " + where
+// keysSQL selects cols FROM from WHERE where, after the cursor, newest first.
+func keysSQL(cols, from, where string, args []any, after *conversationKey, n int) (string, []any) {
+	query := "SELECT " + cols + " FROM " + from + " WHERE " + where
 	args = slices.Clone(args)
 	if after != nil {
 		query += " AND (started_at, id) < (?, ?)"
 		args = append(args, after.startedAt, after.id)
 	}
-	query += " ORDER BY started_at DESC, id DESC LIMIT ?"
-	args = append(args, n)
+	return query + " ORDER BY started_at DESC, id DESC LIMIT ?", append(args, n)
+}
+
+// keys reads the keys of up to n conversations FROM from WHERE where, after the
+// cursor, newest first.
+func (s *Store) keys(ctx context.Context, from, where string, args []any, after *conversationKey, n int) ([]conversationKey, error) {
+	query, args := keysSQL("started_at, id", from, where, args, after, n)
 	rows, err := s.r.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("page keys: %w", err)
@@ -506,14 +511,8 @@ type scanRow struct {
 }
 
 func (s *Store) scanRows(ctx context.Context, from, where string, args []any, after *conversationKey, size int) ([]scanRow, error) {
-	query := "SELECT started_at, id, customer_id, application_number, decision FROM " + from + " WHERE " + where
-	args = slices.Clone(args)
-	if after != nil {
-		query += " AND (started_at, id) < (?, ?)"
-		args = append(args, after.startedAt, after.id)
-	}
-	query += " ORDER BY started_at DESC, id DESC LIMIT ?"
-	rows, err := s.r.QueryContext(ctx, query, append(args, size)...)
+	query, args := keysSQL("started_at, id, customer_id, application_number, decision", from, where, args, after, size)
+	rows, err := s.r.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("scan conversations: %w", err)
 	}
@@ -585,7 +584,7 @@ func (s *Store) allStatusCounts(ctx context.Context, now time.Time, th projectio
 // this reads all their matches, which for a common word costs far more than a page.
 func (s *Store) searchStatusCounts(ctx context.Context, text string, now time.Time, th projection.Thresholds) (map[projection.Status]int, error) {
 	counts := map[projection.Status]int{}
-	srch, err := s.compileSearch(ctx, text)
+	srch, err := s.compileSearch(ctx, text, sparseLimit)
 	if err != nil || srch.empty() {
 		return counts, err
 	}

@@ -235,7 +235,7 @@ func (s *Store) applicationSource(ctx context.Context, q ApplicationQuery) (from
 		return "", "", nil, nil
 	}
 	cond, cargs := applicationSearch(text, tokens)
-	ids, dense, err := s.collect(ctx, "SELECT a.number FROM applications a WHERE "+cond, cargs...)
+	ids, dense, err := s.collect(ctx, sparseLimit, "SELECT a.number FROM applications a WHERE "+cond, cargs...)
 	if err != nil {
 		return "", "", nil, err
 	}

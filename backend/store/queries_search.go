@@ -25,6 +25,8 @@ import (
 
 // search is a compiled search text.
 type search struct {
+	// limit is the most matches a source may have to count as sparse.
+	limit int
 	// matched are the conversations of the sparse sources.
 	matched map[string]bool
 	// Dense sources, tested per chunk.
@@ -79,10 +81,10 @@ func (s *search) add(ids []string) {
 	}
 }
 
-// compileSearch decides, source by source, whether its matches are few enough to
-// collect.
-func (st *Store) compileSearch(ctx context.Context, text string) (*search, error) {
-	s := &search{matched: map[string]bool{}}
+// compileSearch decides, source by source, whether its matches are few enough
+// (at most limit) to collect.
+func (st *Store) compileSearch(ctx context.Context, text string, limit int) (*search, error) {
+	s := &search{limit: limit, matched: map[string]bool{}}
 	raw := strings.TrimSpace(text)
 	tokens := searchTokens(raw)
 	if len(tokens) == 0 {
@@ -102,9 +104,9 @@ func (st *Store) compileSearch(ctx context.Context, text string) (*search, error
 	return s, nil
 }
 
-// collect reads up to sparseLimit+1 ids; dense reports that there were more.
-func (st *Store) collect(ctx context.Context, query string, args ...any) (ids []string, dense bool, err error) {
-	rows, err := st.r.QueryContext(ctx, query+" LIMIT ?", append(args, sparseLimit+1)...)
+// collect reads up to limit+1 ids; dense reports that there were more.
+func (st *Store) collect(ctx context.Context, limit int, query string, args ...any) (ids []string, dense bool, err error) {
+	rows, err := st.r.QueryContext(ctx, query+" LIMIT ?", append(args, limit+1)...)
 	if err != nil {
 		return nil, false, err
 	}
@@ -119,7 +121,7 @@ func (st *Store) collect(ctx context.Context, query string, args ...any) (ids []
 	if err := rows.Err(); err != nil {
 		return nil, false, err
 	}
-	return ids, len(ids) > sparseLimit, nil
+	return ids, len(ids) > limit, nil
 }
 
 func (st *Store) searchApplications(ctx context.Context, s *search, raw string) error {
@@ -131,7 +133,7 @@ func (st *Store) searchApplications(ctx context.Context, s *search, raw string) 
 		prefixes = append(prefixes, up)
 	}
 	for _, p := range prefixes {
-		ids, dense, err := st.collect(ctx,
+		ids, dense, err := st.collect(ctx, s.limit,
 			"SELECT id FROM conversations WHERE application_number >= ? AND application_number < ?", p, p+maxRune)
 		if err != nil {
 			return fmt.Errorf("application numbers: %w", err)
@@ -150,7 +152,7 @@ func (st *Store) searchDecision(ctx context.Context, s *search, tokens []string)
 		return nil
 	}
 	p := strings.ToUpper(tokens[0])
-	ids, dense, err := st.collect(ctx,
+	ids, dense, err := st.collect(ctx, s.limit,
 		"SELECT id FROM conversations INDEXED BY conversations_decision WHERE decision >= ? AND decision < ?", p, p+maxRune)
 	if err != nil {
 		return fmt.Errorf("decisions: %w", err)
@@ -174,11 +176,11 @@ func customerExpr(tokens []string) string {
 
 func (st *Store) searchCustomers(ctx context.Context, s *search, tokens []string) error {
 	expr := customerExpr(tokens)
-	rowids, err := st.customerRowids(ctx, expr, sparseLimit+1)
+	rowids, err := st.customerRowids(ctx, expr, s.limit+1)
 	if err != nil {
 		return err
 	}
-	if len(rowids) > sparseLimit {
+	if len(rowids) > s.limit {
 		if s.custRowids, err = st.customerRowids(ctx, expr, -1); err != nil {
 			return err
 		}
@@ -192,7 +194,7 @@ func (st *Store) searchCustomers(ctx context.Context, s *search, tokens []string
 	if err != nil {
 		return err
 	}
-	ids, dense, err := st.collect(ctx, `SELECT c.id FROM customers cu JOIN conversations c ON c.customer_id = cu.id
+	ids, dense, err := st.collect(ctx, s.limit, `SELECT c.id FROM customers cu JOIN conversations c ON c.customer_id = cu.id
 		WHERE cu.rowid IN (SELECT value FROM json_each(?))`, string(list))
 	if err != nil {
 		return fmt.Errorf("conversations of customers: %w", err)
@@ -236,7 +238,7 @@ func (st *Store) searchMessages(ctx context.Context, s *search, tokens []string)
 	if err != nil || !ok {
 		return err
 	}
-	rowids, dense, err := st.collect(ctx, "SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?", expr)
+	rowids, dense, err := st.collect(ctx, s.limit, "SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?", expr)
 	if err != nil {
 		return fmt.Errorf("messages: %w", err)
 	}
@@ -251,7 +253,7 @@ func (st *Store) searchMessages(ctx context.Context, s *search, tokens []string)
 	if err != nil {
 		return err
 	}
-	ids, _, err := st.collect(ctx,
+	ids, _, err := st.collect(ctx, s.limit,
 		"SELECT DISTINCT conversation_id FROM messages WHERE id IN (SELECT CAST(value AS INTEGER) FROM json_each(?))", string(list))
 	if err != nil {
 		return fmt.Errorf("conversations of messages: %w", err)
