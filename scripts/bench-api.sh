@@ -12,6 +12,9 @@
 #   BENCH_REUSE=1     keep and reuse a database already loaded with the same size and seed
 #   BENCH_ADDR=127.0.0.1:18080  BENCH_REDIS=redis://127.0.0.1:6379/0
 #   BENCH_THREADS_64=2  BENCH_THREADS_8=2   wrk threads per run
+#   BENCH_NICE=-10    niceness of the backend and wrk (root only; 0: as is), so that other
+#                     jobs on a shared development machine disturb the measurement less.
+#                     They still share the two cores with each other.
 # The per-IP limit is off (every request comes from one address: wrk's); the
 # per-customer limit stays at its default and is evaluated on every request.
 set -euo pipefail
@@ -26,6 +29,9 @@ addr="${BENCH_ADDR:-127.0.0.1:18080}"
 redis="${BENCH_REDIS:-redis://127.0.0.1:6379/0}"
 t64="${BENCH_THREADS_64:-2}"
 t8="${BENCH_THREADS_8:-2}"
+nice_n="${BENCH_NICE:--10}"
+[ "$(id -u)" -eq 0 ] || nice_n=0
+prio=(nice -n "$nice_n")
 
 command -v wrk >/dev/null 2>&1 || die "wrk not found: apt-get install wrk (scripts/setup.sh installs it)"
 mkdir -p "$dir"
@@ -55,7 +61,7 @@ log "minting tokens for 20,000 random customers"
 stream="bench:empty:$$"
 serve_log="$dir/serve.log"
 log "starting backend serve on $addr (log: $serve_log)"
-"$bin" serve --db "$db" --addr "$addr" --redis "$redis" --stream "$stream" --group bench \
+"${prio[@]}" "$bin" serve --db "$db" --addr "$addr" --redis "$redis" --stream "$stream" --group bench \
   --dead-letter-stream "$stream:dead" >"$serve_log" 2>&1 &
 pid=$!
 cleanup() {
@@ -82,7 +88,7 @@ code="$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $first_
 script="$REPO_ROOT/scripts/bench-api.lua"
 export TOKENS="$tokens"
 run() { # connections threads duration
-  wrk -t"$2" -c"$1" -d"$3" --latency -s "$script" "http://$addr" 2>&1 | tee -a "$dir/wrk.log" | grep '^BENCH' || true
+  "${prio[@]}" wrk -t"$2" -c"$1" -d"$3" --latency -s "$script" "http://$addr" 2>&1 | tee -a "$dir/wrk.log" | grep '^BENCH' || true
 }
 
 log "warming up (5 s, 64 connections)"
@@ -110,6 +116,6 @@ done
 echo
 echo "targets: 64 connections >= 8000 req/s with p99 < 25 ms; 8 connections p99 < 5 ms"
 customers="$(wc -l <"$tokens")"
-echo "machine: $(nproc) cores, wrk sharing them (and anything else running: see the load averages above)"
+echo "machine: $(nproc) cores, wrk sharing them (and anything else running: see the load averages above); niceness $nice_n"
 echo "database: $(du -h "$db" | cut -f1), $convs conversations; tokens for $customers random customers"
 [ "$fail" = 0 ] || die "some requests failed (non-2xx or socket errors); see $dir/wrk.log and $serve_log"
