@@ -34,7 +34,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -283,4 +282,3 @@ func badParam(w http.ResponseWriter, detail string) {
 	problem.Write(w, http.StatusBadRequest, problem.InvalidParameter, detail)
 }
 
-func trimmed(s string) string { return strings.TrimSpace(s) }

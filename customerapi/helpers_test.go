@@ -13,7 +13,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -354,4 +353,3 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-var _ = strings.Contains
