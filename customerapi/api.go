@@ -281,4 +281,3 @@ func validID(s string) bool {
 func badParam(w http.ResponseWriter, detail string) {
 	problem.Write(w, http.StatusBadRequest, problem.InvalidParameter, detail)
 }
-

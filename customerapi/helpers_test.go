@@ -352,4 +352,3 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
-
