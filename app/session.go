@@ -1,0 +1,279 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Errors the frontend shows as they are.
+var (
+	errNotSignedIn    = errors.New("Not signed in")
+	errSessionExpired = errors.New("Your session has expired. Please sign in again.")
+	errWrongPassword  = errors.New("Wrong email or password")
+)
+
+// sessionUser is the user part of the backend's session answers.
+type sessionUser struct {
+	ID    int64  `json:"id"`
+	Email string `json:"email"`
+	Name  string `json:"name"`
+	Role  string `json:"role"`
+}
+
+// storedSession is what session.json holds.
+type storedSession struct {
+	Token      string      `json:"token"`
+	ExpiresAt  time.Time   `json:"expiresAt"`
+	User       sessionUser `json:"user"`
+	BackendURL string      `json:"backendUrl"`
+}
+
+func (s *storedSession) info() SessionInfo {
+	return SessionInfo{Email: s.User.Email, Name: s.User.Name, Role: s.User.Role, ExpiresAt: s.ExpiresAt}
+}
+
+// backendClient talks to the backend's auth and admin APIs.
+type backendClient struct {
+	base string
+	http *http.Client
+}
+
+// apiError is a non-2xx answer; Message is fit for the screen.
+type apiError struct {
+	Status  int
+	Message string
+}
+
+func (e *apiError) Error() string { return e.Message }
+
+// offlineError means the backend could not be reached at all.
+type offlineError struct{ err error }
+
+func (e *offlineError) Error() string {
+	return "Cannot reach the Billie backend: " + e.err.Error()
+}
+func (e *offlineError) Unwrap() error { return e.err }
+
+// do sends a JSON request and decodes a JSON answer into out (when not nil).
+func (c *backendClient) do(ctx context.Context, method, path, token string, in, out any) error {
+	if c.base == "" {
+		return &offlineError{errors.New("no backend URL is configured (Settings)")}
+	}
+	var body io.Reader
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return fmt.Errorf("encode %s %s: %w", method, path, err)
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, body)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", method, path, err)
+	}
+	req.Header.Set("Accept", "application/json")
+	if in != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return &offlineError{err}
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
+	if err != nil {
+		return &offlineError{err}
+	}
+	if resp.StatusCode/100 != 2 {
+		return &apiError{Status: resp.StatusCode, Message: problemMessage(resp.StatusCode, data)}
+	}
+	if out == nil || len(data) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(data, out); err != nil {
+		return fmt.Errorf("decode answer to %s %s: %w", method, path, err)
+	}
+	return nil
+}
+
+// problemMessage turns an RFC 9457 problem (or any error body) into a sentence.
+func problemMessage(status int, body []byte) string {
+	var p struct {
+		Title  string `json:"title"`
+		Detail string `json:"detail"`
+	}
+	_ = json.Unmarshal(body, &p) // a body that is not a problem falls back to the status
+	msg := p.Detail
+	if msg == "" {
+		msg = p.Title
+	}
+	if msg == "" {
+		msg = http.StatusText(status)
+	}
+	return strings.ToUpper(msg[:1]) + msg[1:]
+}
+
+type loginAnswer struct {
+	Token     string      `json:"token"`
+	ExpiresAt time.Time   `json:"expiresAt"`
+	User      sessionUser `json:"user"`
+}
+
+type meAnswer struct {
+	User      sessionUser `json:"user"`
+	ExpiresAt time.Time   `json:"expiresAt"`
+}
+
+// sessions keeps the signed-in supervisor, in memory and in session.json.
+type sessions struct {
+	path string
+	now  func() time.Time
+	log  *slog.Logger
+
+	mu  sync.Mutex
+	cur *storedSession
+}
+
+func newSessions(dir string, now func() time.Time, log *slog.Logger) *sessions {
+	return &sessions{path: filepath.Join(dir, sessionName), now: now, log: log}
+}
+
+// restore loads the stored session. Online, the backend confirms it (a rejected
+// token is forgotten); offline, an unexpired session is accepted so the cache stays
+// usable.
+func (s *sessions) restore(ctx context.Context, client *backendClient) error {
+	b, err := readPrivate(s.path)
+	if err != nil || b == nil {
+		return err
+	}
+	var st storedSession
+	if err := json.Unmarshal(b, &st); err != nil || st.Token == "" {
+		s.log.Warn("forgetting an unreadable stored session")
+		return s.forget()
+	}
+	if !st.ExpiresAt.After(s.now()) || st.BackendURL != client.base {
+		return s.forget()
+	}
+	var me meAnswer
+	err = client.do(ctx, http.MethodGet, "/api/auth/me", st.Token, nil, &me)
+	var offline *offlineError
+	var api *apiError
+	switch {
+	case errors.As(err, &offline):
+		s.log.Info("backend unreachable; keeping the stored session until it expires", "expires", st.ExpiresAt)
+	case errors.As(err, &api) && (api.Status == http.StatusUnauthorized || api.Status == http.StatusForbidden):
+		s.log.Info("the backend no longer accepts the stored session")
+		return s.forget()
+	case err != nil:
+		s.log.Warn("could not confirm the stored session; keeping it", "err", err)
+	default:
+		st.User = me.User
+		if !me.ExpiresAt.IsZero() {
+			st.ExpiresAt = me.ExpiresAt
+		}
+	}
+	return s.set(&st)
+}
+
+// signIn checks the password with the backend and keeps the session.
+func (s *sessions) signIn(ctx context.Context, client *backendClient, email, password string) (SessionInfo, error) {
+	if strings.TrimSpace(email) == "" || password == "" {
+		return SessionInfo{}, errors.New("Enter your email and password")
+	}
+	var ans loginAnswer
+	err := client.do(ctx, http.MethodPost, "/api/auth/login", "", map[string]string{"email": strings.TrimSpace(email), "password": password}, &ans)
+	var api *apiError
+	if errors.As(err, &api) && api.Status == http.StatusUnauthorized {
+		return SessionInfo{}, errWrongPassword
+	}
+	if err != nil {
+		return SessionInfo{}, err
+	}
+	if ans.Token == "" || !ans.ExpiresAt.After(s.now()) {
+		return SessionInfo{}, errors.New("The backend answered the sign-in without a valid session")
+	}
+	st := &storedSession{Token: ans.Token, ExpiresAt: ans.ExpiresAt, User: ans.User, BackendURL: client.base}
+	if err := s.set(st); err != nil {
+		return SessionInfo{}, err
+	}
+	return st.info(), nil
+}
+
+// signOut forgets the session locally and tells the backend, if it answers.
+func (s *sessions) signOut(ctx context.Context, client *backendClient) error {
+	s.mu.Lock()
+	cur := s.cur
+	s.mu.Unlock()
+	if err := s.forget(); err != nil {
+		return err
+	}
+	if cur != nil {
+		if err := client.do(ctx, http.MethodPost, "/api/auth/logout", cur.Token, nil, nil); err != nil {
+			s.log.Info("backend sign-out failed; signed out locally", "err", err)
+		}
+	}
+	return nil
+}
+
+// current is the unexpired session, or nil.
+func (s *sessions) current() *storedSession {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cur == nil || !s.cur.ExpiresAt.After(s.now()) {
+		return nil
+	}
+	c := *s.cur
+	return &c
+}
+
+// require is the current session or the error to show.
+func (s *sessions) require() (*storedSession, error) {
+	s.mu.Lock()
+	had := s.cur != nil
+	s.mu.Unlock()
+	if cur := s.current(); cur != nil {
+		return cur, nil
+	}
+	if had {
+		return nil, errSessionExpired
+	}
+	return nil, errNotSignedIn
+}
+
+func (s *sessions) set(st *storedSession) error {
+	b, err := json.Marshal(st)
+	if err != nil {
+		return fmt.Errorf("store session: %w", err)
+	}
+	if err := writePrivate(s.path, b); err != nil {
+		return fmt.Errorf("store session: %w", err)
+	}
+	s.mu.Lock()
+	s.cur = st
+	s.mu.Unlock()
+	return nil
+}
+
+func (s *sessions) forget() error {
+	s.mu.Lock()
+	s.cur = nil
+	s.mu.Unlock()
+	if err := os.Remove(s.path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("delete session: %w", err)
+	}
+	return nil
+}

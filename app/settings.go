@@ -1,0 +1,178 @@
+package app
+
+import (
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Defaults when neither the settings file nor the environment says otherwise.
+const (
+	defaultRedisURL   = "redis://127.0.0.1:6379/0"
+	defaultStream     = "chatLedger"
+	defaultBackendURL = "http://127.0.0.1:8080"
+)
+
+var defaultThresholds = Thresholds{PausedSeconds: 180, SoftEndSeconds: 1200, HardEndSeconds: 86400}
+
+// config is the stored form of the settings, password included. It never leaves the
+// process except into the settings file (mode 0600).
+type config struct {
+	RedisURL      string     `json:"redisUrl"`
+	RedisUsername string     `json:"redisUsername,omitempty"`
+	RedisPassword string     `json:"redisPassword,omitempty"`
+	RedisTLS      bool       `json:"redisTls,omitempty"`
+	Stream        string     `json:"stream"`
+	BackendURL    string     `json:"backendUrl"`
+	Thresholds    Thresholds `json:"thresholds"`
+}
+
+// defaultConfig is what a desktop starts with: BILLIE_REDIS_URL, BILLIE_STREAM and
+// BILLIE_BACKEND_URL let admins preconfigure many desktops.
+func defaultConfig(getenv func(string) string) config {
+	c := config{
+		RedisURL: or(getenv("BILLIE_REDIS_URL"), defaultRedisURL), Stream: or(getenv("BILLIE_STREAM"), defaultStream),
+		BackendURL: or(getenv("BILLIE_BACKEND_URL"), defaultBackendURL), Thresholds: defaultThresholds,
+	}
+	c.liftCredentials()
+	return c
+}
+
+func or(s, def string) string {
+	if strings.TrimSpace(s) == "" {
+		return def
+	}
+	return strings.TrimSpace(s)
+}
+
+// liftCredentials moves a username and password written into the Redis URL into
+// their own fields, so the URL can be shown and logged.
+func (c *config) liftCredentials() {
+	u, err := url.Parse(c.RedisURL)
+	if err != nil || u.User == nil {
+		return
+	}
+	if c.RedisUsername == "" {
+		c.RedisUsername = u.User.Username()
+	}
+	if p, ok := u.User.Password(); ok && c.RedisPassword == "" {
+		c.RedisPassword = p
+	}
+	u.User = nil
+	c.RedisURL = u.String()
+}
+
+// loadConfig reads the settings file, falling back to the defaults for what it
+// does not hold.
+func loadConfig(dir string, getenv func(string) string) (config, error) {
+	c := defaultConfig(getenv)
+	b, err := readPrivate(filepath.Join(dir, settingsName))
+	if err != nil || b == nil {
+		return c, err
+	}
+	var stored config
+	if err := json.Unmarshal(b, &stored); err != nil {
+		return c, fmt.Errorf("read settings: %w", err)
+	}
+	stored.RedisURL, stored.Stream = or(stored.RedisURL, c.RedisURL), or(stored.Stream, c.Stream)
+	if stored.Thresholds == (Thresholds{}) {
+		stored.Thresholds = c.Thresholds
+	}
+	stored.liftCredentials()
+	return stored, nil
+}
+
+func saveConfig(dir string, c config) error {
+	b, err := json.MarshalIndent(c, "", "  ")
+	if err != nil {
+		return fmt.Errorf("save settings: %w", err)
+	}
+	return writePrivate(filepath.Join(dir, settingsName), b)
+}
+
+// public is the settings as the frontend sees them: never the password.
+func (c config) public() Settings {
+	return Settings{
+		RedisURL: c.RedisURL, RedisUsername: c.RedisUsername, HasRedisPassword: c.RedisPassword != "",
+		RedisTLS: c.RedisTLS, Stream: c.Stream, BackendURL: c.BackendURL, Thresholds: c.Thresholds,
+	}
+}
+
+// merge applies settings from the frontend to c: an empty password keeps the stored
+// one when hasRedisPassword is true and removes it otherwise.
+func (c config) merge(s Settings) (config, error) {
+	next := config{
+		RedisURL: strings.TrimSpace(s.RedisURL), RedisUsername: strings.TrimSpace(s.RedisUsername),
+		RedisTLS: s.RedisTLS, Stream: strings.TrimSpace(s.Stream),
+		BackendURL: strings.TrimRight(strings.TrimSpace(s.BackendURL), "/"), Thresholds: s.Thresholds,
+	}
+	switch {
+	case s.RedisPassword != "":
+		next.RedisPassword = s.RedisPassword
+	case s.HasRedisPassword:
+		next.RedisPassword = c.RedisPassword
+	}
+	next.liftCredentials()
+	return next, next.validate()
+}
+
+func (c config) validate() error {
+	if _, err := c.redisOptions(); err != nil {
+		return err
+	}
+	if c.Stream == "" {
+		return errors.New("The stream name is required")
+	}
+	if c.BackendURL != "" {
+		u, err := url.Parse(c.BackendURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("The backend URL must look like https://host:port, not %q", c.BackendURL)
+		}
+	}
+	th := c.Thresholds
+	if th.PausedSeconds <= 0 || th.SoftEndSeconds <= th.PausedSeconds || th.HardEndSeconds <= th.SoftEndSeconds {
+		return errors.New("Status thresholds must be positive and increase: paused < soft end < hard end")
+	}
+	return nil
+}
+
+// redisOptions are the go-redis options for these settings.
+func (c config) redisOptions() (*redis.Options, error) {
+	o, err := redis.ParseURL(c.RedisURL)
+	if err != nil {
+		return nil, fmt.Errorf("The Redis URL is not valid (expected redis://host:port/db): %w", err)
+	}
+	if c.RedisUsername != "" {
+		o.Username = c.RedisUsername
+	}
+	if c.RedisPassword != "" {
+		o.Password = c.RedisPassword
+	}
+	if c.RedisTLS && o.TLSConfig == nil {
+		host, _, _ := strings.Cut(o.Addr, ":")
+		o.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12, ServerName: host}
+	}
+	// Fail fast when Redis is away, so the window shows "offline" promptly; the
+	// consumer retries with backoff.
+	o.DialTimeout = 3 * time.Second
+	o.MaxRetries = 1
+	o.ClientName = "billie-desktop"
+	return o, nil
+}
+
+// displayRedisURL is the Redis URL without credentials.
+func (c config) displayRedisURL() string {
+	u, err := url.Parse(c.RedisURL)
+	if err != nil {
+		return ""
+	}
+	u.User = nil
+	return u.String()
+}
