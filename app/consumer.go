@@ -1,0 +1,439 @@
+package app
+
+// The desktop's stream consumer: a plain XREAD reader (not a member of the backend's
+// consumer group) that applies batches to the local cache through store.ApplyBatch,
+// which moves the cache's own checkpoint in the same transaction. Restarting, or
+// reconnecting after Redis went away, always resumes from that checkpoint, so nothing
+// is applied twice and nothing is skipped.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cenkalti/backoff/v4"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/billie/supervisor/backend/ledger"
+	"github.com/billie/supervisor/backend/store"
+)
+
+// consumerConfig names the stream and the checkpoint and tunes batching.
+type consumerConfig struct {
+	Stream     string
+	Checkpoint string
+	// Count is the COUNT of each XREAD.
+	Count int
+	// MaxApply bounds one ApplyBatch when reads have queued up, so catch-up commits
+	// few large transactions while live updates commit at once.
+	MaxApply int
+	// Block is how long a read waits for new entries.
+	Block time.Duration
+	// InfoEvery is how often the stream's length is checked for progress and gaps.
+	InfoEvery time.Duration
+}
+
+func (c *consumerConfig) defaults() {
+	if c.Checkpoint == "" {
+		c.Checkpoint = "desktop"
+	}
+	if c.Count <= 0 {
+		c.Count = 1000
+	}
+	if c.MaxApply <= 0 {
+		c.MaxApply = 5000
+	}
+	if c.Block <= 0 {
+		c.Block = time.Second
+	}
+	if c.InfoEvery <= 0 {
+		c.InfoEvery = time.Second
+	}
+}
+
+// gap is a stretch of the stream that was trimmed (or deleted) before this cache
+// read it: entries after From up to To were never applied.
+type gap struct {
+	From, To ledger.ID
+	At       time.Time
+}
+
+// consumer reads the stream into the cache until its context ends.
+type consumer struct {
+	rdb   redis.UniversalClient
+	st    *store.Store
+	cfg   consumerConfig
+	log   *slog.Logger
+	track *tracker
+	// onApplied is told about every committed batch (the coalescer listens).
+	onApplied func(store.Result)
+	// onGap is told about entries lost to trimming.
+	onGap func(gap)
+}
+
+func newConsumer(rdb redis.UniversalClient, st *store.Store, cfg consumerConfig, log *slog.Logger, track *tracker) *consumer {
+	cfg.defaults()
+	return &consumer{rdb: rdb, st: st, cfg: cfg, log: log, track: track,
+		onApplied: func(store.Result) {}, onGap: func(gap) {}}
+}
+
+// run consumes until ctx ends, reconnecting with backoff whenever Redis fails.
+func (c *consumer) run(ctx context.Context) {
+	bo := backoff.NewExponentialBackOff()
+	bo.InitialInterval, bo.MaxInterval, bo.MaxElapsedTime = 250*time.Millisecond, 10*time.Second, 0
+	for ctx.Err() == nil {
+		c.track.update(func(s *ConnectionState) { s.State = LinkConnecting })
+		started := time.Now()
+		err := c.session(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		if time.Since(started) > time.Minute {
+			bo.Reset() // a long healthy session earns a quick first retry
+		}
+		wait := bo.NextBackOff()
+		msg := err.Error()
+		c.log.Warn("ledger connection lost; retrying", "err", msg, "in", wait)
+		c.track.update(func(s *ConnectionState) { s.State, s.Error, s.CatchingUp = LinkOffline, &msg, false })
+		sleep(ctx, wait)
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}
+
+// progress is what the reader and the applier share to tell how far behind the
+// cache is. Redis counts every entry ever added to a stream (entries-added); the
+// cache's place in that count is known exactly once it has read everything, and
+// estimated before.
+type progress struct {
+	mu        sync.Mutex
+	added     int64 // entries-added at the last XINFO
+	readAdded int64 // entries-added up to the reader's position
+	inflight  int64 // read but not applied yet
+	full      bool  // the last read returned a full COUNT: a backlog is being replayed
+	readPos   ledger.ID
+	gapUntil  ledger.ID // gaps up to here are recorded
+}
+
+func (p *progress) behind() int64 {
+	return max(0, p.added-p.readAdded+p.inflight)
+}
+
+// session is one connection's life: connect, read and apply until an error.
+func (c *consumer) session(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	if err := c.rdb.Ping(ctx).Err(); err != nil {
+		return fmt.Errorf("connect to Redis: %w", err)
+	}
+	pos, err := c.st.Checkpoint(ctx, c.cfg.Checkpoint)
+	if err != nil {
+		return fmt.Errorf("read the cache checkpoint: %w", err)
+	}
+	prog := &progress{readPos: pos, gapUntil: pos}
+	if err := c.start(ctx, prog); err != nil {
+		return err
+	}
+	batches := make(chan []redis.XMessage, 4)
+	readErr := make(chan error, 1)
+	go func() { readErr <- c.read(ctx, prog, batches) }()
+	for {
+		select {
+		case msgs := <-batches:
+			if err := c.apply(ctx, prog, c.drain(msgs, batches)); err != nil {
+				return err
+			}
+		case err := <-readErr:
+			return err
+		case <-ctx.Done():
+			return nil
+		}
+	}
+}
+
+// start reads the stream's state, records a gap if the stream was trimmed past the
+// checkpoint, estimates how far behind the cache is and reports "connected".
+func (c *consumer) start(ctx context.Context, prog *progress) error {
+	info, ok, err := c.info(ctx)
+	if err != nil {
+		return err
+	}
+	prog.mu.Lock()
+	prog.added = info.EntriesAdded
+	prog.readAdded = info.EntriesAdded - estimateAfter(info, prog.readPos)
+	prog.full = prog.behind() > 0
+	prog.mu.Unlock()
+	if ok {
+		c.checkGap(info, prog)
+	}
+	c.report(prog, func(s *ConnectionState) {
+		s.State, s.Error, s.LastAppliedID = LinkConnected, nil, idString(prog.readPos)
+	})
+	return nil
+}
+
+func idString(id ledger.ID) string {
+	if id.IsZero() {
+		return ""
+	}
+	return id.String()
+}
+
+// estimateAfter is how many entries of the stream come after pos: exact when pos is
+// before the first entry or at the end, interpolated by time in between.
+func estimateAfter(info *redis.XInfoStream, pos ledger.ID) int64 {
+	if info.Length == 0 {
+		return 0
+	}
+	first, err1 := ledger.ParseID(info.FirstEntry.ID)
+	last, err2 := ledger.ParseID(info.LastGeneratedID)
+	switch {
+	case err1 != nil || err2 != nil || pos.Compare(first) < 0:
+		return info.Length
+	case pos.Compare(last) >= 0:
+		return 0
+	}
+	span := float64(last.Ms-first.Ms) + 1
+	return max(1, int64(float64(info.Length)*float64(last.Ms-pos.Ms)/span))
+}
+
+// info is XINFO STREAM; ok is false when the stream does not exist yet.
+func (c *consumer) info(ctx context.Context) (*redis.XInfoStream, bool, error) {
+	info, err := c.rdb.XInfoStream(ctx, c.cfg.Stream).Result()
+	if err != nil && strings.Contains(err.Error(), "no such key") {
+		return &redis.XInfoStream{}, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("XINFO STREAM %s: %w", c.cfg.Stream, err)
+	}
+	if info.EntriesAdded == 0 && info.Length > 0 {
+		info.EntriesAdded = info.Length // Redis before 7 does not count; trims then skew progress
+	}
+	return info, true, nil
+}
+
+// checkGap records entries removed from the stream after the reader's position
+// before it read them. XREAD itself goes on from the first entry still there.
+func (c *consumer) checkGap(info *redis.XInfoStream, prog *progress) {
+	prog.mu.Lock()
+	from := prog.readPos
+	if prog.gapUntil.Compare(from) > 0 {
+		from = prog.gapUntil
+	}
+	to, ok := lostAfter(info, from)
+	if ok {
+		prog.gapUntil = to
+	}
+	prog.mu.Unlock()
+	if !ok {
+		return
+	}
+	g := gap{From: from, To: to, At: time.Now()}
+	c.log.Warn("the stream lost entries this cache never read; continuing from the first entry left",
+		"stream", c.cfg.Stream, "after", idString(g.From), "before", g.To.String())
+	c.onGap(g)
+}
+
+// lostAfter tells whether entries after pos were removed unread, and up to where.
+// Redis 7.0 records single deletions (max-deleted-entry-id) but not trims; a trim
+// shows as entries-added exceeding the length with the first entry past pos. That
+// is also what a trim ending exactly at pos looks like, so such a gap is possible
+// rather than certain.
+func lostAfter(info *redis.XInfoStream, pos ledger.ID) (ledger.ID, bool) {
+	first, err := ledger.ParseID(info.FirstEntry.ID)
+	if err != nil || info.Length == 0 {
+		first = ledger.ID{}
+	}
+	if deleted, err := ledger.ParseID(info.MaxDeletedEntryID); err == nil && deleted.Compare(pos) > 0 {
+		if first.Compare(deleted) > 0 {
+			return first, true
+		}
+		return deleted, true
+	}
+	if info.EntriesAdded > info.Length && !first.IsZero() && pos.Compare(first) < 0 {
+		return first, true
+	}
+	return ledger.ID{}, false
+}
+
+// read feeds batches to the applier, so reading overlaps applying, and keeps the
+// progress figures fresh.
+func (c *consumer) read(ctx context.Context, prog *progress, out chan<- []redis.XMessage) error {
+	nextInfo := time.Now().Add(c.cfg.InfoEvery)
+	for ctx.Err() == nil {
+		if time.Now().After(nextInfo) {
+			nextInfo = time.Now().Add(c.cfg.InfoEvery)
+			if err := c.refresh(ctx, prog); err != nil {
+				return err
+			}
+		}
+		prog.mu.Lock()
+		from := prog.readPos
+		prog.mu.Unlock()
+		msgs, err := c.xread(ctx, from)
+		if err != nil {
+			return err
+		}
+		if len(msgs) < c.cfg.Count {
+			if err := c.caughtUp(ctx, prog, msgs); err != nil {
+				return err
+			}
+		}
+		if len(msgs) == 0 {
+			continue
+		}
+		if err := c.advance(prog, msgs); err != nil {
+			return err
+		}
+		select {
+		case out <- msgs:
+		case <-ctx.Done():
+			return nil
+		}
+	}
+	return nil
+}
+
+func (c *consumer) xread(ctx context.Context, from ledger.ID) ([]redis.XMessage, error) {
+	res, err := c.rdb.XRead(ctx, &redis.XReadArgs{
+		Streams: []string{c.cfg.Stream, from.String()}, Count: int64(c.cfg.Count), Block: c.cfg.Block,
+	}).Result()
+	if errors.Is(err, redis.Nil) || ctx.Err() != nil {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("XREAD %s: %w", c.cfg.Stream, err)
+	}
+	if len(res) == 0 {
+		return nil, nil
+	}
+	return res[0].Messages, nil
+}
+
+func (c *consumer) advance(prog *progress, msgs []redis.XMessage) error {
+	last, err := ledger.ParseID(msgs[len(msgs)-1].ID)
+	if err != nil {
+		return fmt.Errorf("stream entry id: %w", err)
+	}
+	prog.mu.Lock()
+	prog.readPos = last
+	prog.readAdded += int64(len(msgs))
+	prog.inflight += int64(len(msgs))
+	if len(msgs) == c.cfg.Count {
+		prog.full = true
+	}
+	prog.mu.Unlock()
+	return nil
+}
+
+// caughtUp resynchronises the progress figures after a read that drained the
+// stream: if nothing was added since, the reader is exactly at entries-added.
+func (c *consumer) caughtUp(ctx context.Context, prog *progress, msgs []redis.XMessage) error {
+	info, ok, err := c.info(ctx)
+	if err != nil {
+		return err
+	}
+	prog.mu.Lock()
+	prog.full = false
+	prog.added = info.EntriesAdded
+	at := prog.readPos.String()
+	if len(msgs) > 0 {
+		at = msgs[len(msgs)-1].ID
+	}
+	if info.LastGeneratedID == at || !ok {
+		prog.readAdded = info.EntriesAdded - int64(len(msgs)) // advance adds these back
+	}
+	prog.mu.Unlock()
+	if ok {
+		c.checkGap(info, prog)
+	}
+	c.report(prog, nil)
+	return nil
+}
+
+// refresh updates the stream's entry count and looks for gaps.
+func (c *consumer) refresh(ctx context.Context, prog *progress) error {
+	info, ok, err := c.info(ctx)
+	if err != nil {
+		return err
+	}
+	prog.mu.Lock()
+	prog.added = max(prog.added, info.EntriesAdded)
+	prog.mu.Unlock()
+	if ok {
+		c.checkGap(info, prog)
+	}
+	c.report(prog, nil)
+	return nil
+}
+
+// drain joins batches already queued behind first, up to MaxApply entries.
+func (c *consumer) drain(first []redis.XMessage, in <-chan []redis.XMessage) []redis.XMessage {
+	msgs := first
+	for len(msgs) < c.cfg.MaxApply {
+		select {
+		case more := <-in:
+			msgs = append(msgs, more...)
+		default:
+			return msgs
+		}
+	}
+	return msgs
+}
+
+// apply commits one batch. Once started it finishes even if ctx ends, so a stop
+// keeps the batch in hand (the transaction makes this optional, not necessary).
+func (c *consumer) apply(ctx context.Context, prog *progress, msgs []redis.XMessage) error {
+	res, err := c.st.ApplyBatch(context.WithoutCancel(ctx), c.cfg.Checkpoint, toEntries(msgs))
+	if err != nil {
+		return fmt.Errorf("apply to the local cache: %w", err)
+	}
+	prog.mu.Lock()
+	prog.inflight -= int64(len(msgs))
+	prog.mu.Unlock()
+	c.onApplied(res)
+	n := int64(len(msgs))
+	c.report(prog, func(s *ConnectionState) { s.Applied += n; s.LastAppliedID = idString(res.Last) })
+	return nil
+}
+
+// report publishes the progress figures, plus whatever f changes.
+func (c *consumer) report(prog *progress, f func(*ConnectionState)) {
+	prog.mu.Lock()
+	behind, full := prog.behind(), prog.full
+	prog.mu.Unlock()
+	c.track.update(func(s *ConnectionState) {
+		if f != nil {
+			f(s)
+		}
+		s.Behind = behind
+		s.CatchingUp = full || behind >= int64(c.cfg.Count)
+	})
+}
+
+func toEntries(msgs []redis.XMessage) []store.Entry {
+	out := make([]store.Entry, len(msgs))
+	for i, m := range msgs {
+		fields := make(map[string]string, len(m.Values))
+		for k, v := range m.Values {
+			if s, ok := v.(string); ok {
+				fields[k] = s
+			} else {
+				fields[k] = fmt.Sprint(v)
+			}
+		}
+		out[i] = store.Entry{ID: m.ID, Fields: fields}
+	}
+	return out
+}
