@@ -1,0 +1,357 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/billie/supervisor/backend/simulator"
+)
+
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+func redisAddr() string {
+	if a := os.Getenv("BILLIE_TEST_REDIS_ADDR"); a != "" {
+		return a
+	}
+	return "127.0.0.1:6379"
+}
+
+// testRedis connects to the test Redis; the tests need a real one.
+func testRedis(t *testing.T, addr string) *redis.Client {
+	t.Helper()
+	rdb := redis.NewClient(&redis.Options{Addr: addr})
+	if err := rdb.Ping(context.Background()).Err(); err != nil {
+		t.Fatalf("redis at %s: %v (start one: redis-server --port 6379)", addr, err)
+	}
+	t.Cleanup(func() { rdb.Close() })
+	return rdb
+}
+
+// uniqueStream is a stream key of this test, deleted at the end.
+func uniqueStream(t *testing.T, rdb *redis.Client) string {
+	t.Helper()
+	stream := fmt.Sprintf("test:desktop:%s:%d", t.Name(), rand.Uint64())
+	t.Cleanup(func() { rdb.Del(context.Background(), stream) })
+	return stream
+}
+
+// events records what the app emits, like the Wails runtime would deliver it.
+type events struct {
+	mu   sync.Mutex
+	list []emitted
+	cond *sync.Cond
+}
+
+type emitted struct {
+	name string
+	data any
+	at   time.Time
+}
+
+func newEvents() *events {
+	e := &events{}
+	e.cond = sync.NewCond(&e.mu)
+	return e
+}
+
+func (e *events) emit(name string, data any) {
+	// Round-trip through JSON, as Wails does, so tests see what the window sees.
+	b, err := json.Marshal(data)
+	if err != nil {
+		panic(fmt.Sprintf("emit %s: %v", name, err))
+	}
+	var v any
+	switch name {
+	case EventBatch:
+		var lb LedgerBatch
+		err = json.Unmarshal(b, &lb)
+		v = lb
+	case EventConnection:
+		var cs ConnectionState
+		err = json.Unmarshal(b, &cs)
+		v = cs
+	}
+	if err != nil {
+		panic(err)
+	}
+	e.mu.Lock()
+	e.list = append(e.list, emitted{name: name, data: v, at: time.Now()})
+	e.mu.Unlock()
+	e.cond.Broadcast()
+}
+
+func (e *events) batches() []LedgerBatch {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var out []LedgerBatch
+	for _, ev := range e.list {
+		if ev.name == EventBatch {
+			out = append(out, ev.data.(LedgerBatch))
+		}
+	}
+	return out
+}
+
+func (e *events) states() []ConnectionState {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var out []ConnectionState
+	for _, ev := range e.list {
+		if ev.name == EventConnection {
+			out = append(out, ev.data.(ConnectionState))
+		}
+	}
+	return out
+}
+
+// fakeBackend mimics the backend's auth and admin API.
+type fakeBackend struct {
+	*httptest.Server
+	mu       sync.Mutex
+	password string
+	role     string
+	tokens   map[string]time.Time
+	ttl      time.Duration
+	logouts  int
+	users    []User
+	down     bool
+}
+
+func newFakeBackend(t *testing.T) *fakeBackend {
+	t.Helper()
+	f := &fakeBackend{password: "s3cret-pass", role: "admin", tokens: map[string]time.Time{}, ttl: time.Hour,
+		users: []User{{ID: 1, Email: "ada@example.com", Name: "Ada", Role: "admin", CreatedAt: time.Now().UTC()}}}
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /api/auth/login", f.login)
+	mux.HandleFunc("POST /api/auth/logout", f.authed(func(w http.ResponseWriter, r *http.Request, tok string) {
+		f.mu.Lock()
+		delete(f.tokens, tok)
+		f.logouts++
+		f.mu.Unlock()
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	mux.HandleFunc("GET /api/auth/me", f.authed(func(w http.ResponseWriter, r *http.Request, tok string) {
+		f.mu.Lock()
+		exp := f.tokens[tok]
+		f.mu.Unlock()
+		writeTestJSON(w, 200, map[string]any{"user": f.user(), "expiresAt": exp})
+	}))
+	mux.HandleFunc("GET /api/admin/users", f.admin(func(w http.ResponseWriter, r *http.Request) {
+		writeTestJSON(w, 200, f.users)
+	}))
+	mux.HandleFunc("POST /api/admin/users", f.admin(func(w http.ResponseWriter, r *http.Request) {
+		var nu NewUser
+		if err := json.NewDecoder(r.Body).Decode(&nu); err != nil || nu.Password == "" {
+			problem(w, 400, "password is required")
+			return
+		}
+		u := User{ID: int64(len(f.users) + 1), Email: nu.Email, Name: nu.Name, Role: nu.Role, CreatedAt: time.Now().UTC()}
+		f.users = append(f.users, u)
+		writeTestJSON(w, 201, u)
+	}))
+	mux.HandleFunc("PATCH /api/admin/users/{id}", f.admin(func(w http.ResponseWriter, r *http.Request) {
+		var p map[string]any
+		_ = json.NewDecoder(r.Body).Decode(&p)
+		u := f.users[0]
+		if d, ok := p["disabled"].(bool); ok {
+			u.Disabled = d
+		}
+		if _, ok := p["role"]; ok {
+			u.Role = p["role"].(string)
+		}
+		writeTestJSON(w, 200, u)
+	}))
+	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f.mu.Lock()
+		down := f.down
+		f.mu.Unlock()
+		if down {
+			// Like an unreachable host: drop the connection.
+			hj, _ := w.(http.Hijacker)
+			conn, _, _ := hj.Hijack()
+			conn.Close()
+			return
+		}
+		mux.ServeHTTP(w, r)
+	}))
+	t.Cleanup(f.Close)
+	return f
+}
+
+func (f *fakeBackend) user() map[string]any {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return map[string]any{"id": 1, "email": "ada@example.com", "name": "Ada Lovelace", "role": f.role}
+}
+
+func (f *fakeBackend) login(w http.ResponseWriter, r *http.Request) {
+	var req struct{ Email, Password string }
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+		problem(w, 400, "bad body")
+		return
+	}
+	f.mu.Lock()
+	ok := strings.EqualFold(req.Email, "ada@example.com") && req.Password == f.password
+	ttl := f.ttl
+	f.mu.Unlock()
+	if !ok {
+		problem(w, 401, "invalid email or password")
+		return
+	}
+	tok := fmt.Sprintf("tok-%d", rand.Uint64())
+	exp := time.Now().Add(ttl).UTC()
+	f.mu.Lock()
+	f.tokens[tok] = exp
+	f.mu.Unlock()
+	writeTestJSON(w, 200, map[string]any{"token": tok, "expiresAt": exp, "user": f.user()})
+}
+
+func (f *fakeBackend) authed(h func(http.ResponseWriter, *http.Request, string)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		tok := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+		f.mu.Lock()
+		exp, ok := f.tokens[tok]
+		f.mu.Unlock()
+		if !ok || time.Now().After(exp) {
+			problem(w, 401, "no session")
+			return
+		}
+		h(w, r, tok)
+	}
+}
+
+func (f *fakeBackend) admin(h http.HandlerFunc) http.HandlerFunc {
+	return f.authed(func(w http.ResponseWriter, r *http.Request, _ string) {
+		f.mu.Lock()
+		role := f.role
+		f.mu.Unlock()
+		if role != "admin" {
+			problem(w, 403, "admins only")
+			return
+		}
+		h(w, r)
+	})
+}
+
+func problem(w http.ResponseWriter, status int, detail string) {
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{"type": "about:blank", "title": http.StatusText(status), "status": status, "detail": detail})
+}
+
+func writeTestJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// testEnv is the environment of a test app.
+type testEnv struct {
+	dir, redisURL, stream, backend string
+	clientName                     string
+}
+
+func (e testEnv) getenv(k string) string {
+	switch k {
+	case "BILLIE_DATA_DIR":
+		return e.dir
+	case "BILLIE_REDIS_URL":
+		return e.redisURL
+	case "BILLIE_STREAM":
+		return e.stream
+	case "BILLIE_BACKEND_URL":
+		return e.backend
+	}
+	return ""
+}
+
+// startApp starts an app as Wails would, with small batches so catch-up takes
+// several of them; Shutdown runs at the end of the test.
+func startApp(t *testing.T, env testEnv, ev *events) *App {
+	t.Helper()
+	a := newApp(options{getenv: env.getenv, now: time.Now, log: quiet,
+		consumer:  consumerConfig{Count: 100, MaxApply: 300, Block: 100 * time.Millisecond, InfoEvery: 100 * time.Millisecond},
+		redisName: env.clientName})
+	a.start(context.Background(), ev.emit)
+	t.Cleanup(func() { a.Shutdown(context.Background()) })
+	return a
+}
+
+// waitFor polls cond until it holds or the time is up.
+func waitFor(t *testing.T, what string, d time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %s waiting for %s", d, what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// publish writes n simulated conversations to stream and returns how many entries
+// and conversations it wrote and the last entry id.
+func publish(t *testing.T, rdb *redis.Client, stream string, n int, seed int64) (simulator.Stats, string) {
+	t.Helper()
+	g, err := simulator.New(simulator.Options{Conversations: n, Seed: seed,
+		Start: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC), History: 2 * time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stats, err := simulator.Publish(context.Background(), rdb, stream, g, simulator.PublishOptions{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return stats, lastID(t, rdb, stream)
+}
+
+func lastID(t *testing.T, rdb *redis.Client, stream string) string {
+	t.Helper()
+	msgs, err := rdb.XRevRangeN(context.Background(), stream, "+", "-", 1).Result()
+	if err != nil || len(msgs) == 0 {
+		t.Fatalf("last entry of %s: %v", stream, err)
+	}
+	return msgs[0].ID
+}
+
+// caughtUp waits until the app has applied everything up to id.
+func caughtUp(t *testing.T, a *App, id string, d time.Duration) {
+	t.Helper()
+	waitFor(t, "catch-up to "+id, d, func() bool {
+		s, _ := a.Connection()
+		return s.LastAppliedID == id && s.Behind == 0 && !s.CatchingUp && s.State == LinkConnected
+	})
+}
+
+// signIn signs the app in against the fake backend.
+func signIn(t *testing.T, a *App, f *fakeBackend) {
+	t.Helper()
+	if _, err := a.SignIn("ada@example.com", f.password); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// cacheCounts reads the cache's entry counters.
+func cacheCounts(t *testing.T, a *App) (applied, redelivered, total int64) {
+	t.Helper()
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	c, err := a.st.Counters(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.Applied, c.Redelivered, c.Total()
+}
