@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -25,7 +26,8 @@ import (
 func runBenchProjector(ctx context.Context, args []string, stdout io.Writer) error {
 	var cfg config
 	fs := newFlags("bench-projector", &cfg)
-	batch := fs.Int("batch", 1000, "entries per read and per transaction")
+	batch := fs.Int("batch", 2000, "entries per read")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the projection to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -83,8 +85,20 @@ func runBenchProjector(ctx context.Context, args []string, stdout io.Writer) err
 			stop()
 		}
 	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+	}
 	start := time.Now()
-	if err := p.Run(runCtx); err != nil {
+	err = p.Run(runCtx)
+	pprof.StopCPUProfile()
+	if err != nil {
 		return err
 	}
 	if finished.IsZero() {

@@ -23,8 +23,11 @@ type Config struct {
 	Group            string
 	Consumer         string
 	DeadLetterStream string
-	// BatchSize is the COUNT of each read (default 1000).
+	// BatchSize is the COUNT of each read (default 2000).
 	BatchSize int
+	// MaxTransaction caps how many entries already read are applied in one
+	// transaction when the applier falls behind the reader (default 5 × BatchSize).
+	MaxTransaction int
 	// Block is how long a read waits for new entries (default 2s).
 	Block time.Duration
 	// ClaimIdle is how long an entry must sit pending with another consumer before
@@ -35,7 +38,10 @@ type Config struct {
 
 func (c *Config) defaults() {
 	if c.BatchSize <= 0 {
-		c.BatchSize = 1000
+		c.BatchSize = 2000
+	}
+	if c.MaxTransaction < c.BatchSize {
+		c.MaxTransaction = 5 * c.BatchSize
 	}
 	if c.Block <= 0 {
 		c.Block = 2 * time.Second
@@ -79,13 +85,14 @@ func (p *Projector) Run(ctx context.Context) error {
 	if err := p.drainOwnPending(ctx); err != nil {
 		return nilIfCancelled(ctx, err)
 	}
-	batches := make(chan batch, 2)
+	batches := make(chan batch, readAhead)
 	readErr := make(chan error, 1)
 	go func() { readErr <- p.read(ctx, batches) }()
 	for b := range batches {
 		if ctx.Err() != nil {
 			break // what is still queued stays pending for the next start
 		}
+		b = p.coalesce(b, batches)
 		if err := p.handleDecoded(ctx, b); err != nil {
 			return nilIfCancelled(ctx, err)
 		}
@@ -200,6 +207,28 @@ func (p *Projector) claim(ctx context.Context, out chan<- batch) error {
 		}
 		start = next
 	}
+}
+
+// readAhead is how many read batches may wait for the applier. During catch-up they
+// are applied together in one transaction of up to MaxTransaction entries: fewer,
+// larger transactions write each touched conversation once for many of its events.
+const readAhead = 8
+
+// coalesce appends batches already waiting to b, up to MaxTransaction entries.
+func (p *Projector) coalesce(b batch, queued <-chan batch) batch {
+	for len(b.entries) < p.cfg.MaxTransaction {
+		select {
+		case more, ok := <-queued:
+			if !ok {
+				return b
+			}
+			b.msgs = append(b.msgs, more.msgs...)
+			b.entries = append(b.entries, more.entries...)
+		default:
+			return b
+		}
+	}
+	return b
 }
 
 // batch is what the reader hands the applier: the messages, and their entries

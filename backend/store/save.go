@@ -118,22 +118,19 @@ func (b *batch) saveConversations(convs []*projection.Conversation) error {
 	return nil
 }
 
+// saveMessages appends the batch's messages and indexes their words. The writer is
+// the only one, so message ids are assigned here and the index rows can point at them.
 func (b *batch) saveMessages(msgs []projection.Message) error {
 	if len(msgs) == 0 {
 		return nil
 	}
-	ins, err := b.prepare(`INSERT INTO messages (conversation_id, stream_id, seq, sender, text, at, doc)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return err
+	var next int64
+	if err := b.tx.QueryRowContext(b.ctx, "SELECT coalesce(max(id), 0) + 1 FROM messages").Scan(&next); err != nil {
+		return fmt.Errorf("save messages: %w", err)
 	}
-	defer ins.Close()
-	fts, err := b.prepare("INSERT INTO messages_fts (rowid, text) VALUES (?, ?)")
-	if err != nil {
-		return err
-	}
-	defer fts.Close()
-	for _, m := range msgs {
+	rows := make([][]any, 0, len(msgs))
+	words := make([][]any, 0, len(msgs))
+	for i, m := range msgs {
 		doc, err := json.Marshal(m)
 		if err != nil {
 			return fmt.Errorf("save message %s: %w", m.StreamID, err)
@@ -142,17 +139,15 @@ func (b *batch) saveMessages(msgs []projection.Message) error {
 		if m.Seq != 0 {
 			seq = m.Seq
 		}
-		res, err := ins.ExecContext(b.ctx, m.ConversationID, m.StreamID, seq, m.Sender, m.Text, m.At.UnixMilli(), doc)
-		if err != nil {
-			return fmt.Errorf("save message %s: %w", m.StreamID, err)
-		}
-		rowid, err := res.LastInsertId()
-		if err != nil {
-			return fmt.Errorf("save message %s: %w", m.StreamID, err)
-		}
-		if _, err := fts.ExecContext(b.ctx, rowid, m.Text); err != nil {
-			return fmt.Errorf("index message %s: %w", m.StreamID, err)
-		}
+		id := next + int64(i)
+		rows = append(rows, []any{id, m.ConversationID, m.StreamID, seq, m.Sender, m.Text, m.At.UnixMilli(), doc})
+		words = append(words, []any{id, m.Text})
+	}
+	if err := b.bulkInsert("INSERT INTO messages (id, conversation_id, stream_id, seq, sender, text, at, doc)", rows); err != nil {
+		return fmt.Errorf("save messages: %w", err)
+	}
+	if err := b.bulkInsert("INSERT INTO messages_fts (rowid, text)", words); err != nil {
+		return fmt.Errorf("index messages: %w", err)
 	}
 	return nil
 }
@@ -300,14 +295,7 @@ func (b *batch) savePortalConversations(convs []*projection.Conversation) error 
 }
 
 func (b *batch) saveArchive() error {
-	if len(b.archive) == 0 {
-		return nil
-	}
-	st, err := b.prepare("INSERT INTO events (pos, outcome, " + archiveColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-	if err != nil {
-		return err
-	}
-	defer st.Close()
+	rows := make([][]any, 0, len(b.archive))
 	for _, a := range b.archive {
 		row, err := archiveRow(a)
 		if err != nil {
@@ -317,10 +305,7 @@ func (b *batch) saveArchive() error {
 		if err != nil {
 			return fmt.Errorf("archive: %w", err)
 		}
-		args := append([]any{pos, a.outcome.String()}, row...)
-		if _, err := st.ExecContext(b.ctx, args...); err != nil {
-			return fmt.Errorf("archive %s: %w", a.ev.ID, err)
-		}
+		rows = append(rows, append([]any{pos, a.outcome.String()}, row...))
 	}
-	return nil
+	return b.bulkInsert("INSERT INTO events (pos, outcome, "+archiveColumns+")", rows)
 }
