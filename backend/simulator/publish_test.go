@@ -19,7 +19,7 @@ func testStream(t *testing.T) (*redis.Client, string) {
 	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:6379"})
 	ctx := context.Background()
 	if err := rdb.Ping(ctx).Err(); err != nil {
-		t.Skipf("redis at 127.0.0.1:6379 not reachable: %v", err)
+		t.Fatalf("redis at 127.0.0.1:6379 not reachable (scripts/ensure-redis.sh starts one): %v", err)
 	}
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)

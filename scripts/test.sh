@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Every test of the project, as CI runs it (.ci/run calls exactly this):
+#   set-up (packages, Wails CLI, npm modules), a local Redis when none answers,
+#   gofmt + go vet, all Go tests (real Redis, real SQLite, fuzz seeds), frontend
+#   typecheck + Vitest, and the end-to-end tests in headless Chromium against the
+#   real dev-tagged app under Xvfb.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+cd "$REPO_ROOT"
+
+scripts/setup.sh
+add_go_paths
+scripts/ensure-redis.sh "${BILLIE_TEST_REDIS_URL:-redis://127.0.0.1:6379/0}"
+
+log "gofmt"
+unformatted=$(gofmt -l $(git ls-files '*.go'))
+[ -z "$unformatted" ] || die "gofmt would change: $unformatted"
+log "go vet"
+go vet ./...
+
+log "go test"
+go test -count=1 -timeout 20m ./...
+
+log "frontend: typecheck and unit tests"
+(cd frontend && npm run typecheck && npm test)
+
+log "end-to-end"
+scripts/e2e.sh
