@@ -238,29 +238,37 @@ func (st *Store) searchMessages(ctx context.Context, s *search, tokens []string)
 	if err != nil || !ok {
 		return err
 	}
-	rowids, dense, err := st.collect(ctx, s.limit, "SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?", expr)
+	// Counting inside SQLite reads the spelled-out words' postings lazily and stops
+	// early; only a rarer word's messages are then mapped to conversations.
+	var n int
+	err = st.r.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? LIMIT ?)",
+		expr, s.limit*repeatFactor+1).Scan(&n)
 	if err != nil {
 		return fmt.Errorf("messages: %w", err)
+	}
+	if n > s.limit*repeatFactor {
+		s.msgExpr, s.any = expr, true
+		return nil
+	}
+	// A name the assistant repeats in every turn matches many messages of few
+	// conversations: density is decided by conversations, and the join stops as soon
+	// as it has seen more than limit of them.
+	ids, dense, err := st.collect(ctx, s.limit, `SELECT DISTINCT m.conversation_id FROM messages_fts f
+		JOIN messages m ON m.id = f.rowid WHERE f.messages_fts MATCH ?`, expr)
+	if err != nil {
+		return fmt.Errorf("conversations of messages: %w", err)
 	}
 	if dense {
 		s.msgExpr, s.any = expr, true
 		return nil
 	}
-	if len(rowids) == 0 {
-		return nil
-	}
-	list, err := json.Marshal(rowids)
-	if err != nil {
-		return err
-	}
-	ids, _, err := st.collect(ctx, s.limit,
-		"SELECT DISTINCT conversation_id FROM messages WHERE id IN (SELECT CAST(value AS INTEGER) FROM json_each(?))", string(list))
-	if err != nil {
-		return fmt.Errorf("conversations of messages: %w", err)
-	}
 	s.add(ids)
 	return nil
 }
+
+// repeatFactor bounds how many matching messages are mapped to conversations to
+// find out whether they are few: up to this many per conversation on average.
+const repeatFactor = 3
 
 // messageExpr is the messages_fts expression for tokens: each token stands for the
 // words it expands to. ok is false when some token matches no word at all.
