@@ -130,7 +130,7 @@ type fakeBackend struct {
 	down     bool
 }
 
-func newFakeBackend(t *testing.T) *fakeBackend {
+func newFakeBackend(t testing.TB) *fakeBackend {
 	t.Helper()
 	f := &fakeBackend{password: "s3cret-pass", role: "admin", tokens: map[string]time.Time{}, ttl: time.Hour,
 		users: []User{{ID: 1, Email: "ada@example.com", Name: "Ada", Role: "admin", CreatedAt: time.Now().UTC()}}}

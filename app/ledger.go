@@ -19,6 +19,11 @@ import (
 
 const cacheIdentityName = "cache.json"
 
+// cacheReaders is the size of the cache's read pool. Each connection keeps its own
+// page cache, so few connections stay warm; the window rarely has more than a page,
+// a count and a detail in flight.
+const cacheReaders = 2
+
 // cacheIdentity says which stream the cache copies. A cache of another stream (or
 // of the same name on another Redis) is deleted rather than mixed with it: its
 // checkpoint means nothing there.
@@ -53,9 +58,17 @@ func openCache(ctx context.Context, dir string, c config) (*store.Store, error) 
 			return nil, err
 		}
 	}
-	st, err := store.Open(ctx, filepath.Join(dir, cacheFile), store.Options{Relaxed: true})
+	st, err := store.Open(ctx, filepath.Join(dir, cacheFile), store.Options{Relaxed: true, Readers: cacheReaders})
 	if err != nil {
 		return nil, fmt.Errorf("open the local cache: %w", err)
+	}
+	// SQLite creates the WAL and shared-memory files with the process umask before
+	// the store tightens the database file; they hold customer data too.
+	for _, suffix := range []string{"-wal", "-shm"} {
+		if err := os.Chmod(filepath.Join(dir, cacheFile+suffix), 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
+			st.Close()
+			return nil, fmt.Errorf("restrict the local cache: %w", err)
+		}
 	}
 	if err := st.PrepareSupervisorQueries(ctx); err != nil {
 		st.Close()
