@@ -36,7 +36,7 @@ Passwords are asked for on the terminal, or read from standard input (one line) 
 
 func runUser(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) == 0 {
-		fmt.Fprintln(os.Stderr, userUsage)
+		fmt.Fprintln(userPrompts, userUsage)
 		return flag.ErrHelp
 	}
 	sub, args := args[0], args[1:]
@@ -54,11 +54,11 @@ func runUser(ctx context.Context, args []string, stdout io.Writer) error {
 	want := map[string]int{"add": 0, "list": 0, "disable": 1, "enable": 1, "role": 2, "passwd": 1}
 	n, ok := want[sub]
 	if !ok {
-		fmt.Fprintln(os.Stderr, userUsage)
+		fmt.Fprintln(userPrompts, userUsage)
 		return fmt.Errorf("user: unknown subcommand %q", sub)
 	}
 	if len(pos) != n {
-		fmt.Fprintln(os.Stderr, userUsage)
+		fmt.Fprintln(userPrompts, userUsage)
 		return fmt.Errorf("user %s: expected %d argument(s), got %d", sub, n, len(pos))
 	}
 	st, err := cfg.openStore(ctx)

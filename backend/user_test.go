@@ -17,9 +17,9 @@ import (
 // standard input.
 func runUserWith(t *testing.T, db, stdin string, args ...string) (string, error) {
 	t.Helper()
-	oldIn, oldTerm := userStdin, stdinTermFd
-	t.Cleanup(func() { userStdin, stdinTermFd = oldIn, oldTerm })
-	userStdin = strings.NewReader(stdin)
+	oldIn, oldTerm, oldPrompts := userStdin, stdinTermFd, userPrompts
+	t.Cleanup(func() { userStdin, stdinTermFd, userPrompts = oldIn, oldTerm, oldPrompts })
+	userStdin, userPrompts = strings.NewReader(stdin), io.Discard
 	stdinTermFd = func() (int, bool) { return 0, false }
 	var out bytes.Buffer
 	err := runUser(context.Background(), append(args, "--db", db), &out)
