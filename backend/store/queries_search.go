@@ -153,7 +153,7 @@ func (st *Store) searchDecision(ctx context.Context, s *search, tokens []string)
 	}
 	p := strings.ToUpper(tokens[0])
 	ids, dense, err := st.collect(ctx, s.limit,
-		"SELECT id FROM conversations INDEXED BY conversations_decision WHERE decision >= ? AND decision < ?", p, p+maxRune)
+		"SELECT id FROM conversations INDEXED BY conversations_by_decision WHERE decision >= ? AND decision < ?", p, p+maxRune)
 	if err != nil {
 		return fmt.Errorf("decisions: %w", err)
 	}
@@ -194,8 +194,9 @@ func (st *Store) searchCustomers(ctx context.Context, s *search, tokens []string
 	if err != nil {
 		return err
 	}
-	ids, dense, err := st.collect(ctx, s.limit, `SELECT c.id FROM customers cu JOIN conversations c ON c.customer_id = cu.id
-		WHERE cu.rowid IN (SELECT value FROM json_each(?))`, string(list))
+	// The ids come from the FTS table's own small rows, not the wide customer rows.
+	ids, dense, err := st.collect(ctx, s.limit, `SELECT c.id FROM conversations c WHERE c.customer_id IN
+		(SELECT id FROM customers_fts WHERE rowid IN (SELECT value FROM json_each(?)))`, string(list))
 	if err != nil {
 		return fmt.Errorf("conversations of customers: %w", err)
 	}
