@@ -45,7 +45,7 @@ func (c *consumerConfig) defaults() {
 		c.Count = 1000
 	}
 	if c.MaxApply <= 0 {
-		c.MaxApply = 5000
+		c.MaxApply = 10000
 	}
 	if c.Block <= 0 {
 		c.Block = time.Second
