@@ -122,7 +122,7 @@ func benchRebuild(ctx context.Context, src *store.Store, cfg config, stdout io.W
 	}
 	defer os.Remove(path)
 	start := time.Now()
-	counts, err := store.Rebuild(ctx, src, dst, cfg.group, 2000, nil)
+	counts, err := store.Rebuild(ctx, src, dst, cfg.group, 10000, nil)
 	if cerr := dst.Close(); err == nil {
 		err = cerr
 	}

@@ -34,7 +34,7 @@ func runRebuild(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	start := time.Now()
-	counts, err := store.Rebuild(ctx, src, dst, cfg.group, 2000, func(p store.RebuildProgress) {
+	counts, err := store.Rebuild(ctx, src, dst, cfg.group, 10000, func(p store.RebuildProgress) {
 		fmt.Fprintf(os.Stderr, "\rrebuild: %d/%d events", p.Done, p.Total)
 	})
 	fmt.Fprintln(os.Stderr)

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+
+	"github.com/billie/supervisor/backend/ledger"
 )
 
 // RebuildProgress reports a rebuild's position.
@@ -13,33 +15,54 @@ type RebuildProgress struct {
 
 // Rebuild replays the raw event archive of src, in stream order, into dst with the
 // same reducer, in batches of batchSize. dst should be a fresh database: src stays
-// untouched, so a failed rebuild loses nothing.
+// untouched, so a failed rebuild loses nothing. Reading and decoding the next page
+// overlaps writing the current one.
 func Rebuild(ctx context.Context, src, dst *Store, checkpoint string, batchSize int, progress func(RebuildProgress)) (Counts, error) {
 	var total Counts
 	var p RebuildProgress
 	if err := src.r.QueryRowContext(ctx, "SELECT count(*) FROM events").Scan(&p.Total); err != nil {
 		return total, fmt.Errorf("rebuild: count archive: %w", err)
 	}
-	var after int64
-	for {
-		entries, err := src.archivePage(ctx, after, batchSize)
-		if err != nil {
-			return total, err
-		}
-		if len(entries) == 0 {
-			return total, nil
-		}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	pages := make(chan []Entry, 2)
+	readErr := make(chan error, 1)
+	go func() { readErr <- src.readArchive(ctx, batchSize, pages) }()
+	for entries := range pages {
 		res, err := dst.ApplyBatch(ctx, checkpoint, entries)
 		if err != nil {
 			return total, fmt.Errorf("rebuild: %w", err)
 		}
 		total.addAll(res.Counts)
-		if after, err = position(res.Last); err != nil {
-			return total, fmt.Errorf("rebuild: %w", err)
-		}
 		p.Done += int64(len(entries))
 		if progress != nil {
 			progress(p)
+		}
+	}
+	return total, <-readErr
+}
+
+// readArchive sends the archive, decoded, page by page, and closes out.
+func (s *Store) readArchive(ctx context.Context, batchSize int, out chan<- []Entry) error {
+	defer close(out)
+	var after int64
+	for {
+		entries, err := s.archivePage(ctx, after, batchSize)
+		if err != nil || len(entries) == 0 {
+			return err
+		}
+		last, err := ledger.ParseID(entries[len(entries)-1].ID)
+		if err != nil {
+			return fmt.Errorf("rebuild: %w", err)
+		}
+		if after, err = position(last); err != nil {
+			return fmt.Errorf("rebuild: %w", err)
+		}
+		Decode(entries)
+		select {
+		case out <- entries:
+		case <-ctx.Done():
+			return ctx.Err()
 		}
 	}
 }

@@ -170,3 +170,24 @@ func TestApplyBatchDeadLetters(t *testing.T) {
 		t.Errorf("redelivered dead letter: %+v", again)
 	}
 }
+
+func TestRebuildFromArchiveGivesTheSameProjection(t *testing.T) {
+	ctx := context.Background()
+	src := openTemp(t)
+	if _, err := src.ApplyBatch(ctx, "test", fixtureEntries(t)); err != nil {
+		t.Fatal(err)
+	}
+	dst := openTemp(t)
+	counts, err := Rebuild(ctx, src, dst, "test", 5, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counts.Applied != 27 || counts.Skipped != 1 {
+		t.Errorf("rebuild counts = %+v", counts)
+	}
+	checkFixtureProjection(t, dst)
+	want, _ := src.Checkpoint(ctx, "test")
+	if got, _ := dst.Checkpoint(ctx, "test"); got != want {
+		t.Errorf("checkpoint = %s, want %s", got, want)
+	}
+}
