@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Builds the Linux desktop app.
 #   scripts/desktop.sh [wails build args...]   production build (frontend built by Wails):
-#       wails build -tags webkit2_41 -clean  ->  build/bin/billie-supervisor
+#       wails build -tags webkit2_41 -m -skipbindings  ->  build/bin/billie-supervisor
+#       -m: Wails would otherwise run `go mod tidy` and rewrite go.mod/go.sum;
+#       no -clean: it deletes everything in build/bin (app-dev, the backend, logs);
+#       -skipbindings: frontend/src calls window.go directly, frontend/wailsjs is not
+#       used; DESKTOP_BINDINGS=1 regenerates it (then commit it).
 #   scripts/desktop.sh --dev                  dev-tagged build for end-to-end tests:
 #       npm run build (frontend/dist) + go build -tags dev,webkit2_41  ->  build/bin/app-dev
 #       run it from the repo root under a display (Xvfb):  build/bin/app-dev -devserver localhost:34115
@@ -34,9 +38,12 @@ have="$(wails version 2>/dev/null | grep -oE 'v[0-9]+\.[0-9]+\.[0-9]+' | head -1
 
 # wails.json's build:tags already has webkit2_41; passing it again is harmless and keeps
 # this working if that line goes. Wails runs `npm ci` itself when package.json changed,
-# regenerates frontend/wailsjs (commit it if it changed), builds frontend/dist, then Go.
-log "wails build -tags webkit2_41 -clean $*"
-wails build -tags webkit2_41 -clean "$@"
+# builds frontend/dist, then Go. It must leave tracked files alone (see the top).
+flags=(-tags webkit2_41 -m)
+[ "${DESKTOP_BINDINGS:-}" = 1 ] || flags+=(-skipbindings)
 bin="build/bin/billie-supervisor"
+rm -f "$bin"
+log "wails build ${flags[*]} $*"
+wails build "${flags[@]}" "$@"
 [ -x "$bin" ] || die "wails build finished but $bin is missing"
 log "built $bin ($(du -h "$bin" | cut -f1)) in $((SECONDS - start))s"
