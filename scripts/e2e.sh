@@ -86,6 +86,11 @@ stop_pid() { # pid: TERM, wait up to 10 s, then KILL
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
+  if [ "$rc" -ne 0 ]; then
+    for f in build/bin/e2e-app-dev.log build/bin/e2e-backend.log; do
+      [ -s "$f" ] && printf '[e2e] last lines of %s:\n%s\n' "$f" "$(tail -15 "$f")" >&2
+    done
+  fi
   stop_pid "$app_pid"
   stop_pid "$backend_pid"
   stop_pid "$xvfb_pid"
