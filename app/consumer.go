@@ -19,6 +19,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/billie/supervisor/backend/ledger"
+	"github.com/billie/supervisor/backend/projector"
 	"github.com/billie/supervisor/backend/store"
 )
 
@@ -395,7 +396,7 @@ func (c *consumer) drain(first []redis.XMessage, in <-chan []redis.XMessage) []r
 // apply commits one batch. Once started it finishes even if ctx ends, so a stop
 // keeps the batch in hand (the transaction makes this optional, not necessary).
 func (c *consumer) apply(ctx context.Context, prog *progress, msgs []redis.XMessage) error {
-	res, err := c.st.ApplyBatch(context.WithoutCancel(ctx), c.cfg.Checkpoint, toEntries(msgs))
+	res, err := c.st.ApplyBatch(context.WithoutCancel(ctx), c.cfg.Checkpoint, projector.Entries(msgs))
 	if err != nil {
 		return fmt.Errorf("apply to the local cache: %w", err)
 	}
@@ -420,20 +421,4 @@ func (c *consumer) report(prog *progress, f func(*ConnectionState)) {
 		s.Behind = behind
 		s.CatchingUp = full || behind >= int64(c.cfg.Count)
 	})
-}
-
-func toEntries(msgs []redis.XMessage) []store.Entry {
-	out := make([]store.Entry, len(msgs))
-	for i, m := range msgs {
-		fields := make(map[string]string, len(m.Values))
-		for k, v := range m.Values {
-			if s, ok := v.(string); ok {
-				fields[k] = s
-			} else {
-				fields[k] = fmt.Sprint(v)
-			}
-		}
-		out[i] = store.Entry{ID: m.ID, Fields: fields}
-	}
-	return out
 }

@@ -242,7 +242,7 @@ func send(ctx context.Context, out chan<- batch, msgs []redis.XMessage) error {
 	if len(msgs) == 0 {
 		return nil
 	}
-	entries := toEntries(msgs)
+	entries := Entries(msgs)
 	store.Decode(entries)
 	select {
 	case out <- batch{msgs: msgs, entries: entries}:
@@ -253,7 +253,7 @@ func send(ctx context.Context, out chan<- batch, msgs []redis.XMessage) error {
 }
 
 func (p *Projector) handle(ctx context.Context, msgs []redis.XMessage) error {
-	return p.handleDecoded(ctx, batch{msgs: msgs, entries: toEntries(msgs)})
+	return p.handleDecoded(ctx, batch{msgs: msgs, entries: Entries(msgs)})
 }
 
 // handleDecoded applies, dead-letters and acknowledges one batch, retrying failures
@@ -331,7 +331,9 @@ func DeadLetterFields(dl store.DeadLetter, consumer string) map[string]any {
 	return v
 }
 
-func toEntries(msgs []redis.XMessage) []store.Entry {
+// Entries turns stream messages into store entries; any reader of the ledger
+// (the backend's group member, the desktop's XREAD) hands these to store.ApplyBatch.
+func Entries(msgs []redis.XMessage) []store.Entry {
 	out := make([]store.Entry, len(msgs))
 	for i, m := range msgs {
 		fields := make(map[string]string, len(m.Values))

@@ -204,7 +204,7 @@ func TestRedeliveryAfterCrashBeforeAck(t *testing.T) {
 	if err != nil || len(msgs) != h.cfg.BatchSize {
 		t.Fatalf("read %d, %v", len(msgs), err)
 	}
-	if _, err := h.st.ApplyBatch(ctx, h.cfg.Group, toEntries(msgs)); err != nil {
+	if _, err := h.st.ApplyBatch(ctx, h.cfg.Group, Entries(msgs)); err != nil {
 		t.Fatal(err)
 	}
 	stop := h.run(h.cfg) // same consumer name: reclaims its own pending first
