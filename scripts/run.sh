@@ -28,7 +28,7 @@ log "building the backend"
 mkdir -p build/bin data
 go build -o build/bin/backend ./backend
 
-if ! build/bin/backend user list 2>/dev/null | grep -q admin; then
+if ! build/bin/backend user list 2>/dev/null | grep admin >/dev/null; then
   pass="$(head -c 18 /dev/urandom | base64 -w0 | tr -d '/+=')"
   printf '%s\n' "$pass" | build/bin/backend user add --email admin@billie.local --name "First Admin" --role admin >/dev/null
   printf '%s\n' "$pass" >data/first-admin-password && chmod 600 data/first-admin-password

@@ -15,8 +15,10 @@ did=()
 required_pkgs=(build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev curl git)
 optional_pkgs=(redis-server xvfb xauth chromium imagemagick fonts-noto-color-emoji wrk)
 
-is_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
-has_candidate() { apt-cache policy "$1" 2>/dev/null | grep -q 'Candidate: [^(]'; }
+# Not `grep -q`: it exits at the first match, the writer then dies of SIGPIPE and,
+# under pipefail, the whole check fails at random.
+is_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep 'install ok installed' >/dev/null; }
+has_candidate() { apt-cache policy "$1" 2>/dev/null | grep 'Candidate: [^(]' >/dev/null; }
 
 missing=()
 for p in "${required_pkgs[@]}" "${optional_pkgs[@]}"; do
