@@ -8,6 +8,9 @@ import {
   formatMaybeDate,
   humanise,
   initials,
+  isMoneyKey,
+  noticeName,
+  stageLabel,
   timeAgo,
 } from './format';
 
@@ -66,5 +69,73 @@ describe('names', () => {
     expect(customerName(null)).toBe('Unknown customer');
     expect(customerName('  ')).toBe('Unknown customer');
     expect(customerName('Jane')).toBe('Jane');
+  });
+
+  it('names every nameless customer the same way, never by a raw id', () => {
+    expect(customerName(undefined)).toBe('Unknown customer');
+    expect(customerName('')).toBe('Unknown customer');
+    expect(customerName('  Jane Citizen ')).toBe('Jane Citizen');
+  });
+});
+
+describe('process stages and steps', () => {
+  it('turns snake_case, camelCase and upper-case names into labels', () => {
+    expect(stageLabel('identity_verification')).toBe('Identity verification');
+    expect(stageLabel('loan_details')).toBe('Loan details');
+    expect(stageLabel('id_document')).toBe('ID document');
+    expect(stageLabel('productOffer')).toBe('Product offer');
+    expect(stageLabel('STATEMENT_CAPTURE')).toBe('Statement capture');
+    expect(stageLabel('offer')).toBe('Offer');
+    expect(stageLabel('Already readable')).toBe('Already readable');
+    expect(stageLabel(null)).toBe('—');
+    expect(stageLabel('  ')).toBe('—');
+  });
+});
+
+describe('money keys', () => {
+  it('recognises amounts, incomes, expenses, loans, fees, totals and repayments', () => {
+    for (const k of [
+      'amount',
+      'loan_amount',
+      'monthly_income',
+      'monthlyExpenses',
+      'max_loan',
+      'loanFee',
+      'total',
+      'total_payable',
+      'repayments',
+      'weeklyRepayment',
+      'surplus',
+    ]) {
+      expect(isMoneyKey(k), k).toBe(true);
+    }
+  });
+
+  it('leaves ratios, terms, counts, scores and ids alone', () => {
+    for (const k of [
+      'repayment_to_income_ratio',
+      'loan_term',
+      'loanTermDays',
+      'total_steps',
+      'statement_days',
+      'credit_score',
+      'score',
+      'application_number',
+      'dishonours',
+      'interest_rate',
+      'loan_id',
+    ]) {
+      expect(isMoneyKey(k), k).toBe(false);
+    }
+  });
+});
+
+describe('noticeboard names', () => {
+  it('splits agent::Topic into a topic title and a readable agent', () => {
+    expect(noticeName('identity_agent::Identity Check')).toEqual({ topic: 'Identity Check', agent: 'Identity agent' });
+    expect(noticeName('fraud::Risk')).toEqual({ topic: 'Risk', agent: 'Fraud' });
+    expect(noticeName('Identity Check')).toEqual({ topic: 'Identity Check', agent: null });
+    expect(noticeName('decision_agent::')).toEqual({ topic: 'General', agent: 'Decision agent' });
+    expect(noticeName('')).toEqual({ topic: 'General', agent: null });
   });
 });

@@ -77,8 +77,15 @@ export function initials(name: string | null | undefined): string {
   return (first + last).toUpperCase();
 }
 
+export const UNKNOWN_CUSTOMER = 'Unknown customer';
+
+/**
+ * The one way every screen names a customer: the name as sent, trimmed; without one,
+ * "Unknown customer" (never the raw customer id, which screens show on its own).
+ */
 export function customerName(name: string | null | undefined): string {
-  return name && name.trim() ? name : 'Unknown customer';
+  const n = name?.trim();
+  return n ? n : UNKNOWN_CUSTOMER;
 }
 
 export function yesNo(v: boolean | null | undefined): string {
@@ -101,14 +108,19 @@ const ACRONYMS: Record<string, string> = {
   bsb: 'BSB',
 };
 
-/** `sanctionsResult` / `sanctions_result` / `SANCTIONS-RESULT` → "Sanctions result". */
-export function humanise(key: string): string {
-  const words = key
+/** The lower-case words of a key in camelCase, snake_case, kebab-case or spaces. */
+function keyWords(key: string): string[] {
+  return key
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
     .split(/[\s_\-.]+/)
     .filter(Boolean)
     .map((w) => w.toLowerCase());
+}
+
+/** `sanctionsResult` / `sanctions_result` / `SANCTIONS-RESULT` → "Sanctions result". */
+export function humanise(key: string): string {
+  const words = keyWords(key);
   if (words.length === 0) return key;
   return words
     .map((w, i) => {
@@ -131,4 +143,94 @@ export function formatMaybeDate(s: string): string {
   if (ISO_DATE.test(s)) return formatDate(s);
   if (ISO_DATE_TIME.test(s)) return formatDateTime(s);
   return s;
+}
+
+/**
+ * A process stage or step name as sent (`identity_verification`, `loanDetails`,
+ * `ID_DOCUMENT`) as a label: "Identity verification", "Loan details", "ID document".
+ * Empty or absent names give "—".
+ */
+export function stageLabel(name: string | null | undefined): string {
+  const n = name?.trim();
+  if (!n) return DASH;
+  return humanise(n === n.toUpperCase() ? n.toLowerCase() : n);
+}
+
+/** Words in a key that say its number is an amount of money. */
+const MONEY_WORDS = new Set([
+  'amount',
+  'amounts',
+  'income',
+  'incomes',
+  'expense',
+  'expenses',
+  'loan',
+  'loans',
+  'fee',
+  'fees',
+  'total',
+  'repayment',
+  'repayments',
+  'surplus',
+  'deficit',
+  'payable',
+  'balance',
+  'salary',
+  'rent',
+  'principal',
+  'cost',
+  'costs',
+  'price',
+]);
+
+/** Words that make a number something else even next to a money word (`loan_term`, `total_steps`). */
+const NOT_MONEY_WORDS = new Set([
+  'ratio',
+  'rate',
+  'percent',
+  'percentage',
+  'pct',
+  'term',
+  'terms',
+  'day',
+  'days',
+  'week',
+  'weeks',
+  'month',
+  'months',
+  'year',
+  'years',
+  'count',
+  'number',
+  'num',
+  'score',
+  'id',
+  'step',
+  'steps',
+  'stage',
+  'stages',
+]);
+
+/**
+ * Whether a field of producer data holds an amount of money, judged by its key:
+ * `monthly_income`, `monthlyExpenses`, `max_loan`, `loan_fee`, `total_payable`,
+ * `repayments` are; `loan_term`, `repayment_to_income_ratio`, `total_steps` are not.
+ */
+export function isMoneyKey(key: string): boolean {
+  const words = keyWords(key);
+  if (words.some((w) => NOT_MONEY_WORDS.has(w))) return false;
+  return words.some((w) => MONEY_WORDS.has(w));
+}
+
+/**
+ * A noticeboard name `agent::Topic` split into what a supervisor reads: the topic
+ * ("Identity Check") and the agent as a label ("Identity agent"). A name without "::"
+ * is a topic with no agent; an empty topic is "General".
+ */
+export function noticeName(name: string | null | undefined): { topic: string; agent: string | null } {
+  const raw = (name ?? '').trim();
+  const at = raw.indexOf('::');
+  const agentPart = at >= 0 ? raw.slice(0, at).trim() : '';
+  const topicPart = at >= 0 ? raw.slice(at + 2).trim() : raw;
+  return { topic: topicPart || 'General', agent: agentPart ? humanise(agentPart) : null };
 }
