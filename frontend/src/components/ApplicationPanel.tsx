@@ -1,5 +1,5 @@
 import type { Application, ProcessStage } from '../api/types';
-import { formatAud, formatDateTime, formatDays, humaniseValue, yesNo } from '../domain/format';
+import { formatAud, formatDateTime, formatDays, humaniseValue, stageLabel, yesNo } from '../domain/format';
 import { JsonView } from './JsonView';
 import { Fields, Panel } from './Panel';
 import { AppStatusBadge } from './StatusBadge';
@@ -16,7 +16,7 @@ function Stages({ stages, current }: { stages: ProcessStage[]; current: string |
               <span className="check" aria-label={st.complete ? 'complete' : 'not complete'}>
                 {st.complete ? '✓' : isCurrent ? '●' : '○'}
               </span>
-              {st.name}
+              {stageLabel(st.name)}
             </div>
             {st.steps.length > 0 && (
               <ul className="steps">
@@ -25,7 +25,7 @@ function Stages({ stages, current }: { stages: ProcessStage[]; current: string |
                     <span className="check" aria-label={sp.complete ? 'complete' : 'not complete'}>
                       {sp.complete ? '✓' : '○'}
                     </span>
-                    {sp.name}
+                    {stageLabel(sp.name)}
                   </li>
                 ))}
               </ul>
@@ -54,14 +54,14 @@ export function ApplicationSummary({ application: a }: { application: Applicatio
           ['Term', formatDays(a.loanTermDays)],
           ['Outcome', a.outcome ? humaniseValue(a.outcome) : null],
           ...(a.outcomeReason ? ([['Outcome reason', a.outcomeReason]] as [string, string][]) : []),
-          ['Current step', a.currentStep],
+          ['Current step', a.currentStep ? stageLabel(a.currentStep) : null],
           ['Submitted', formatDateTime(a.submittedAt)],
           ['Updated', formatDateTime(a.updatedAt)],
         ]}
       />
       <div className="progress-block">
         <div className="progress-label">
-          <span>{a.currentStage ?? 'Progress'}</span>
+          <span>{a.currentStage ? stageLabel(a.currentStage) : 'Progress'}</span>
           <span>{pct}%</span>
         </div>
         <div className="progress" role="progressbar" aria-valuenow={pct} aria-valuemin={0} aria-valuemax={100} aria-label="Application progress">
@@ -81,7 +81,7 @@ export function ApplicationSummary({ application: a }: { application: Applicatio
       {Object.keys(a.detail).length > 0 && (
         <details className="more">
           <summary>All application details</summary>
-          <JsonView value={a.detail} />
+          <JsonView value={a.detail} moneyKeys />
         </details>
       )}
     </div>

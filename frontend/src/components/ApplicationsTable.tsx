@@ -1,5 +1,5 @@
 import type { ApplicationRow } from '../api/types';
-import { DASH, formatAud, formatDateTime, humaniseValue } from '../domain/format';
+import { customerName, formatAud, formatDateTime, stageLabel } from '../domain/format';
 import { navigate } from '../stores/router';
 import { AppStatusBadge } from './StatusBadge';
 
@@ -28,12 +28,12 @@ export function ApplicationsTable({ rows, showCustomer = true }: { rows: Applica
             }}
           >
             <td className="mono">{r.number}</td>
-            {showCustomer && <td>{r.customerName ?? r.customerId ?? DASH}</td>}
+            {showCustomer && <td>{customerName(r.customerName)}</td>}
             <td className="num">{formatAud(r.loanAmount)}</td>
             <td>
               <AppStatusBadge status={r.status} />
             </td>
-            <td>{r.stage ? humaniseValue(r.stage) : DASH}</td>
+            <td>{stageLabel(r.stage)}</td>
             <td className="muted">{formatDateTime(r.updatedAt)}</td>
           </tr>
         ))}

@@ -3,7 +3,7 @@ import type { Assessment } from '../api/types';
 import { formatDateTime } from '../domain/format';
 import { JsonView } from './JsonView';
 
-/** One assessment: its latest value as readable fields, earlier values on demand. */
+/** One assessment: its latest value as readable fields (money in AUD), earlier values on demand. */
 export function AssessmentView({ assessment, title }: { assessment: Assessment; title: string }) {
   const [open, setOpen] = useState(false);
   const n = assessment.history.length;
@@ -15,7 +15,7 @@ export function AssessmentView({ assessment, title }: { assessment: Assessment; 
           {formatDateTime(assessment.at)}
         </span>
       </div>
-      <JsonView value={assessment.value} />
+      <JsonView value={assessment.value} moneyKeys />
       {n > 0 && (
         <div className="history">
           <button type="button" className="link-btn" aria-expanded={open} onClick={() => setOpen(!open)}>
@@ -26,7 +26,7 @@ export function AssessmentView({ assessment, title }: { assessment: Assessment; 
               {assessment.history.map((h, i) => (
                 <li key={i} className="history-item">
                   <div className="muted small">{formatDateTime(h.at)}</div>
-                  <JsonView value={h.value} />
+                  <JsonView value={h.value} moneyKeys />
                 </li>
               ))}
             </ol>

@@ -52,3 +52,39 @@ describe('AssessmentView', () => {
     expect(screen.getByText('HIGH')).toBeInTheDocument();
   });
 });
+
+describe('money in assessments', () => {
+  const serviceability = {
+    kind: 'serviceability',
+    type: 'serviceability_assessment_results',
+    value: {
+      monthly_income: 5200,
+      monthly_expenses: 3100.5,
+      surplus: 2099.5,
+      maxLoan: 12345,
+      repayment_to_income_ratio: 0.125,
+      statement_days: 90,
+      breakdown: { rent: 1800, weekly_repayments: [50, 75.5], dependants: 2 },
+    },
+    at: '2024-11-24T10:05:00Z',
+    history: [{ value: { monthly_income: 4800 }, at: '2024-11-24T10:00:00Z' }],
+  };
+
+  it('shows amounts, incomes, expenses, loans and repayments as AUD, other numbers plain', async () => {
+    const { container } = render(<AssessmentView title="Serviceability" assessment={serviceability} />);
+    for (const aud of ['$5,200.00', '$3,100.50', '$2,099.50', '$12,345.00', '$1,800.00', '$50.00', '$75.50']) {
+      expect(screen.getByText(aud)).toHaveClass('jv-money');
+    }
+    expect(screen.getByText('0.125')).not.toHaveClass('jv-money');
+    expect(screen.getByText('90')).not.toHaveClass('jv-money');
+    expect(screen.getByText('2')).not.toHaveClass('jv-money');
+    expect(container.textContent).not.toContain('5,200 ');
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Show 1 earlier value' }));
+    expect(screen.getByText('$4,800.00')).toBeInTheDocument();
+  });
+
+  it('leaves numbers plain where the data is not known to be money', () => {
+    render(<JsonView value={{ amount: 5200 }} />);
+    expect(screen.getByText('5,200')).toBeInTheDocument();
+  });
+});

@@ -1,10 +1,11 @@
 /**
  * Renders free-form producer data for reading: labelled fields with humanised keys,
  * nested objects as indented sections, lists as chips or numbered entries, booleans as
- * Yes/No, numbers and dates formatted. Never a raw JSON dump.
+ * Yes/No, numbers and dates formatted. Never a raw JSON dump. With `moneyKeys`, numbers
+ * under a key that names an amount of money (see isMoneyKey) are shown as AUD.
  */
 import type { JsonObject, JsonValue } from '../api/types';
-import { DASH, formatMaybeDate, formatNumber, humanise } from '../domain/format';
+import { DASH, formatAud, formatMaybeDate, formatNumber, humanise, isMoneyKey } from '../domain/format';
 
 function isObject(v: JsonValue): v is JsonObject {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -14,11 +15,20 @@ function isScalar(v: JsonValue): boolean {
   return v === null || typeof v !== 'object';
 }
 
-export function Scalar({ value }: { value: JsonValue }) {
+/** How values are shown: `money` for the value of a money key, `moneyKeys` to look for them. */
+interface Opts {
+  moneyKeys: boolean;
+  money: boolean;
+}
+
+const PLAIN: Opts = { moneyKeys: false, money: false };
+
+export function Scalar({ value, money = false }: { value: JsonValue; money?: boolean }) {
   if (value === null) return <span className="jv-null">{DASH}</span>;
   if (typeof value === 'boolean')
     return <span className={value ? 'jv-bool jv-yes' : 'jv-bool jv-no'}>{value ? 'Yes' : 'No'}</span>;
-  if (typeof value === 'number') return <span className="jv-num">{formatNumber(value)}</span>;
+  if (typeof value === 'number')
+    return money ? <span className="jv-num jv-money">{formatAud(value)}</span> : <span className="jv-num">{formatNumber(value)}</span>;
   if (typeof value === 'string') {
     if (value.trim() === '') return <span className="jv-null">{DASH}</span>;
     return <span className="jv-str">{formatMaybeDate(value)}</span>;
@@ -26,14 +36,14 @@ export function Scalar({ value }: { value: JsonValue }) {
   return null;
 }
 
-function ListView({ items, depth }: { items: JsonValue[]; depth: number }) {
+function ListView({ items, depth, opts }: { items: JsonValue[]; depth: number; opts: Opts }) {
   if (items.length === 0) return <span className="jv-null">None</span>;
   if (items.every(isScalar)) {
     return (
       <ul className="jv-chips">
         {items.map((v, i) => (
           <li key={i}>
-            <Scalar value={v} />
+            <Scalar value={v} money={opts.money} />
           </li>
         ))}
       </ul>
@@ -43,20 +53,21 @@ function ListView({ items, depth }: { items: JsonValue[]; depth: number }) {
     <ol className="jv-list">
       {items.map((v, i) => (
         <li key={i}>
-          <ValueView value={v} depth={depth + 1} />
+          <ValueView value={v} depth={depth + 1} opts={{ ...opts, money: false }} />
         </li>
       ))}
     </ol>
   );
 }
 
-function ValueView({ value, depth }: { value: JsonValue; depth: number }) {
-  if (Array.isArray(value)) return <ListView items={value} depth={depth} />;
-  if (isObject(value)) return <ObjectView obj={value} depth={depth} />;
-  return <Scalar value={value} />;
+function ValueView({ value, depth, opts }: { value: JsonValue; depth: number; opts: Opts }) {
+  if (Array.isArray(value)) return <ListView items={value} depth={depth} opts={opts} />;
+  if (isObject(value)) return <ObjectView obj={value} depth={depth} opts={opts} />;
+  return <Scalar value={value} money={opts.money} />;
 }
 
-function ObjectView({ obj, depth }: { obj: JsonObject; depth: number }) {
+function ObjectView({ obj, depth, opts }: { obj: JsonObject; depth: number; opts: Opts }) {
+  const of = (k: string): Opts => ({ moneyKeys: opts.moneyKeys, money: opts.moneyKeys && isMoneyKey(k) });
   const keys = Object.keys(obj);
   if (keys.length === 0) return <span className="jv-null">No details</span>;
   // Scalars first as a compact field list, then nested sections.
@@ -70,7 +81,7 @@ function ObjectView({ obj, depth }: { obj: JsonObject; depth: number }) {
             <div className="field" key={k}>
               <dt>{humanise(k)}</dt>
               <dd>
-                <ValueView value={obj[k]} depth={depth} />
+                <ValueView value={obj[k]} depth={depth} opts={of(k)} />
               </dd>
             </div>
           ))}
@@ -79,17 +90,17 @@ function ObjectView({ obj, depth }: { obj: JsonObject; depth: number }) {
       {nested.map((k) => (
         <section className="jv-section" key={k}>
           <h4 className="jv-heading">{humanise(k)}</h4>
-          <ValueView value={obj[k]} depth={depth + 1} />
+          <ValueView value={obj[k]} depth={depth + 1} opts={of(k)} />
         </section>
       ))}
     </div>
   );
 }
 
-export function JsonView({ value }: { value: JsonValue }) {
+export function JsonView({ value, moneyKeys = false }: { value: JsonValue; moneyKeys?: boolean }) {
   return (
     <div className="json-view">
-      <ValueView value={value} depth={0} />
+      <ValueView value={value} depth={0} opts={moneyKeys ? { moneyKeys: true, money: false } : PLAIN} />
     </div>
   );
 }
