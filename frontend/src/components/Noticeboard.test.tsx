@@ -38,6 +38,38 @@ describe('noticeboard', () => {
     expect(within(topics[1]).queryByRole('button')).not.toBeInTheDocument();
   });
 
+  it('titles a panel by its topic and names the agent apart, smaller, never as agent::Topic', async () => {
+    render(
+      <Noticeboard
+        topics={[
+          {
+            topic: 'Identity Check',
+            latest: { agent: 'identity_agent::Identity Check', text: 'eKYC passed', at: '2024-11-24T10:03:00Z', agentFinished: true },
+            earlier: [
+              { agent: 'identity_agent::Identity Check', text: 'Awaiting licence', at: '2024-11-24T10:02:00Z', agentFinished: false },
+              { agent: 'kyc_agent::Identity Check', text: 'From another agent', at: '2024-11-24T10:01:00Z', agentFinished: false },
+            ],
+          },
+          // A topic that arrives with its agent still attached.
+          { topic: 'fraud_agent::Fraud Check', latest: post('low risk', '2024-11-24T10:00:00Z'), earlier: [] },
+        ]}
+      />,
+    );
+    const [identity, fraud] = screen.getAllByTestId('notice-topic');
+    expect(within(identity).getByRole('heading')).toHaveTextContent(/^Identity Check$/);
+    expect(identity).toHaveAccessibleName('Noticeboard: Identity Check');
+    expect(within(identity).getByTestId('notice-agent')).toHaveTextContent(/^Identity agent$/);
+    await userEvent.setup().click(within(identity).getByRole('button', { name: '2 earlier versions' }));
+    // The agent is named once in the header; a post from another agent says so.
+    expect(within(identity).getAllByText('Identity agent')).toHaveLength(1);
+    expect(within(identity).getByText('KYC agent')).toBeInTheDocument();
+    expect(identity.textContent).not.toContain('::');
+
+    expect(within(fraud).getByRole('heading')).toHaveTextContent(/^Fraud Check$/);
+    expect(within(fraud).getByTestId('notice-agent')).toHaveTextContent(/^Fraud$/);
+    expect(fraud.textContent).not.toContain('::');
+  });
+
   it('says when there are no posts', () => {
     render(<Noticeboard topics={[]} />);
     expect(screen.getByText('No noticeboard posts yet.')).toBeInTheDocument();

@@ -1,12 +1,14 @@
 import { useState } from 'react';
 import type { NoticeboardTopic, Post } from '../api/types';
-import { formatDateTime } from '../domain/format';
+import { formatDateTime, noticeName } from '../domain/format';
 
-function PostView({ post }: { post: Post }) {
+/** One post: time and finished flag; its agent only when it is not the topic's. */
+function PostView({ post, topicAgent }: { post: Post; topicAgent: string | null }) {
+  const agent = noticeName(post.agent).agent;
   return (
     <div className="notice-post">
       <div className="notice-meta">
-        <span className="notice-agent">{post.agent}</span>
+        {agent && agent !== topicAgent && <span className="notice-agent">{agent}</span>}
         <span className="muted small">{formatDateTime(post.at)}</span>
         {post.agentFinished && <span className="tag tag-done">finished</span>}
       </div>
@@ -18,15 +20,23 @@ function PostView({ post }: { post: Post }) {
 export function NoticeboardTopicPanel({ topic }: { topic: NoticeboardTopic }) {
   const [open, setOpen] = useState(false);
   const n = topic.earlier.length;
+  // The topic may arrive as "agent::Topic"; the latest post names the agent.
+  const title = noticeName(topic.topic).topic;
+  const agent = noticeName(topic.latest.agent).agent ?? noticeName(topic.topic).agent;
   return (
-    <section className="notice" data-testid="notice-topic" aria-label={`Noticeboard: ${topic.topic}`}>
+    <section className="notice" data-testid="notice-topic" aria-label={`Noticeboard: ${title}`}>
       <header className="notice-head">
         <span className="notice-pin" aria-hidden="true">
           📌
         </span>
-        <h4 className="notice-topic">{topic.topic}</h4>
+        <h4 className="notice-topic">{title}</h4>
+        {agent && (
+          <span className="notice-by" data-testid="notice-agent">
+            {agent}
+          </span>
+        )}
       </header>
-      <PostView post={topic.latest} />
+      <PostView post={topic.latest} topicAgent={agent} />
       {n > 0 && (
         <>
           <button type="button" className="link-btn" aria-expanded={open} onClick={() => setOpen(!open)}>
@@ -36,7 +46,7 @@ export function NoticeboardTopicPanel({ topic }: { topic: NoticeboardTopic }) {
             <ol className="notice-earlier" aria-label="Earlier versions">
               {topic.earlier.map((p, i) => (
                 <li key={i}>
-                  <PostView post={p} />
+                  <PostView post={p} topicAgent={agent} />
                 </li>
               ))}
             </ol>

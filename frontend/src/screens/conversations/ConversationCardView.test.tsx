@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { useSettings } from '../../stores/settings';
 import { startTicker, TICK_MS } from '../../stores/ticker';
 import { card } from '../../test/fakeApi';
+import { cssRule, pxOf } from '../../test/css';
 import { ConversationCardView } from './ConversationCardView';
 
 const T0 = Date.parse('2024-11-24T10:00:00Z');
@@ -53,5 +54,30 @@ describe('card timers', () => {
     );
     expect(screen.getByTestId('status-badge')).toHaveTextContent('Active');
     stop();
+  });
+});
+
+describe('card preview layout', () => {
+  it('is exactly two clamped lines tall, so no part of a third line shows', () => {
+    const preview = cssRule('.conv-card-preview');
+    // Not stretched by the card: a grown box shows whatever of line 3 fits in it.
+    expect(preview.flex).toBe('none');
+    expect(preview['-webkit-line-clamp']).toBe('2');
+    expect(preview.overflow).toBe('hidden');
+    expect(pxOf(preview['max-height'], preview)).toBe(2 * pxOf(preview['line-height'], preview));
+    // The spare height of the fixed-size card goes above the times row.
+    expect(cssRule('.conv-card-times')['margin-top']).toBe('auto');
+  });
+
+  it('shows the last message in the preview box', () => {
+    render(<ConversationCardView card={card('p', { lastMessage: { sender: 'assistant', text: 'Long text', at: new Date(T0).toISOString() } })} selected={false} onOpen={() => {}} />);
+    expect(document.querySelector('.conv-card-preview')).toHaveTextContent('Assistant: Long text');
+  });
+});
+
+describe('card customer name', () => {
+  it('names a customer without a name "Unknown customer"', () => {
+    render(<ConversationCardView card={card('n', { customerName: '   ' })} selected={false} onOpen={() => {}} />);
+    expect(screen.getByText('Unknown customer')).toBeInTheDocument();
   });
 });
