@@ -1,5 +1,5 @@
 import type { Address, CustomerProfile } from '../api/types';
-import { formatDate, humaniseValue, yesNo } from '../domain/format';
+import { customerName, formatDate, humaniseValue, yesNo } from '../domain/format';
 import { Fields } from './Panel';
 
 function AddressView({ address }: { address: Address | null }) {
@@ -7,10 +7,13 @@ function AddressView({ address }: { address: Address | null }) {
   return <span className="address">{address.formatted}</span>;
 }
 
+/** Title and every given name when known, else the display or preferred name, else customerName's fallback. */
 export function fullName(p: CustomerProfile): string {
-  const parts = [p.title, p.firstName, p.middleName, p.lastName].filter((x): x is string => Boolean(x && x.trim()));
-  if (parts.length > (p.title ? 1 : 0)) return parts.join(' ');
-  return p.name || p.preferredName || 'Unknown customer';
+  const parts = [p.title, p.firstName, p.middleName, p.lastName]
+    .map((x) => x?.trim() ?? '')
+    .filter((x) => x !== '');
+  if (parts.length > (p.title?.trim() ? 1 : 0)) return parts.join(' ');
+  return customerName(p.name?.trim() || p.preferredName);
 }
 
 export function CustomerContact({ profile: p }: { profile: CustomerProfile }) {

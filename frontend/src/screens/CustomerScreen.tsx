@@ -34,7 +34,7 @@ export function CustomerScreen({ id }: { id: string }) {
       {d && (
         <>
           <div className="detail-title">
-            <Avatar name={d.profile.name ?? fullName(d.profile)} size={44} />
+            <Avatar name={d.profile.name} size={44} />
             <div>
               <h2 className="page-title">{fullName(d.profile)}</h2>
               <div className="muted small mono">{d.profile.id}</div>

@@ -123,3 +123,55 @@ describe('applications', () => {
     expect(useRouter.getState().route).toEqual({ name: 'application', number: 'APP-2024-001' });
   });
 });
+
+describe('customers without a name', () => {
+  const nameless = { ...customerDetail.profile, name: null, title: null, preferredName: null, firstName: null, middleName: null, lastName: '  ' };
+
+  it('are "Unknown customer" in the customers list, never blank', async () => {
+    const fake = createFakeApi();
+    fake.searchCustomers.mockResolvedValue({
+      items: [
+        { id: 'C7', name: null, email: null, mobile: null, applications: 0, conversations: 1 },
+        { id: 'C8', name: '', email: null, mobile: null, applications: 0, conversations: 1 },
+      ],
+      nextCursor: null,
+    });
+    setApi(fake);
+    render(<CustomersScreen />);
+    const table = await screen.findByRole('table');
+    const names = within(table)
+      .getAllByRole('row')
+      .slice(1)
+      .map((r) => within(r).getAllByRole('cell')[0].textContent);
+    expect(names).toEqual(['Unknown customer', 'Unknown customer']);
+  });
+
+  it('are "Unknown customer" in the applications list, not their raw id', async () => {
+    const fake = createFakeApi();
+    fake.listApplications.mockResolvedValue({ items: [{ ...row, customerName: null, customerId: 'cust-9f2e' }], nextCursor: null });
+    setApi(fake);
+    render(<ApplicationsScreen />);
+    const table = await screen.findByRole('table');
+    expect(within(table).getAllByRole('cell')[1]).toHaveTextContent(/^Unknown customer$/);
+    expect(table.textContent).not.toContain('cust-9f2e');
+  });
+
+  it('are "Unknown customer" on their profile', async () => {
+    const fake = createFakeApi();
+    fake.getCustomer.mockResolvedValue({ ...customerDetail, profile: nameless });
+    setApi(fake);
+    render(<CustomerScreen id="C1" />);
+    expect(await screen.findByRole('heading', { name: 'Unknown customer' })).toBeInTheDocument();
+  });
+});
+
+describe('application stages', () => {
+  it('shows the stage as a label in the applications list', async () => {
+    const fake = createFakeApi();
+    fake.listApplications.mockResolvedValue({ items: [{ ...row, stage: 'identity_verification' }], nextCursor: null });
+    setApi(fake);
+    render(<ApplicationsScreen />);
+    const table = await screen.findByRole('table');
+    expect(within(table).getAllByRole('cell')[4]).toHaveTextContent(/^Identity verification$/);
+  });
+});
