@@ -2,12 +2,12 @@ import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { setApi } from '../api/client';
-import type { Application, ConversationDetail, CustomerProfile } from '../api/types';
+import type { Application, ConversationDetail, CustomerProfile, StatusCounts } from '../api/types';
 import { REFETCH_DEBOUNCE_MS, useConversation } from '../stores/conversation';
 import { useConversations } from '../stores/conversations';
 import { startLive } from '../stores/live';
 import { useRouter } from '../stores/router';
-import { card, createFakeApi, detail, message } from '../test/fakeApi';
+import { card, cards, createFakeApi, detail, message, zeroCounts } from '../test/fakeApi';
 import { ConversationScreen } from './ConversationScreen';
 
 const application: Application = {
@@ -17,12 +17,16 @@ const application: Application = {
   status: 'under_review',
   outcome: null,
   outcomeReason: null,
-  currentStage: 'Verification',
-  currentStep: 'Check ID',
+  currentStage: 'identity_verification',
+  currentStep: 'id_document',
   progressPercentage: 50,
   stages: [
-    { name: 'Application', complete: true, steps: [{ name: 'Details', description: null, complete: true, type: null }] },
-    { name: 'Verification', complete: false, steps: [{ name: 'Check ID', description: null, complete: false, type: null }] },
+    { name: 'loan_details', complete: true, steps: [{ name: 'loan_amount', description: null, complete: true, type: null }] },
+    {
+      name: 'identity_verification',
+      complete: false,
+      steps: [{ name: 'id_document', description: null, complete: false, type: null }],
+    },
   ],
   loanPurpose: 'Car repairs',
   loanAmount: 1500,
@@ -76,7 +80,13 @@ function fullDetail(id: string): ConversationDetail {
     customer,
     assessments: [
       { kind: 'identityRisk', type: 'identityRisk_assessment', value: { sanctionsResult: 'CLEAR' }, at: '2024-11-24T10:00:00Z', history: [] },
-      { kind: 'serviceability', type: 'serviceability_assessment_results', value: { surplus: 420 }, at: '2024-11-24T10:00:00Z', history: [] },
+      {
+        kind: 'serviceability',
+        type: 'serviceability_assessment_results',
+        value: { monthly_income: 5200, monthly_expenses: 3100.5, surplus: 2099.5, max_loan: 1500, statement_days: 90, repayment_to_income_ratio: 0.125 },
+        at: '2024-11-24T10:00:00Z',
+        history: [],
+      },
       { kind: 'bankStatement', type: 'bankStatement_results', value: { months: 3 }, at: '2024-11-24T10:00:00Z', history: [] },
     ],
     noticeboard: [{ topic: 'Risk', latest: { agent: 'a::Risk', text: 'watch this', at: '2024-11-24T10:00:00Z', agentFinished: false }, earlier: [] }],
@@ -105,6 +115,12 @@ describe('conversation view', () => {
     expect(within(app).getByText('60 days')).toBeInTheDocument();
     expect(within(app).getByRole('progressbar')).toHaveAttribute('aria-valuenow', '50');
     expect(within(app).getByText('Under review')).toBeInTheDocument();
+    // Stage and step names as labels, never snake_case.
+    expect(within(app).getByText('Loan details')).toBeInTheDocument();
+    expect(within(app).getByText('Loan amount')).toBeInTheDocument();
+    expect(within(app).getAllByText('Identity verification')).toHaveLength(2); // stage list + progress label
+    expect(within(app).getAllByText('ID document')).toHaveLength(2); // step + current step
+    expect(app.textContent).not.toMatch(/[a-z]_[a-z]/);
 
     const identity = screen.getByTestId('panel-identity');
     expect(within(identity).getByText('Sanctions result')).toBeInTheDocument();
@@ -113,6 +129,13 @@ describe('conversation view', () => {
 
     const credit = screen.getByTestId('panel-credit');
     expect(within(credit).getByText('Serviceability')).toBeInTheDocument();
+    const service = within(credit).getByTestId('assessment-serviceability');
+    expect(within(service).getByText('$5,200.00')).toBeInTheDocument();
+    expect(within(service).getByText('$3,100.50')).toBeInTheDocument();
+    expect(within(service).getByText('$2,099.50')).toBeInTheDocument();
+    expect(within(service).getByText('$1,500.00')).toBeInTheDocument();
+    expect(within(service).getByText('90')).toBeInTheDocument();
+    expect(within(service).getByText('0.125')).toBeInTheDocument();
     expect(within(credit).getByText('No fraud check yet.')).toBeInTheDocument();
     expect(within(credit).getByText('Bank statement')).toBeInTheDocument();
 
@@ -173,6 +196,45 @@ describe('conversation view', () => {
     expect(useRouter.getState().route).toEqual({ name: 'conversation', id: 'c0' });
     await user.keyboard('{Escape}');
     expect(useRouter.getState().route).toEqual({ name: 'conversations' });
+  });
+
+  it('shows the position within the whole filtered list, not just the loaded pages', async () => {
+    useConversations.setState({ items: cards(10), nextCursor: 'page-2' }); // the first page of many
+    const fake = createFakeApi();
+    fake.statusCounts.mockResolvedValue({ ...zeroCounts(), Active: 250, Paused: 50 });
+    setApi(fake);
+    render(<ConversationScreen id="c1" />);
+    await screen.findAllByTestId('message');
+    expect(await screen.findByText('2 of 300')).toBeInTheDocument();
+    expect(fake.statusCounts).toHaveBeenCalledWith('');
+  });
+
+  it('counts within the status filter and drops "of N" when the total is not known', async () => {
+    useConversations.setState({ items: cards(10), nextCursor: 'page-2', status: 'Active' });
+    const fake = createFakeApi();
+    let answer!: (c: StatusCounts) => void;
+    fake.statusCounts.mockImplementation(() => new Promise<StatusCounts>((r) => (answer = r)));
+    setApi(fake);
+    render(<ConversationScreen id="c1" />);
+    await screen.findAllByTestId('message');
+    // No count yet: the loaded page is not the whole list, so no "of 10".
+    expect(screen.getByTestId('conversation-position')).toHaveTextContent(/^2$/);
+    await act(async () => answer({ ...zeroCounts(), Active: 42, Paused: 7 }));
+    expect(screen.getByTestId('conversation-position')).toHaveTextContent(/^2 of 42$/);
+    // Counts of another search are not this list's.
+    act(() => useConversations.setState({ search: 'smith' }));
+    expect(screen.getByTestId('conversation-position')).toHaveTextContent(/^2$/);
+  });
+
+  it('names a customer without a name "Unknown customer" in the header', async () => {
+    const fake = createFakeApi();
+    fake.getConversation.mockImplementation(async (id: string) =>
+      detail(id, { conversation: { ...card(id, { customerName: null, customerId: 'cust-raw-id' }), facts: [], decisionReason: '', username: '' } }),
+    );
+    setApi(fake);
+    render(<ConversationScreen id="c1" />);
+    expect(await screen.findByRole('button', { name: 'Unknown customer' })).toBeInTheDocument();
+    expect(screen.queryByText('cust-raw-id')).not.toBeInTheDocument();
   });
 
   it('disables prev/next when the conversation is not in the grid', async () => {

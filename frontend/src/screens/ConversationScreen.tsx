@@ -5,32 +5,65 @@ import { Avatar } from '../components/Avatar';
 import { ErrorState, Skeleton } from '../components/States';
 import { LiveStatusBadge } from '../components/StatusBadge';
 import { TimeAgo } from '../components/TimeAgo';
-import { customerName } from '../domain/format';
+import { customerName, formatNumber } from '../domain/format';
 import { useHotkeys } from '../hooks/useHotkeys';
+import { useLiveCounts } from '../hooks/useLiveCounts';
 import { useConversation } from '../stores/conversation';
-import { useConversations, visibleCards } from '../stores/conversations';
+import { filteredTotal, useConversations, visibleCards } from '../stores/conversations';
 import { navigate, useRouter } from '../stores/router';
 import { useSettings } from '../stores/settings';
 import { useTicker } from '../stores/ticker';
 import { SidePanels } from './conversation/SidePanels';
 import { Transcript } from './conversation/Transcript';
 
+interface Neighbours {
+  prev: string | null;
+  next: string | null;
+  /** Index in the grid's visible list; -1 when the conversation is not in it. */
+  pos: number;
+  /** Cards loaded and visible. */
+  loaded: number;
+  /** Conversations the grid's filter holds in all (see filteredTotal); null when not known. */
+  total: number | null;
+}
+
 /** Previous / next ids in the grid's current order (null at the ends or when not in the grid). */
-function useNeighbours(id: string): { prev: string | null; next: string | null; pos: number; total: number } {
-  const { items, status } = useConversations(useShallow((s) => ({ items: s.items, status: s.status })));
-  const th = useSettings((s) => s.thresholds);
-  const now = useTicker((s) => (status ? s.now : 0));
+function useNeighbours(id: string): Neighbours {
+  const s = useConversations(
+    useShallow((st) => ({
+      items: st.items,
+      status: st.status,
+      search: st.search,
+      nextCursor: st.nextCursor,
+      counts: st.counts,
+      countsSearch: st.countsSearch,
+    })),
+  );
+  const th = useSettings((st) => st.thresholds);
+  const now = useTicker((st) => (s.status ? st.now : 0));
   return useMemo(() => {
-    const list = visibleCards(items, status, now, th);
+    const list = visibleCards(s.items, s.status, now, th);
+    const total = filteredTotal(s, list.length);
     const at = list.findIndex((c) => c.id === id);
-    if (at < 0) return { prev: null, next: null, pos: -1, total: list.length };
+    if (at < 0) return { prev: null, next: null, pos: -1, loaded: list.length, total };
     return {
       prev: at > 0 ? list[at - 1].id : null,
       next: at < list.length - 1 ? list[at + 1].id : null,
       pos: at,
-      total: list.length,
+      loaded: list.length,
+      total,
     };
-  }, [items, status, now, th, id]);
+  }, [s, now, th, id]);
+}
+
+/** "8 of 300" within the whole filtered list, or just "8" while its size is not known. */
+function Position({ pos, total }: { pos: number; total: number | null }) {
+  const n = formatNumber(pos + 1);
+  return (
+    <span className="muted small" data-testid="conversation-position" title="Position in the conversation list">
+      {total === null ? n : `${n} of ${formatNumber(total)}`}
+    </span>
+  );
 }
 
 export function ConversationScreen({ id }: { id: string }) {
@@ -48,8 +81,10 @@ export function ConversationScreen({ id }: { id: string }) {
 
   // Near the end of the loaded grid: fetch the next page so "next" keeps working.
   useEffect(() => {
-    if (nb.pos >= 0 && nb.pos >= nb.total - 2) void useConversations.getState().loadMore();
-  }, [nb.pos, nb.total]);
+    if (nb.pos >= 0 && nb.pos >= nb.loaded - 2) void useConversations.getState().loadMore();
+  }, [nb.pos, nb.loaded]);
+  // Keeps the grid's counts (the "of N") current while the grid itself is not shown.
+  useLiveCounts();
 
   const go = (to: string | null) => {
     if (to) navigate({ name: 'conversation', id: to });
@@ -70,11 +105,7 @@ export function ConversationScreen({ id }: { id: string }) {
         </button>
         {current ? <HeaderInfo c={current.conversation} /> : <div className="conv-header-info muted">Loading conversation…</div>}
         <div className="conv-nav">
-          {nb.pos >= 0 && (
-            <span className="muted small">
-              {nb.pos + 1} of {nb.total}
-            </span>
-          )}
+          {nb.pos >= 0 && <Position pos={nb.pos} total={nb.total} />}
           <button type="button" className="btn" disabled={!nb.prev} onClick={() => go(nb.prev)} title="Previous conversation (k)">
             ‹ Prev
           </button>

@@ -7,8 +7,8 @@ import { EmptyState, ErrorState, Spinner } from '../components/States';
 import { formatNumber } from '../domain/format';
 import { statusClass } from '../domain/status';
 import { useHotkeys } from '../hooks/useHotkeys';
+import { useLiveCounts } from '../hooks/useLiveCounts';
 import { useConversations, visibleCards } from '../stores/conversations';
-import { onAppliedBatch } from '../stores/live';
 import { navigate } from '../stores/router';
 import { useSettings } from '../stores/settings';
 import { useTicker } from '../stores/ticker';
@@ -16,8 +16,6 @@ import { ConversationCardView } from './conversations/ConversationCardView';
 
 /** Height of one row of cards, gap included. */
 export const ROW_HEIGHT = 140;
-const COUNTS_EVERY_MS = 10_000;
-const COUNTS_AFTER_BATCH_MS = 2_000;
 
 /** Cards per row for a container width: up to 3 on wide windows. */
 export function columnsFor(width: number): number {
@@ -74,22 +72,8 @@ export function ConversationsScreen() {
   useEffect(() => {
     const st = useConversations.getState();
     if (!st.loaded && !st.loading) void st.reload();
-    void st.refreshCounts();
-    const every = setInterval(() => void useConversations.getState().refreshCounts(), COUNTS_EVERY_MS);
-    let pending: ReturnType<typeof setTimeout> | null = null;
-    const off = onAppliedBatch((b) => {
-      if (b.conversations.length === 0 || pending) return;
-      pending = setTimeout(() => {
-        pending = null;
-        void useConversations.getState().refreshCounts();
-      }, COUNTS_AFTER_BATCH_MS);
-    });
-    return () => {
-      clearInterval(every);
-      if (pending) clearTimeout(pending);
-      off();
-    };
   }, []);
+  useLiveCounts();
 
   const scrollRef = useRef<HTMLDivElement>(null);
   const searchRef = useRef<HTMLInputElement>(null);

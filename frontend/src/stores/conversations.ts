@@ -15,7 +15,7 @@
  */
 import { create } from 'zustand';
 import { api, errorMessage } from '../api/client';
-import type { ConversationCard, Status, StatusCounts, Thresholds } from '../api/types';
+import { STATUSES, type ConversationCard, type Status, type StatusCounts, type Thresholds } from '../api/types';
 import { statusAt } from '../domain/status';
 
 export const PAGE_SIZE = 60;
@@ -32,6 +32,8 @@ interface ConversationsState {
   error: string | null;
   loadMoreError: string | null;
   counts: StatusCounts | null;
+  /** The search `counts` were made for (they lag a new search until its answer). */
+  countsSearch: string | null;
   /** Ids of live conversations not shown because a filter is active. */
   pendingNew: string[];
   selectedId: string | null;
@@ -56,6 +58,7 @@ const initial = {
   error: null as string | null,
   loadMoreError: null as string | null,
   counts: null as StatusCounts | null,
+  countsSearch: null as string | null,
   pendingNew: [] as string[],
   selectedId: null as string | null,
 };
@@ -130,9 +133,10 @@ export const useConversations = create<ConversationsState>()((set, get) => ({
 
   refreshCounts: async () => {
     const gen = ++countsGeneration;
+    const search = get().search;
     try {
-      const counts = await api().statusCounts(get().search);
-      if (gen === countsGeneration) set({ counts });
+      const counts = await api().statusCounts(search);
+      if (gen === countsGeneration) set({ counts, countsSearch: search });
     } catch {
       /* counts are a hint; keep the last ones */
     }
@@ -194,6 +198,22 @@ export function visibleCards(
 ): ConversationCard[] {
   if (!status) return items;
   return items.filter((c) => statusAt(c, now, th) === status);
+}
+
+/**
+ * How many conversations the grid's current search and status filter hold, for
+ * "8 of N": exact once every page is loaded (`shown` is the visible list's length);
+ * otherwise the status count for this very search, unless it is below what is already
+ * shown (a count from before newer conversations arrived); otherwise null (unknown).
+ */
+export function filteredTotal(
+  s: Pick<ConversationsState, 'nextCursor' | 'counts' | 'countsSearch' | 'search' | 'status'>,
+  shown: number,
+): number | null {
+  if (s.nextCursor === null) return shown;
+  if (!s.counts || s.countsSearch !== s.search) return null;
+  const n = s.status ? s.counts[s.status] : STATUSES.reduce((n, st) => n + s.counts![st], 0);
+  return n >= shown ? n : null;
 }
 
 export function resetConversations(): void {
