@@ -239,14 +239,28 @@ func (a *App) GetSettings() (Settings, error) {
 	return a.cfg.public(), nil
 }
 
+// errThresholdsNeedSession refuses a signed-out change of the status thresholds.
+var errThresholdsNeedSession = errors.New("Sign in to change the status thresholds")
+
 // SaveSettings validates, stores (mode 0600) and applies new settings: the consumer
 // restarts with them.
+//
+// Signed out, only the connection (Redis, stream, backend URL) may change: the sign-in
+// screen offers it so that a wrong backend URL or Redis can be fixed in the app. That
+// is safe because no ledger data is read or returned (the data methods still need a
+// session; a new Redis or stream only refills the local cache), and anyone at this
+// desktop session could already edit settings.json, which is the same user's 0600
+// file. Status thresholds change what supervisors see and stay signed-in only: a
+// signed-out save must carry the stored ones unchanged.
 func (a *App) SaveSettings(s Settings) (Settings, error) {
 	if a.dir == "" {
 		return Settings{}, a.openErr
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	if !a.signedIn() && s.Thresholds != a.cfg.Thresholds {
+		return Settings{}, errThresholdsNeedSession
+	}
 	next, err := a.cfg.merge(s)
 	if err != nil {
 		return Settings{}, err

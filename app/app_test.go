@@ -296,7 +296,6 @@ func TestSettingsArePrivateAndRestartTheConsumer(t *testing.T) {
 
 	s.Stream = streamB
 	s.RedisPassword = ""
-	s.Thresholds = Thresholds{PausedSeconds: 60, SoftEndSeconds: 600, HardEndSeconds: 3600}
 	saved, err := a.SaveSettings(s)
 	if err != nil || saved.Stream != streamB || saved.HasRedisPassword {
 		t.Fatalf("save: %+v %v", saved, err)
@@ -329,10 +328,60 @@ func TestSettingsArePrivateAndRestartTheConsumer(t *testing.T) {
 		{RedisURL: "http://x", Stream: "s", Thresholds: defaultThresholds},
 		{RedisURL: "redis://x", Stream: "", Thresholds: defaultThresholds},
 		{RedisURL: "redis://x", Stream: "s", BackendURL: "ftp://x", Thresholds: defaultThresholds},
-		{RedisURL: "redis://x", Stream: "s", Thresholds: Thresholds{PausedSeconds: 600, SoftEndSeconds: 60, HardEndSeconds: 3600}},
 	} {
 		if _, err := a.SaveSettings(bad); err == nil {
 			t.Errorf("accepted %+v", bad)
 		}
+	}
+}
+
+// Signed out, the sign-in screen may fix the connection but not the thresholds.
+func TestSignedOutSettingsChangeOnlyTheConnection(t *testing.T) {
+	rdb := testRedis(t, redisAddr())
+	stream := uniqueStream(t, rdb)
+	backend := newFakeBackend(t)
+	dir := t.TempDir()
+	a := startApp(t, testEnv{dir: dir, redisURL: "redis://" + redisAddr(), stream: stream, backend: "http://127.0.0.1:1"}, newEvents())
+	if s, err := a.Session(); s != nil || err != nil {
+		t.Fatalf("Session() = %v, %v; want signed out", s, err)
+	}
+
+	s, err := a.GetSettings()
+	if err != nil || s.BackendURL != "http://127.0.0.1:1" {
+		t.Fatalf("GetSettings signed out: %+v %v", s, err)
+	}
+	// A wrong backend URL makes sign-in impossible; fixing it needs no session.
+	if _, err := a.SignIn("ada@example.com", backend.password); err == nil {
+		t.Fatal("signed in through a backend URL where nothing listens")
+	}
+	s.BackendURL = backend.URL
+	if saved, err := a.SaveSettings(s); err != nil || saved.BackendURL != backend.URL {
+		t.Fatalf("signed-out save of the backend URL: %+v %v", saved, err)
+	}
+	if raw, _ := os.ReadFile(filepath.Join(dir, settingsName)); !strings.Contains(string(raw), backend.URL) {
+		t.Errorf("the backend URL was not stored: %s", raw)
+	}
+
+	changed := s
+	changed.Thresholds = Thresholds{PausedSeconds: 60, SoftEndSeconds: 600, HardEndSeconds: 3600}
+	if _, err := a.SaveSettings(changed); !errors.Is(err, errThresholdsNeedSession) {
+		t.Errorf("signed-out save of thresholds: %v, want %q", err, errThresholdsNeedSession)
+	}
+	if got, _ := a.GetSettings(); got.Thresholds != defaultThresholds {
+		t.Errorf("thresholds changed while signed out: %+v", got.Thresholds)
+	}
+	if _, err := a.ListConversations(ConversationQuery{Limit: 10}); !errors.Is(err, errNotSignedIn) {
+		t.Errorf("ListConversations after a signed-out settings save: %v, want %q", err, errNotSignedIn)
+	}
+
+	// Signed in (through the fixed URL), thresholds can change and are validated.
+	signIn(t, a, backend)
+	if saved, err := a.SaveSettings(changed); err != nil || saved.Thresholds != changed.Thresholds {
+		t.Fatalf("signed-in save of thresholds: %+v %v", saved, err)
+	}
+	bad := changed
+	bad.Thresholds = Thresholds{PausedSeconds: 600, SoftEndSeconds: 60, HardEndSeconds: 3600}
+	if _, err := a.SaveSettings(bad); err == nil || errors.Is(err, errThresholdsNeedSession) {
+		t.Errorf("thresholds out of order: %v, want a validation error", err)
 	}
 }

@@ -1,9 +1,9 @@
-import { act, render, screen, waitFor } from '@testing-library/react';
+import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import App from './App';
 import { setApi } from './api/client';
-import { admin, createFakeApi, supervisor } from './test/fakeApi';
+import { admin, createFakeApi, defaultSettings, supervisor } from './test/fakeApi';
 
 describe('signing in', () => {
   it('opens on the sign-in screen and shows a clear error on a wrong password', async () => {
@@ -61,6 +61,44 @@ describe('signing in', () => {
     setApi(fake);
     render(<App />);
     expect(await screen.findByRole('alert')).toHaveTextContent(/expired/);
+    expect(screen.getByRole('button', { name: 'Sign in' })).toBeInTheDocument();
+  });
+});
+
+describe('connection settings before sign-in', () => {
+  it('opens the connection part of Settings from the sign-in screen, saves it, and shows no ledger data', async () => {
+    const fake = createFakeApi({ session: null });
+    fake.getSettings.mockResolvedValue({ ...defaultSettings, backendUrl: 'http://wrong-host:8080' });
+    setApi(fake);
+    const user = userEvent.setup();
+    render(<App />);
+
+    await user.click(await screen.findByRole('button', { name: 'Connection settings…' }));
+    const form = await screen.findByRole('form', { name: 'Connection settings' });
+    const backend = within(form).getByLabelText('Backend URL');
+    expect(backend).toHaveValue('http://wrong-host:8080');
+    expect(within(form).getByLabelText('Redis URL')).toHaveValue(defaultSettings.redisUrl);
+    expect(within(form).getByLabelText('Stream')).toHaveValue('chatLedger');
+    // Thresholds stay behind sign-in.
+    expect(screen.queryByLabelText('Paused after (s)')).not.toBeInTheDocument();
+
+    await user.clear(backend);
+    await user.type(backend, 'http://127.0.0.1:8080');
+    await user.click(within(form).getByRole('button', { name: 'Save connection' }));
+    await waitFor(() =>
+      expect(fake.saveSettings).toHaveBeenCalledWith(
+        expect.objectContaining({ backendUrl: 'http://127.0.0.1:8080', thresholds: defaultSettings.thresholds }),
+      ),
+    );
+    expect(await screen.findByRole('status')).toHaveTextContent('Settings saved');
+
+    // Nothing of the ledger was asked for or shown, and the way back is the sign-in form.
+    for (const m of ['listConversations', 'statusCounts', 'getConversation', 'searchCustomers', 'listApplications'] as const) {
+      expect(fake[m]).not.toHaveBeenCalled();
+    }
+    expect(fake.onBatch).not.toHaveBeenCalled();
+    expect(screen.queryByRole('navigation', { name: 'Main' })).not.toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: '← Back to sign in' }));
     expect(screen.getByRole('button', { name: 'Sign in' })).toBeInTheDocument();
   });
 });

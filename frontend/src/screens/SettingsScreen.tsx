@@ -25,6 +25,23 @@ export function SettingsScreen() {
   );
 }
 
+/**
+ * The connection part of the settings (Redis, stream, backend URL) on its own, for the
+ * sign-in screen: a wrong backend URL can be fixed before anyone can sign in. It holds
+ * no conversation data; the status thresholds are left to the signed-in Settings screen.
+ */
+export function ConnectionSettings() {
+  const s = useSettings(
+    useShallow((st) => ({ settings: st.settings, loading: st.loading, error: st.error })),
+  );
+  useEffect(() => {
+    void useSettings.getState().load();
+  }, []);
+  if (!s.settings && s.error) return <ErrorState message={s.error} onRetry={() => void useSettings.getState().load()} />;
+  if (!s.settings) return <Skeleton lines={6} label="Loading settings" />;
+  return <SettingsForm key={JSON.stringify(s.settings)} initial={s.settings} connectionOnly />;
+}
+
 function Field({
   label,
   error,
@@ -56,7 +73,8 @@ function Field({
   );
 }
 
-function SettingsForm({ initial }: { initial: Settings }) {
+/** The settings form; `connectionOnly` leaves out the status thresholds (and saves the stored ones unchanged). */
+function SettingsForm({ initial, connectionOnly = false }: { initial: Settings; connectionOnly?: boolean }) {
   const { save, saving, saveError, savedAt } = useSettings(
     useShallow((st) => ({ save: st.save, saving: st.saving, saveError: st.saveError, savedAt: st.savedAt })),
   );
@@ -81,6 +99,7 @@ function SettingsForm({ initial }: { initial: Settings }) {
     if (Object.keys(errs).length) return;
     const out: Settings = {
       ...f,
+      thresholds: connectionOnly ? initial.thresholds : f.thresholds,
       redisUrl: f.redisUrl.trim(),
       stream: f.stream.trim(),
       backendUrl: f.backendUrl.trim(),
@@ -102,7 +121,12 @@ function SettingsForm({ initial }: { initial: Settings }) {
   const seconds = (v: number) => (Number.isNaN(v) ? undefined : formatDuration(v * 1000));
 
   return (
-    <form className="settings-form" onSubmit={(e) => void submit(e)} noValidate aria-label="Settings">
+    <form
+      className="settings-form"
+      onSubmit={(e) => void submit(e)}
+      noValidate
+      aria-label={connectionOnly ? 'Connection settings' : 'Settings'}
+    >
       <Panel title="Ledger connection">
         <Field label="Redis URL" error={errors.redisUrl} hint="redis://host:6379 or rediss:// for TLS">
           {(p) => <input {...p} value={f.redisUrl} onChange={(e) => set('redisUrl', e.target.value)} />}
@@ -150,29 +174,31 @@ function SettingsForm({ initial }: { initial: Settings }) {
           {(p) => <input {...p} value={f.backendUrl} onChange={(e) => set('backendUrl', e.target.value)} />}
         </Field>
       </Panel>
-      <Panel title="Status thresholds">
-        <p className="muted small">Idle time since the last message after which a conversation changes status.</p>
-        <div className="form-row three">
-          <Field label="Paused after (s)" error={errors.pausedSeconds} hint={seconds(th.pausedSeconds)}>
-            {(p) => (
-              <input {...p} type="number" min={1} value={num(th.pausedSeconds)} onChange={(e) => setTh('pausedSeconds', e.target.value)} />
-            )}
-          </Field>
-          <Field label="Soft end after (s)" error={errors.softEndSeconds} hint={seconds(th.softEndSeconds)}>
-            {(p) => (
-              <input {...p} type="number" min={1} value={num(th.softEndSeconds)} onChange={(e) => setTh('softEndSeconds', e.target.value)} />
-            )}
-          </Field>
-          <Field label="Hard end after (s)" error={errors.hardEndSeconds} hint={seconds(th.hardEndSeconds)}>
-            {(p) => (
-              <input {...p} type="number" min={1} value={num(th.hardEndSeconds)} onChange={(e) => setTh('hardEndSeconds', e.target.value)} />
-            )}
-          </Field>
-        </div>
-      </Panel>
+      {!connectionOnly && (
+        <Panel title="Status thresholds">
+          <p className="muted small">Idle time since the last message after which a conversation changes status.</p>
+          <div className="form-row three">
+            <Field label="Paused after (s)" error={errors.pausedSeconds} hint={seconds(th.pausedSeconds)}>
+              {(p) => (
+                <input {...p} type="number" min={1} value={num(th.pausedSeconds)} onChange={(e) => setTh('pausedSeconds', e.target.value)} />
+              )}
+            </Field>
+            <Field label="Soft end after (s)" error={errors.softEndSeconds} hint={seconds(th.softEndSeconds)}>
+              {(p) => (
+                <input {...p} type="number" min={1} value={num(th.softEndSeconds)} onChange={(e) => setTh('softEndSeconds', e.target.value)} />
+              )}
+            </Field>
+            <Field label="Hard end after (s)" error={errors.hardEndSeconds} hint={seconds(th.hardEndSeconds)}>
+              {(p) => (
+                <input {...p} type="number" min={1} value={num(th.hardEndSeconds)} onChange={(e) => setTh('hardEndSeconds', e.target.value)} />
+              )}
+            </Field>
+          </div>
+        </Panel>
+      )}
       <div className="form-actions">
         <button type="submit" className="btn btn-primary" disabled={saving || !dirty}>
-          {saving ? 'Saving…' : 'Save settings'}
+          {saving ? 'Saving…' : connectionOnly ? 'Save connection' : 'Save settings'}
         </button>
         {saveError && (
           <span className="form-error" role="alert">

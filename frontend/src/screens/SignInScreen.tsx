@@ -1,7 +1,37 @@
 import { useState, type FormEvent } from 'react';
 import { useSession } from '../stores/session';
+import { ConnectionSettings } from './SettingsScreen';
 
+/**
+ * Sign-in, and from it the connection settings (backend URL, Redis, stream), so a wrong
+ * backend URL can be fixed in the app. Nothing of the ledger is shown here.
+ */
 export function SignInScreen() {
+  const [view, setView] = useState<'signIn' | 'connection'>('signIn');
+  return (
+    <div className="signin-page">
+      {view === 'signIn' ? (
+        <SignInForm onConnection={() => setView('connection')} />
+      ) : (
+        <section className="signin-card signin-settings" aria-label="Connection settings">
+          <div className="signin-settings-head">
+            <h1 className="signin-title">Connection settings</h1>
+            <button type="button" className="btn btn-quiet" onClick={() => setView('signIn')}>
+              ← Back to sign in
+            </button>
+          </div>
+          <p className="muted small">
+            Where this app signs in (backend URL) and reads conversations from (Redis and stream). Status
+            thresholds are in Settings after sign-in.
+          </p>
+          <ConnectionSettings />
+        </section>
+      )}
+    </div>
+  );
+}
+
+function SignInForm({ onConnection }: { onConnection(): void }) {
   const signIn = useSession((s) => s.signIn);
   const signingIn = useSession((s) => s.signingIn);
   const error = useSession((s) => s.error);
@@ -15,47 +45,48 @@ export function SignInScreen() {
   };
 
   return (
-    <div className="signin-page">
-      <form className="signin-card" onSubmit={submit} aria-label="Sign in">
-        <div className="signin-brand">
-          <span className="brand-mark" aria-hidden="true">
-            B
-          </span>
-          <div>
-            <h1 className="signin-title">Billie Supervisor</h1>
-            <p className="muted">Sign in to watch live conversations</p>
-          </div>
+    <form className="signin-card" onSubmit={submit} aria-label="Sign in">
+      <div className="signin-brand">
+        <span className="brand-mark" aria-hidden="true">
+          B
+        </span>
+        <div>
+          <h1 className="signin-title">Billie Supervisor</h1>
+          <p className="muted">Sign in to watch live conversations</p>
         </div>
-        <label className="form-field">
-          <span>Email</span>
-          <input
-            type="email"
-            autoComplete="username"
-            autoFocus
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-            required
-          />
-        </label>
-        <label className="form-field">
-          <span>Password</span>
-          <input
-            type="password"
-            autoComplete="current-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            required
-          />
-        </label>
-        {error && (
-          <div className="form-error" role="alert">
-            {error}
-          </div>
-        )}
-        <button type="submit" className="btn btn-primary btn-block" disabled={signingIn || !email.trim() || !password}>
-          {signingIn ? 'Signing in…' : 'Sign in'}
-        </button>
-      </form>
-    </div>
+      </div>
+      <label className="form-field">
+        <span>Email</span>
+        <input
+          type="email"
+          autoComplete="username"
+          autoFocus
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          required
+        />
+      </label>
+      <label className="form-field">
+        <span>Password</span>
+        <input
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          required
+        />
+      </label>
+      {error && (
+        <div className="form-error" role="alert">
+          {error}
+        </div>
+      )}
+      <button type="submit" className="btn btn-primary btn-block" disabled={signingIn || !email.trim() || !password}>
+        {signingIn ? 'Signing in…' : 'Sign in'}
+      </button>
+      <button type="button" className="link-btn signin-connection" onClick={onConnection}>
+        Connection settings…
+      </button>
+    </form>
   );
 }
