@@ -4,8 +4,9 @@
 #       wails build -tags webkit2_41 -m -skipbindings  ->  build/bin/billie-supervisor
 #       -m: Wails would otherwise run `go mod tidy` and rewrite go.mod/go.sum;
 #       no -clean: it deletes everything in build/bin (app-dev, the backend, logs);
-#       -skipbindings: frontend/src calls window.go directly, frontend/wailsjs is not
-#       used; DESKTOP_BINDINGS=1 regenerates it (then commit it).
+#       -skipbindings: frontend/src calls window.go through src/api/client.ts and imports
+#       nothing from frontend/wailsjs (git-ignored: Wails writes its runtime wrappers
+#       there anyway); DESKTOP_BINDINGS=1 also writes the bindings, for a look.
 #   scripts/desktop.sh --dev                  dev-tagged build for end-to-end tests:
 #       npm run build (frontend/dist) + go build -tags dev,webkit2_41  ->  build/bin/app-dev
 #       run it from the repo root under a display (Xvfb):  build/bin/app-dev -devserver localhost:34115
