@@ -27,8 +27,18 @@ export default async function ({ page, url, shot, log }) {
   assert(await page.evaluate(() => window.__e2eNoReload === true), 'the page reloaded: the card should arrive live');
   const first = await page.getByTestId('conversation-card').first().getAttribute('data-id');
   assert(first === c.cid, `the newest conversation should be the first card; first is ${first}, expected ${c.cid}`);
+  // The message is a later stream entry than the start and the name, so it may come in a
+  // later ledger:batch than the card's first appearance.
   const card = page.locator(`[data-testid="conversation-card"][data-id="${c.cid}"]`);
-  const text = await card.textContent();
-  assert(text.includes('asking about a loan'), `the card should preview the last message, shows ${JSON.stringify(text)}`);
+  try {
+    await waitFor(
+      page,
+      (cid) => document.querySelector(`[data-testid="conversation-card"][data-id="${cid}"]`)?.textContent.includes('asking about a loan'),
+      'the card to preview the last message',
+      c.cid,
+    );
+  } catch (e) {
+    throw new Error(`${e.message}; the card shows ${JSON.stringify(await card.textContent())}`);
+  }
   await shot('live-grid');
 }
