@@ -56,7 +56,9 @@ type Result struct {
 	// DeadLetters must reach the dead-letter stream before the batch is acknowledged;
 	// an entry redelivered after a crash is listed again, so a sender may repeat one.
 	DeadLetters []DeadLetter
-	// Changes are the records and messages the batch changed, for live views.
+	// Changes are the records and messages the batch changed, for live views. The
+	// store keeps the records and changes them in later batches: read them before
+	// the next ApplyBatch, do not keep them.
 	Changes projection.Changes
 }
 
@@ -103,7 +105,10 @@ func (s *Store) ApplyBatch(ctx context.Context, checkpoint string, entries []Ent
 		return Result{}, err
 	}
 	start := b.last
-	snap := projection.NewSnapshot(&txSource{ctx: ctx, tx: tx})
+	if err := s.cache.check(ctx, tx); err != nil {
+		return Result{}, fmt.Errorf("apply batch: %w", err)
+	}
+	snap := projection.NewSnapshot(&txSource{ctx: ctx, tx: tx, cache: s.cache})
 	for _, e := range entries {
 		if err := b.apply(snap, e); err != nil {
 			return Result{}, err
@@ -123,8 +128,10 @@ func (s *Store) ApplyBatch(ctx context.Context, checkpoint string, entries []Ent
 	if err := tx.Commit(); err != nil {
 		return Result{}, fmt.Errorf("apply batch: commit: %w", err)
 	}
+	s.ckpt.committed()
 	b.res.Last = b.last
 	b.res.Changes = snap.Changes()
+	s.cache.keep(b.res.Changes)
 	return b.res, nil
 }
 

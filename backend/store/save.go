@@ -12,21 +12,32 @@ import (
 	"github.com/billie/supervisor/backend/projection"
 )
 
-// txSource reads stored records inside the batch's transaction for the reducer.
+// txSource reads stored records inside the batch's transaction for the reducer,
+// from the cache of committed records first.
 type txSource struct {
-	ctx context.Context
-	tx  *sql.Tx
+	ctx   context.Context
+	tx    *sql.Tx
+	cache *recordCache
 }
 
 func (s *txSource) Conversation(id string) (*projection.Conversation, error) {
+	if c := s.cache.takeConversation(id); c != nil {
+		return c, nil
+	}
 	return loadDoc[projection.Conversation](s.ctx, s.tx, "SELECT doc FROM conversations WHERE id = ?", id)
 }
 
 func (s *txSource) Application(number string) (*projection.Application, error) {
+	if a := s.cache.takeApplication(number); a != nil {
+		return a, nil
+	}
 	return loadDoc[projection.Application](s.ctx, s.tx, "SELECT doc FROM applications WHERE number = ?", number)
 }
 
 func (s *txSource) Customer(id string) (*projection.Customer, error) {
+	if c := s.cache.takeCustomer(id); c != nil {
+		return c, nil
+	}
 	return loadDoc[projection.Customer](s.ctx, s.tx, "SELECT doc FROM customers WHERE id = ?", id)
 }
 

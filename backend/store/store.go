@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
@@ -33,14 +34,19 @@ type Options struct {
 	CacheMiB int
 	// Readers is the size of the read-only connection pool (default 4).
 	Readers int
+	// CachedRecords bounds how many conversations, and as many applications and
+	// customers, the writer keeps decoded between batches (default 8192 each).
+	CachedRecords int
 }
 
 // Store is one SQLite database of read models: one writer connection, a pool of
 // readers.
 type Store struct {
-	path string
-	w    *sql.DB
-	r    *sql.DB
+	path  string
+	w     *sql.DB
+	r     *sql.DB
+	ckpt  *checkpointer
+	cache *recordCache
 }
 
 // Open opens (creating if needed) the database at path and migrates it.
@@ -56,12 +62,15 @@ func Open(ctx context.Context, path string, o Options) (*Store, error) {
 	if o.Readers <= 0 {
 		o.Readers = 4
 	}
+	if o.CachedRecords <= 0 {
+		o.CachedRecords = 8192
+	}
 	w, err := sql.Open("sqlite", dsn(path, o, false))
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	w.SetMaxOpenConns(1)
-	s := &Store{path: path, w: w}
+	s := &Store{path: path, w: w, cache: newRecordCache(o.CachedRecords)}
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
 		return nil, err
@@ -78,6 +87,13 @@ func Open(ctx context.Context, path string, o Options) (*Store, error) {
 	r.SetMaxOpenConns(o.Readers)
 	r.SetMaxIdleConns(o.Readers)
 	s.r = r
+	ck, err := checkpointConn(ctx, path, o)
+	if err != nil {
+		r.Close()
+		w.Close()
+		return nil, fmt.Errorf("open store checkpointer %s: %w", path, err)
+	}
+	s.ckpt = startCheckpointer(ck, 5*time.Second)
 	return s, nil
 }
 
@@ -90,7 +106,7 @@ func dsn(path string, o Options, readOnly bool) string {
 	for _, p := range []string{
 		"page_size(8192)", // before WAL: only a new database takes it; halves page writes
 		"journal_mode(WAL)",
-		"wal_autocheckpoint(4000)",
+		"wal_autocheckpoint(0)", // the checkpointer does it, beside the writer
 		"busy_timeout(10000)",
 		"synchronous(" + sync + ")",
 		"cache_size(-" + strconv.Itoa(o.CacheMiB*1024) + ")",
@@ -109,7 +125,7 @@ func dsn(path string, o Options, readOnly bool) string {
 
 // Close closes both pools.
 func (s *Store) Close() error {
-	return errors.Join(s.r.Close(), s.w.Close())
+	return errors.Join(s.r.Close(), s.w.Close(), s.ckpt.close())
 }
 
 // Path is the database file.
@@ -119,6 +135,9 @@ func (s *Store) Path() string { return s.path }
 func (s *Store) Ping(ctx context.Context) error {
 	var one int
 	if err := s.r.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		return fmt.Errorf("ping store: %w", err)
+	}
+	if err := s.ckpt.Err(); err != nil {
 		return fmt.Errorf("ping store: %w", err)
 	}
 	return nil

@@ -1,0 +1,127 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sync"
+
+	"github.com/billie/supervisor/backend/projection"
+)
+
+// recordCache holds the committed state of records that recent batches changed, so
+// the next batch that touches them skips the SELECT and the JSON decode: live
+// conversations are touched by nearly every batch, and loading them was a tenth of
+// the writer's time.
+//
+// A record is handed out at most once: take removes it, and only a committed batch
+// puts its changed records back. A batch that fails therefore leaves behind only
+// records that are still committed, and the database stays the truth for the rest.
+// Another connection's commit (another process writing the same file) is noticed
+// through PRAGMA data_version and empties the cache.
+type recordCache struct {
+	mu            sync.Mutex
+	dataVersion   int64
+	conversations generations[*projection.Conversation]
+	applications  generations[*projection.Application]
+	customers     generations[*projection.Customer]
+}
+
+func newRecordCache(size int) *recordCache {
+	return &recordCache{
+		conversations: newGenerations[*projection.Conversation](size),
+		applications:  newGenerations[*projection.Application](size),
+		customers:     newGenerations[*projection.Customer](size),
+	}
+}
+
+// check empties the cache when someone other than tx's connection committed since
+// the last check.
+func (c *recordCache) check(ctx context.Context, tx *sql.Tx) error {
+	var v int64
+	if err := tx.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v); err != nil {
+		return fmt.Errorf("read data version: %w", err)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if v != c.dataVersion {
+		c.dataVersion = v
+		c.conversations.clear()
+		c.applications.clear()
+		c.customers.clear()
+	}
+	return nil
+}
+
+func (c *recordCache) takeConversation(id string) *projection.Conversation {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.conversations.take(id)
+}
+
+func (c *recordCache) takeApplication(number string) *projection.Application {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.applications.take(number)
+}
+
+func (c *recordCache) takeCustomer(id string) *projection.Customer {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.customers.take(id)
+}
+
+// keep stores the records a committed batch changed.
+func (c *recordCache) keep(ch projection.Changes) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, r := range ch.Conversations {
+		c.conversations.put(r.ID, r)
+	}
+	for _, r := range ch.Applications {
+		c.applications.put(r.Number, r)
+	}
+	for _, r := range ch.Customers {
+		c.customers.put(r.ID, r)
+	}
+}
+
+// generations is a bounded map that forgets what was least recently used, roughly:
+// when the young generation is full it becomes the old one and the old one is
+// dropped. Cheaper than a linked-list LRU and good enough for a working set.
+type generations[V any] struct {
+	half       int
+	young, old map[string]V
+}
+
+func newGenerations[V any](size int) generations[V] {
+	half := max(size/2, 1)
+	return generations[V]{half: half, young: make(map[string]V, half), old: map[string]V{}}
+}
+
+func (g *generations[V]) take(key string) V {
+	if v, ok := g.young[key]; ok {
+		delete(g.young, key)
+		return v
+	}
+	v, ok := g.old[key]
+	if ok {
+		delete(g.old, key)
+	}
+	return v
+}
+
+func (g *generations[V]) put(key string, v V) {
+	if len(g.young) >= g.half {
+		g.old, g.young = g.young, make(map[string]V, g.half)
+	}
+	delete(g.old, key)
+	g.young[key] = v
+}
+
+func (g *generations[V]) clear() {
+	g.young = make(map[string]V, g.half)
+	g.old = map[string]V{}
+}
+
+func (g *generations[V]) len() int { return len(g.young) + len(g.old) }
