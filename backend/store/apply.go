@@ -100,7 +100,7 @@ func (s *Store) ApplyBatch(ctx context.Context, checkpoint string, entries []Ent
 		return Result{}, fmt.Errorf("apply batch: begin: %w", err)
 	}
 	defer tx.Rollback()
-	b := &batch{tx: tx, ctx: ctx, now: time.Now(), seen: map[ledger.ID]bool{}}
+	b := &batch{tx: tx, ctx: ctx, now: time.Now(), seen: map[ledger.ID]bool{}, archiving: s.archive}
 	if b.last, err = readCheckpoint(ctx, tx, checkpoint); err != nil {
 		return Result{}, err
 	}
@@ -142,8 +142,9 @@ type batch struct {
 	last ledger.ID
 	res  Result
 	// archive holds the entries to append to the events table, in stream order.
-	archive []archived
-	seen    map[ledger.ID]bool
+	archive   []archived
+	archiving bool
+	seen      map[ledger.ID]bool
 }
 
 type archived struct {
@@ -162,6 +163,10 @@ func (b *batch) apply(snap *projection.Snapshot, e Entry) error {
 	}
 	b.seen[id] = true
 	if id.Compare(b.last) <= 0 {
+		if !b.archiving {
+			b.res.Redelivered++
+			return nil
+		}
 		done, err := b.processed(e, id)
 		if done || err != nil {
 			return err
@@ -181,7 +186,9 @@ func (b *batch) apply(snap *projection.Snapshot, e Entry) error {
 		return fmt.Errorf("apply %s: %w", e.ID, err)
 	}
 	b.res.add(out)
-	b.archive = append(b.archive, archived{ev: ev, outcome: out})
+	if b.archiving {
+		b.archive = append(b.archive, archived{ev: ev, outcome: out})
+	}
 	return nil
 }
 

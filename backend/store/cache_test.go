@@ -100,3 +100,30 @@ func TestRecordCacheSurvivesCheckpoints(t *testing.T) {
 		t.Errorf("cache holds %d conversations after a checkpoint, want 1", n)
 	}
 }
+
+// A store without the archive projects the same, writes no raw events, and counts an
+// entry at or before its checkpoint as already applied.
+func TestNoArchive(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "cache.db"), Options{Relaxed: true, NoArchive: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	entries := fixtureEntries(t)
+	if _, err := s.ApplyBatch(ctx, "desktop", entries); err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.ApplyBatch(ctx, "desktop", entries[5:9])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Redelivered != 4 || res.Applied != 0 {
+		t.Errorf("again: %+v, want 4 redelivered", res.Counts)
+	}
+	checkFixtureProjection(t, s)
+	var n int
+	if err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM events").Scan(&n); err != nil || n != 0 {
+		t.Errorf("archive holds %d events (%v), want none", n, err)
+	}
+}

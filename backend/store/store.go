@@ -34,6 +34,12 @@ type Options struct {
 	CacheMiB int
 	// Readers is the size of the read-only connection pool (default 4).
 	Readers int
+	// NoArchive skips the raw-event archive, for a cache that can read its stream
+	// again (the desktop): it is most of the database and of the writes. Without it
+	// an entry at or before the checkpoint counts as applied, which holds for a
+	// reader that reads the stream in order; the backend's consumer group, whose
+	// pending entries can come back out of order, must keep the archive.
+	NoArchive bool
 	// CachedRecords bounds how many conversations, and as many applications and
 	// customers, the writer keeps decoded between batches (default 8192 each).
 	CachedRecords int
@@ -47,6 +53,8 @@ type Store struct {
 	r     *sql.DB
 	ckpt  *checkpointer
 	cache *recordCache
+	// archive is false when Options.NoArchive is set.
+	archive bool
 }
 
 // Open opens (creating if needed) the database at path and migrates it.
@@ -70,7 +78,7 @@ func Open(ctx context.Context, path string, o Options) (*Store, error) {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	w.SetMaxOpenConns(1)
-	s := &Store{path: path, w: w, cache: newRecordCache(o.CachedRecords)}
+	s := &Store{path: path, w: w, cache: newRecordCache(o.CachedRecords), archive: !o.NoArchive}
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
 		return nil, err
