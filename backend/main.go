@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 )
 
@@ -34,6 +35,7 @@ func commands() []command {
 }
 
 func main() {
+	tuneGC()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := dispatch(ctx, os.Args[1:], os.Stdout)
 	stop()
@@ -43,6 +45,20 @@ func main() {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "backend:", err)
 		os.Exit(1)
+	}
+}
+
+// tuneGC trades memory for CPU unless the operator chose with GOGC or GOMEMLIMIT:
+// the projector allocates per event (JSON in, JSON out) and with the default GOGC
+// of 100 the collector took a fifth of its CPU on a two-core machine. Collecting at
+// five times the live heap, under a soft limit of 1 GiB, keeps that to a few percent
+// and the process below the limit.
+func tuneGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(1 << 30)
 	}
 }
 

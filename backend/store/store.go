@@ -41,7 +41,8 @@ type Options struct {
 	// pending entries can come back out of order, must keep the archive.
 	NoArchive bool
 	// CachedRecords bounds how many conversations, and as many applications and
-	// customers, the writer keeps decoded between batches (default 8192 each).
+	// customers, the writer keeps decoded between batches (default 2048 each: some
+	// hundreds of conversations are live at a time; each costs tens of KiB of heap).
 	CachedRecords int
 }
 
@@ -71,7 +72,7 @@ func Open(ctx context.Context, path string, o Options) (*Store, error) {
 		o.Readers = 4
 	}
 	if o.CachedRecords <= 0 {
-		o.CachedRecords = 8192
+		o.CachedRecords = 2048
 	}
 	w, err := sql.Open("sqlite", dsn(path, o, false))
 	if err != nil {
