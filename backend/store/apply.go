@@ -95,6 +95,8 @@ func (c *Counts) add(o projection.Outcome) {
 // an entry at or before the checkpoint that was already archived or dead-lettered is
 // counted as redelivered and changes nothing.
 func (s *Store) ApplyBatch(ctx context.Context, checkpoint string, entries []Entry) (Result, error) {
+	s.applying.Lock()
+	defer s.applying.Unlock()
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return Result{}, fmt.Errorf("apply batch: begin: %w", err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"sync"
 
 	"github.com/billie/supervisor/backend/projection"
 )
@@ -18,9 +17,9 @@ import (
 // puts its changed records back. A batch that fails therefore leaves behind only
 // records that are still committed, and the database stays the truth for the rest.
 // Another connection's commit (another process writing the same file) is noticed
-// through PRAGMA data_version and empties the cache.
+// through PRAGMA data_version and empties the cache. Only ApplyBatch uses it, and
+// ApplyBatch calls are serialised, so it needs no lock of its own.
 type recordCache struct {
-	mu            sync.Mutex
 	dataVersion   int64
 	conversations generations[*projection.Conversation]
 	applications  generations[*projection.Application]
@@ -42,8 +41,6 @@ func (c *recordCache) check(ctx context.Context, tx *sql.Tx) error {
 	if err := tx.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v); err != nil {
 		return fmt.Errorf("read data version: %w", err)
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	if v != c.dataVersion {
 		c.dataVersion = v
 		c.conversations.clear()
@@ -53,28 +50,8 @@ func (c *recordCache) check(ctx context.Context, tx *sql.Tx) error {
 	return nil
 }
 
-func (c *recordCache) takeConversation(id string) *projection.Conversation {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.conversations.take(id)
-}
-
-func (c *recordCache) takeApplication(number string) *projection.Application {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.applications.take(number)
-}
-
-func (c *recordCache) takeCustomer(id string) *projection.Customer {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.customers.take(id)
-}
-
 // keep stores the records a committed batch changed.
 func (c *recordCache) keep(ch projection.Changes) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	for _, r := range ch.Conversations {
 		c.conversations.put(r.ID, r)
 	}

@@ -49,15 +49,7 @@ func TestRecordCacheForgetsFailedBatch(t *testing.T) {
 func TestRecordCacheSeesOtherWriters(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "shared.db")
-	open := func() *Store {
-		s, err := Open(ctx, path, Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		return s
-	}
-	a, b := open(), open()
+	a, b := openAt(t, path, Options{}), openAt(t, path, Options{})
 	entries := fixtureEntries(t)
 	if _, err := a.ApplyBatch(ctx, "a", entries[:10]); err != nil {
 		t.Fatal(err)
@@ -105,11 +97,7 @@ func TestRecordCacheSurvivesCheckpoints(t *testing.T) {
 // entry at or before its checkpoint as already applied.
 func TestNoArchive(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "cache.db"), Options{Relaxed: true, NoArchive: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
+	s := openAt(t, filepath.Join(t.TempDir(), "cache.db"), Options{Relaxed: true, NoArchive: true})
 	entries := fixtureEntries(t)
 	if _, err := s.ApplyBatch(ctx, "desktop", entries); err != nil {
 		t.Fatal(err)

@@ -18,11 +18,7 @@ import (
 // qStore is a store with the supervisor indexes, in a temporary file.
 func qStore(t *testing.T) *Store {
 	t.Helper()
-	st, err := Open(context.Background(), filepath.Join(t.TempDir(), "cache.db"), Options{Relaxed: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := openAt(t, filepath.Join(t.TempDir(), "cache.db"), Options{Relaxed: true})
 	if err := st.PrepareSupervisorQueries(context.Background()); err != nil {
 		t.Fatal(err)
 	}

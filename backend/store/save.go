@@ -21,21 +21,21 @@ type txSource struct {
 }
 
 func (s *txSource) Conversation(id string) (*projection.Conversation, error) {
-	if c := s.cache.takeConversation(id); c != nil {
+	if c := s.cache.conversations.take(id); c != nil {
 		return c, nil
 	}
 	return loadDoc[projection.Conversation](s.ctx, s.tx, "SELECT doc FROM conversations WHERE id = ?", id)
 }
 
 func (s *txSource) Application(number string) (*projection.Application, error) {
-	if a := s.cache.takeApplication(number); a != nil {
+	if a := s.cache.applications.take(number); a != nil {
 		return a, nil
 	}
 	return loadDoc[projection.Application](s.ctx, s.tx, "SELECT doc FROM applications WHERE number = ?", number)
 }
 
 func (s *txSource) Customer(id string) (*projection.Customer, error) {
-	if c := s.cache.takeCustomer(id); c != nil {
+	if c := s.cache.customers.take(id); c != nil {
 		return c, nil
 	}
 	return loadDoc[projection.Customer](s.ctx, s.tx, "SELECT doc FROM customers WHERE id = ?", id)

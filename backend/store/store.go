@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -49,11 +50,14 @@ type Options struct {
 // Store is one SQLite database of read models: one writer connection, a pool of
 // readers.
 type Store struct {
-	path  string
-	w     *sql.DB
-	r     *sql.DB
-	ckpt  *checkpointer
-	cache *recordCache
+	path string
+	w    *sql.DB
+	r    *sql.DB
+	ckpt *checkpointer
+	// applying serialises ApplyBatch, so that a batch's records are back in the
+	// cache before the next batch looks there.
+	applying sync.Mutex
+	cache    *recordCache
 	// archive is false when Options.NoArchive is set.
 	archive bool
 }
@@ -132,7 +136,7 @@ func dsn(path string, o Options, readOnly bool) string {
 	return "file:" + path + "?" + q.Encode()
 }
 
-// Close closes both pools.
+// Close closes both pools and stops the checkpointer.
 func (s *Store) Close() error {
 	return errors.Join(s.r.Close(), s.w.Close(), s.ckpt.close())
 }

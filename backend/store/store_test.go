@@ -15,7 +15,13 @@ import (
 
 func openTemp(t *testing.T) *Store {
 	t.Helper()
-	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "read.db"), Options{})
+	return openAt(t, filepath.Join(t.TempDir(), "read.db"), Options{})
+}
+
+// openAt opens the store at path, closed when the test ends.
+func openAt(t *testing.T, path string, o Options) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), path, o)
 	if err != nil {
 		t.Fatal(err)
 	}
