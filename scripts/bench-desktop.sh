@@ -41,6 +41,6 @@ log "filling $stream with $conversations conversations (skipped if already fille
 log "measuring"
 # The benchmark runs the App inside a test binary, not through main.go: give it the
 # collector settings main.go gives the desktop app (unless the caller set their own).
-if [ -z "${GOGC:-}" ] && [ -z "${GOMEMLIMIT:-}" ]; then export GOGC=400 GOMEMLIMIT=300MiB; fi
+export GOGC="${GOGC:-400}" GOMEMLIMIT="${GOMEMLIMIT:-300MiB}"
 "$work/app.test" -test.run '^$' -test.bench '^BenchmarkDesktop$' -test.benchtime 1x -test.timeout 2h |
   grep --line-buffered -v -E '^(goos|goarch|pkg|cpu|PASS|Benchmark)'
