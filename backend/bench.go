@@ -28,6 +28,7 @@ func runBenchProjector(ctx context.Context, args []string, stdout io.Writer) err
 	fs := newFlags("bench-projector", &cfg)
 	batch := fs.Int("batch", 2000, "entries per read")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the projection to this file")
+	rebuild := fs.Bool("rebuild", true, "also rebuild a second database from the archive and report that rate")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -111,6 +112,9 @@ func runBenchProjector(ctx context.Context, args []string, stdout io.Writer) err
 	fmt.Fprintf(stdout, "projector: %s from start to last commit (first batch to last commit %s): %.0f events/s\n",
 		took.Round(time.Millisecond), finished.Sub(first).Round(time.Millisecond), float64(total)/took.Seconds())
 	fmt.Fprintf(stdout, "projector: peak RSS %s\n", peakRSS())
+	if !*rebuild {
+		return nil
+	}
 	return benchRebuild(ctx, st, cfg, stdout)
 }
 

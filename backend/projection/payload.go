@@ -6,6 +6,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/billie/supervisor/backend/ledger"
 )
 
 // taxFields are excluded from the producer's own serialisation and must never be
@@ -16,6 +18,14 @@ var taxFields = map[string]bool{
 	"tax_exemption_code":            true,
 	"foreign_tax_identifier":        true,
 	"tax_country":                   true,
+}
+
+// mayHoldTaxFields is false when the raw payload cannot name a tax field, so that
+// most events skip walking their payload. Every tax field's name contains "tax_",
+// and JSON can spell that otherwise only with a \u escape, at any level of encoding.
+func mayHoldTaxFields(ev ledger.Event) bool {
+	raw, ok := ev.Fields["dat"]
+	return !ok || strings.Contains(raw, "tax_") || strings.Contains(raw, `\u`)
 }
 
 // StripTaxFields removes the tax fields from v at any depth, in place, and returns v.

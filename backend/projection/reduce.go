@@ -103,7 +103,9 @@ func (s *Snapshot) Apply(ev ledger.Event) (Outcome, error) {
 	if !ev.Projected() {
 		return SkippedAgent, nil
 	}
-	StripTaxFields(ev.Data)
+	if mayHoldTaxFields(ev) {
+		StripTaxFields(ev.Data)
+	}
 	eff, known, err := parse(ev.Type, ev.Data)
 	if err != nil {
 		return 0, reject(ev, err.Error())

@@ -1260,6 +1260,9 @@ func TestTaxFieldsNeverStored(t *testing.T) {
 		ev("final_decision", "9", withTax("decision", obj{"decision": "APPROVED"})),
 		ev("conversation_summary", "10", withTax("summary", obj{"conversation_purpose": "p"})),
 		ev("mystery_event", "11", withTax("unknown", obj{})),
+		// Names spelled with escapes, once and inside a double-encoded payload.
+		ev("custom_assessment", "12", `{"\u0074ax_file_number":"SECRET","ok":1}`),
+		ev("custom_assessment", "13", `"{\"tax\\u005fcountry\":\"SECRET\"}"`),
 	}
 	s := projection.NewSnapshot(m)
 	for i, f := range entries {

@@ -102,7 +102,7 @@ func (s *Store) ApplyBatch(ctx context.Context, checkpoint string, entries []Ent
 		return Result{}, fmt.Errorf("apply batch: begin: %w", err)
 	}
 	defer tx.Rollback()
-	b := &batch{tx: tx, ctx: ctx, now: time.Now(), seen: map[ledger.ID]bool{}, archiving: s.archive}
+	b := &batch{tx: tx, ctx: ctx, now: time.Now(), seen: map[ledger.ID]bool{}, archiving: s.archive, spans: spans{}}
 	if b.last, err = readCheckpoint(ctx, tx, checkpoint); err != nil {
 		return Result{}, err
 	}
@@ -146,7 +146,9 @@ type batch struct {
 	// archive holds the entries to append to the events table, in stream order.
 	archive   []archived
 	archiving bool
-	seen      map[ledger.ID]bool
+	// spans are the archive positions each conversation's entries in this batch take.
+	spans spans
+	seen  map[ledger.ID]bool
 }
 
 type archived struct {
@@ -190,6 +192,7 @@ func (b *batch) apply(snap *projection.Snapshot, e Entry) error {
 	b.res.add(out)
 	if b.archiving {
 		b.archive = append(b.archive, archived{ev: ev, outcome: out})
+		b.spans.add(ev.ConversationID, id)
 	}
 	return nil
 }

@@ -60,7 +60,9 @@ func (s *Store) Messages(ctx context.Context, conversationID string) ([]projecti
 // RawEvents reads the archived raw entries of a conversation in stream order.
 func (s *Store) RawEvents(ctx context.Context, conversationID string) ([]ArchivedEvent, error) {
 	rows, err := s.r.QueryContext(ctx,
-		"SELECT outcome, pos, "+archiveColumns+" FROM events WHERE cid = ? ORDER BY pos", conversationID)
+		`SELECT outcome, pos, `+archiveColumns+` FROM events
+		 WHERE pos BETWEEN (SELECT first_pos FROM conversations WHERE id = ?1)
+		 AND (SELECT last_pos FROM conversations WHERE id = ?1) AND cid = ?1 ORDER BY pos`, conversationID)
 	if err != nil {
 		return nil, fmt.Errorf("read raw events of %s: %w", conversationID, err)
 	}

@@ -74,6 +74,7 @@ func (b *batch) save(snap *projection.Snapshot) error {
 	ch := snap.Changes()
 	steps := []func() error{
 		func() error { return b.saveConversations(ch.Conversations) },
+		func() error { return b.widenSpans(ch.Conversations) },
 		func() error { return b.saveMessages(ch.Messages) },
 		func() error { return b.saveApplications(ch.Applications) },
 		func() error { return b.saveCustomers(ch.Customers) },
@@ -101,12 +102,15 @@ func (b *batch) saveConversations(convs []*projection.Conversation) error {
 		return nil
 	}
 	st, err := b.prepare(`INSERT INTO conversations
-		(id, started_at, last_activity_at, last_message_at, ended_at, decision, customer_id, application_number, message_count, version, doc)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		(id, started_at, last_activity_at, last_message_at, ended_at, decision, customer_id, application_number,
+		message_count, version, doc, first_pos, last_pos)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET started_at = excluded.started_at, last_activity_at = excluded.last_activity_at,
 		last_message_at = excluded.last_message_at, ended_at = excluded.ended_at, decision = excluded.decision,
 		customer_id = excluded.customer_id, application_number = excluded.application_number,
-		message_count = excluded.message_count, version = excluded.version, doc = excluded.doc`)
+		message_count = excluded.message_count, version = excluded.version, doc = excluded.doc,
+		first_pos = min(coalesce(first_pos, excluded.first_pos), coalesce(excluded.first_pos, first_pos)),
+		last_pos = max(coalesce(last_pos, excluded.last_pos), coalesce(excluded.last_pos, last_pos))`)
 	if err != nil {
 		return err
 	}
@@ -120,8 +124,13 @@ func (b *batch) saveConversations(convs []*projection.Conversation) error {
 		if activity.IsZero() {
 			activity = c.StartedAt
 		}
+		first, last, err := b.spans.positions(c.ID)
+		if err != nil {
+			return fmt.Errorf("save conversation %s: %w", c.ID, err)
+		}
 		_, err = st.ExecContext(b.ctx, c.ID, c.StartedAt.UnixMilli(), activity.UnixMilli(), ms(c.LastMessageAt),
-			ms(c.EndedAt), strings.ToUpper(c.Decision), c.CustomerID, c.ApplicationNumber, c.MessageCount, c.Version, doc)
+			ms(c.EndedAt), strings.ToUpper(c.Decision), c.CustomerID, c.ApplicationNumber, c.MessageCount, c.Version, doc,
+			first, last)
 		if err != nil {
 			return fmt.Errorf("save conversation %s: %w", c.ID, err)
 		}
