@@ -507,8 +507,8 @@ func (st *Store) messageSpans(ctx context.Context, convIDs []string) ([][2]int64
 	if err != nil {
 		return nil, err
 	}
-	rows, err := st.r.QueryContext(ctx, `SELECT min(id), max(id) FROM messages
-		WHERE conversation_id IN (SELECT value FROM json_each(?)) GROUP BY conversation_id`, string(list))
+	rows, err := st.r.QueryContext(ctx, `SELECT first_id, last_id FROM message_spans
+		WHERE conversation_id IN (SELECT value FROM json_each(?))`, string(list))
 	if err != nil {
 		return nil, fmt.Errorf("messages of chunk: %w", err)
 	}

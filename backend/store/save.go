@@ -169,6 +169,38 @@ func (b *batch) saveMessages(msgs []projection.Message) error {
 	if err := b.bulkInsert("INSERT INTO messages_fts (rowid, text)", words); err != nil {
 		return fmt.Errorf("index messages: %w", err)
 	}
+	return b.saveMessageSpans(msgs, next)
+}
+
+// saveMessageSpans widens each conversation's span of message ids to the batch's
+// messages, whose ids start at first and only grow.
+func (b *batch) saveMessageSpans(msgs []projection.Message, first int64) error {
+	type span struct {
+		conversation string
+		first, last  int64
+	}
+	var spans []span
+	at := map[string]int{}
+	for i, m := range msgs {
+		id := first + int64(i)
+		if j, ok := at[m.ConversationID]; ok {
+			spans[j].last = id
+			continue
+		}
+		at[m.ConversationID] = len(spans)
+		spans = append(spans, span{m.ConversationID, id, id})
+	}
+	st, err := b.prepare(`INSERT INTO message_spans (conversation_id, first_id, last_id) VALUES (?, ?, ?)
+		ON CONFLICT (conversation_id) DO UPDATE SET last_id = excluded.last_id`)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for _, sp := range spans {
+		if _, err := st.ExecContext(b.ctx, sp.conversation, sp.first, sp.last); err != nil {
+			return fmt.Errorf("save message span of %s: %w", sp.conversation, err)
+		}
+	}
 	return nil
 }
 

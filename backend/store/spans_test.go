@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"maps"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -57,7 +58,35 @@ func TestRawEventsAreTheConversationsOwn(t *testing.T) {
 				}
 			}
 			checkRawEvents(t, s, "conv-7f3a91", want)
+			checkMessageSpans(t, s)
 		})
+	}
+}
+
+// checkMessageSpans compares message_spans with the messages themselves.
+func checkMessageSpans(t *testing.T, s *Store) {
+	t.Helper()
+	read := func(q string) map[string][2]int64 {
+		rows, err := s.DB().Query(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		out := map[string][2]int64{}
+		for rows.Next() {
+			var id string
+			var sp [2]int64
+			if err := rows.Scan(&id, &sp[0], &sp[1]); err != nil {
+				t.Fatal(err)
+			}
+			out[id] = sp
+		}
+		return out
+	}
+	got := read("SELECT conversation_id, first_id, last_id FROM message_spans")
+	want := read("SELECT conversation_id, min(id), max(id) FROM messages GROUP BY conversation_id")
+	if len(want) != 2 || !maps.Equal(got, want) {
+		t.Errorf("message spans %v, want %v (two conversations)", got, want)
 	}
 }
 
@@ -87,7 +116,7 @@ func checkRawEvents(t *testing.T, s *Store, cid string, want []string) {
 	}
 }
 
-// A database from before the spans existed gets them from its archive.
+// A database from before the spans existed gets them from its archive and messages.
 func TestSpansMigrationBackfills(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.db")
@@ -103,6 +132,7 @@ func TestSpansMigrationBackfills(t *testing.T) {
 		"ALTER TABLE conversations DROP COLUMN first_pos",
 		"ALTER TABLE conversations DROP COLUMN last_pos",
 		"CREATE INDEX events_conversation ON events (cid)",
+		"DROP TABLE message_spans",
 		"PRAGMA user_version = 2",
 	} {
 		if _, err := s.WriteDB().ExecContext(ctx, q); err != nil {
@@ -112,5 +142,7 @@ func TestSpansMigrationBackfills(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	checkRawEvents(t, openAt(t, path, Options{}), "conv-7f3a91", want)
+	s = openAt(t, path, Options{})
+	checkRawEvents(t, s, "conv-7f3a91", want)
+	checkMessageSpans(t, s)
 }
