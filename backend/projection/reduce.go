@@ -339,3 +339,6 @@ func (s *Snapshot) linkApplication(a *Application, customerID string, at time.Ti
 	s.touchCustomer(cust, at)
 	return nil
 }
+
+// Messages are the messages Apply added since NewSnapshot, in order.
+func (s *Snapshot) Messages() []Message { return s.messages }

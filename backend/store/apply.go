@@ -102,7 +102,7 @@ func (s *Store) ApplyBatch(ctx context.Context, checkpoint string, entries []Ent
 		return Result{}, fmt.Errorf("apply batch: begin: %w", err)
 	}
 	defer tx.Rollback()
-	b := &batch{tx: tx, ctx: ctx, now: time.Now(), seen: map[ledger.ID]bool{}, archiving: s.archive, spans: spans{}}
+	b := &batch{ctx: ctx, r: s.load, now: time.Now(), seen: map[ledger.ID]bool{}, archiving: s.archive, spans: spans{}}
 	if b.last, err = readCheckpoint(ctx, tx, checkpoint); err != nil {
 		return Result{}, err
 	}
@@ -110,13 +110,13 @@ func (s *Store) ApplyBatch(ctx context.Context, checkpoint string, entries []Ent
 	if err := s.cache.check(ctx, tx); err != nil {
 		return Result{}, fmt.Errorf("apply batch: %w", err)
 	}
-	snap := projection.NewSnapshot(&txSource{ctx: ctx, tx: tx, cache: s.cache})
-	for _, e := range entries {
-		if err := b.apply(snap, e); err != nil {
-			return Result{}, err
-		}
+	snap := projection.NewSnapshot(&storeSource{ctx: ctx, db: s.load, cache: s.cache})
+	b.w = startWriter(ctx, tx)
+	err = b.reduce(snap, entries)
+	if werr := b.w.wait(); err == nil {
+		err = werr
 	}
-	if err := b.save(snap); err != nil {
+	if err != nil {
 		return Result{}, err
 	}
 	if b.last != start {
@@ -137,18 +137,39 @@ func (s *Store) ApplyBatch(ctx context.Context, checkpoint string, entries []Ent
 	return b.res, nil
 }
 
+// batch is one ApplyBatch on the reducing side: it applies the entries to a
+// snapshot and encodes what changed, and its writer stores that in the transaction
+// meanwhile.
 type batch struct {
-	ctx  context.Context
-	tx   *sql.Tx
+	ctx context.Context
+	// r reads committed state: whether a redelivered entry was handled.
+	r    *sql.DB
+	w    *txWriter
 	now  time.Time
 	last ledger.ID
 	res  Result
-	// archive holds the entries to append to the events table, in stream order.
+	// archive holds the entries to append to the events table, in stream order,
+	// until they are handed to the writer.
 	archive   []archived
 	archiving bool
 	// spans are the archive positions each conversation's entries in this batch take.
 	spans spans
 	seen  map[ledger.ID]bool
+	// messagesQueued is how many of the snapshot's messages the writer has.
+	messagesQueued int
+}
+
+// reduce applies the entries and hands everything they changed to the writer.
+func (b *batch) reduce(snap *projection.Snapshot, entries []Entry) error {
+	for _, e := range entries {
+		if err := b.apply(snap, e); err != nil {
+			return err
+		}
+		if err := b.flush(snap, false); err != nil {
+			return err
+		}
+	}
+	return b.save(snap)
 }
 
 type archived struct {
@@ -215,7 +236,7 @@ func (b *batch) processed(e Entry, id ledger.ID) (bool, error) {
 		return false, fmt.Errorf("apply %s: %w", e.ID, err)
 	}
 	var n int
-	err = b.tx.QueryRowContext(b.ctx, "SELECT count(*) FROM events WHERE pos = ?", pos).Scan(&n)
+	err = b.r.QueryRowContext(b.ctx, "SELECT count(*) FROM events WHERE pos = ?", pos).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("apply %s: look up archive: %w", e.ID, err)
 	}
@@ -224,7 +245,7 @@ func (b *batch) processed(e Entry, id ledger.ID) (bool, error) {
 		return true, nil
 	}
 	var reason string
-	err = b.tx.QueryRowContext(b.ctx, "SELECT reason FROM dead_letters WHERE ms = ? AND seq = ?", id.Ms, id.Seq).Scan(&reason)
+	err = b.r.QueryRowContext(b.ctx, "SELECT reason FROM dead_letters WHERE ms = ? AND seq = ?", id.Ms, id.Seq).Scan(&reason)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return false, nil
@@ -243,12 +264,16 @@ func (b *batch) deadLetter(e Entry, id ledger.ID, reason string) error {
 	if err != nil {
 		return fmt.Errorf("dead letter %s: %w", e.ID, err)
 	}
-	_, err = b.tx.ExecContext(b.ctx,
-		"INSERT OR REPLACE INTO dead_letters (ms, seq, reason, fields, at) VALUES (?, ?, ?, ?, ?)",
-		id.Ms, id.Seq, reason, fields, b.now.UnixMilli())
-	if err != nil {
-		return fmt.Errorf("dead letter %s: %w", e.ID, err)
-	}
+	at := b.now.UnixMilli()
+	b.w.do(func() error {
+		_, err := b.w.tx.ExecContext(b.ctx,
+			"INSERT OR REPLACE INTO dead_letters (ms, seq, reason, fields, at) VALUES (?, ?, ?, ?, ?)",
+			id.Ms, id.Seq, reason, fields, at)
+		if err != nil {
+			return fmt.Errorf("dead letter %s: %w", e.ID, err)
+		}
+		return nil
+	})
 	return nil
 }
 

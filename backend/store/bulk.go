@@ -11,13 +11,13 @@ const bulkRows = 64
 
 // bulkInsert runs "head VALUES (?, ...), (?, ...)" for rows, bulkRows at a time.
 // head is "INSERT INTO t (a, b)"; every row has the same number of values.
-func (b *batch) bulkInsert(head string, rows [][]any) error {
+func (w *txWriter) bulkInsert(head string, rows [][]any) error {
 	if len(rows) == 0 {
 		return nil
 	}
 	width := len(rows[0])
 	full := head + " VALUES " + placeholders(width, bulkRows)
-	st, err := b.prepare(full)
+	st, err := w.prepare(full)
 	if err != nil {
 		return err
 	}
@@ -28,7 +28,7 @@ func (b *batch) bulkInsert(head string, rows [][]any) error {
 		for _, r := range rows[:bulkRows] {
 			args = append(args, r...)
 		}
-		if _, err := st.ExecContext(b.ctx, args...); err != nil {
+		if _, err := st.ExecContext(w.ctx, args...); err != nil {
 			return fmt.Errorf("%s: %w", head, err)
 		}
 		rows = rows[bulkRows:]
@@ -40,7 +40,7 @@ func (b *batch) bulkInsert(head string, rows [][]any) error {
 	for _, r := range rows {
 		args = append(args, r...)
 	}
-	if _, err := b.tx.ExecContext(b.ctx, head+" VALUES "+placeholders(width, len(rows)), args...); err != nil {
+	if _, err := w.tx.ExecContext(w.ctx, head+" VALUES "+placeholders(width, len(rows)), args...); err != nil {
 		return fmt.Errorf("%s: %w", head, err)
 	}
 	return nil

@@ -12,33 +12,36 @@ import (
 	"github.com/billie/supervisor/backend/projection"
 )
 
-// txSource reads stored records inside the batch's transaction for the reducer,
-// from the cache of committed records first.
-type txSource struct {
+// storeSource reads stored records for the reducer, from the cache of committed
+// records first. It reads on a connection of its own, not in the batch's
+// transaction, which the writer goroutine owns: that sees the same records, because
+// the batch holds the database's write lock and keeps every record it changed in
+// memory.
+type storeSource struct {
 	ctx   context.Context
-	tx    *sql.Tx
+	db    *sql.DB
 	cache *recordCache
 }
 
-func (s *txSource) Conversation(id string) (*projection.Conversation, error) {
+func (s *storeSource) Conversation(id string) (*projection.Conversation, error) {
 	if c := s.cache.conversations.take(id); c != nil {
 		return c, nil
 	}
-	return loadDoc[projection.Conversation](s.ctx, s.tx, "SELECT doc FROM conversations WHERE id = ?", id)
+	return loadDoc[projection.Conversation](s.ctx, s.db, "SELECT doc FROM conversations WHERE id = ?", id)
 }
 
-func (s *txSource) Application(number string) (*projection.Application, error) {
+func (s *storeSource) Application(number string) (*projection.Application, error) {
 	if a := s.cache.applications.take(number); a != nil {
 		return a, nil
 	}
-	return loadDoc[projection.Application](s.ctx, s.tx, "SELECT doc FROM applications WHERE number = ?", number)
+	return loadDoc[projection.Application](s.ctx, s.db, "SELECT doc FROM applications WHERE number = ?", number)
 }
 
-func (s *txSource) Customer(id string) (*projection.Customer, error) {
+func (s *storeSource) Customer(id string) (*projection.Customer, error) {
 	if c := s.cache.customers.take(id); c != nil {
 		return c, nil
 	}
-	return loadDoc[projection.Customer](s.ctx, s.tx, "SELECT doc FROM customers WHERE id = ?", id)
+	return loadDoc[projection.Customer](s.ctx, s.db, "SELECT doc FROM customers WHERE id = ?", id)
 }
 
 type rowQuerier interface {
@@ -68,53 +71,53 @@ func ms(t time.Time) any {
 	return t.UnixMilli()
 }
 
-// save writes everything the snapshot changed, the portal rows derived from it and
-// the archive.
+// flushRows is how many archived entries, or messages, the reducer collects before
+// handing them to the writer, so that SQLite writes them while it goes on.
+const flushRows = 512
+
+// flush hands the writer the archive rows and messages collected so far; at least
+// flushRows of either unless all is set.
+func (b *batch) flush(snap *projection.Snapshot, all bool) error {
+	if len(b.archive) >= flushRows || all && len(b.archive) > 0 {
+		if err := b.queueArchive(); err != nil {
+			return err
+		}
+	}
+	msgs := snap.Messages()[b.messagesQueued:]
+	if len(msgs) >= flushRows || all && len(msgs) > 0 {
+		if err := b.queueMessages(msgs); err != nil {
+			return err
+		}
+		b.messagesQueued += len(msgs)
+	}
+	return nil
+}
+
+// save hands the writer everything else the snapshot changed, with the portal rows
+// derived from it.
 func (b *batch) save(snap *projection.Snapshot) error {
+	if err := b.flush(snap, true); err != nil {
+		return err
+	}
 	ch := snap.Changes()
 	steps := []func() error{
 		func() error { return b.saveConversations(ch.Conversations) },
 		func() error { return b.widenSpans(ch.Conversations) },
-		func() error { return b.saveMessages(ch.Messages) },
 		func() error { return b.saveApplications(ch.Applications) },
 		func() error { return b.saveCustomers(ch.Customers) },
 		func() error { return b.savePortal(snap, ch.Conversations) },
-		b.saveArchive,
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return err
 		}
 	}
+	b.w.do(b.w.saveMessageSpans)
 	return nil
 }
 
-func (b *batch) prepare(query string) (*sql.Stmt, error) {
-	st, err := b.tx.PrepareContext(b.ctx, query)
-	if err != nil {
-		return nil, fmt.Errorf("prepare %q: %w", strings.Fields(query)[0:3], err)
-	}
-	return st, nil
-}
-
 func (b *batch) saveConversations(convs []*projection.Conversation) error {
-	if len(convs) == 0 {
-		return nil
-	}
-	st, err := b.prepare(`INSERT INTO conversations
-		(id, started_at, last_activity_at, last_message_at, ended_at, decision, customer_id, application_number,
-		message_count, version, doc, first_pos, last_pos)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET started_at = excluded.started_at, last_activity_at = excluded.last_activity_at,
-		last_message_at = excluded.last_message_at, ended_at = excluded.ended_at, decision = excluded.decision,
-		customer_id = excluded.customer_id, application_number = excluded.application_number,
-		message_count = excluded.message_count, version = excluded.version, doc = excluded.doc,
-		first_pos = min(coalesce(first_pos, excluded.first_pos), coalesce(excluded.first_pos, first_pos)),
-		last_pos = max(coalesce(last_pos, excluded.last_pos), coalesce(excluded.last_pos, last_pos))`)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
+	rows := make([][]any, 0, len(convs))
 	for _, c := range convs {
 		doc, err := json.Marshal(c)
 		if err != nil {
@@ -128,29 +131,29 @@ func (b *batch) saveConversations(convs []*projection.Conversation) error {
 		if err != nil {
 			return fmt.Errorf("save conversation %s: %w", c.ID, err)
 		}
-		_, err = st.ExecContext(b.ctx, c.ID, c.StartedAt.UnixMilli(), activity.UnixMilli(), ms(c.LastMessageAt),
+		rows = append(rows, []any{c.ID, c.StartedAt.UnixMilli(), activity.UnixMilli(), ms(c.LastMessageAt),
 			ms(c.EndedAt), strings.ToUpper(c.Decision), c.CustomerID, c.ApplicationNumber, c.MessageCount, c.Version, doc,
-			first, last)
-		if err != nil {
-			return fmt.Errorf("save conversation %s: %w", c.ID, err)
-		}
+			first, last})
 	}
+	b.w.do(func() error {
+		return b.w.execEach("conversation", `INSERT INTO conversations
+		(id, started_at, last_activity_at, last_message_at, ended_at, decision, customer_id, application_number,
+		message_count, version, doc, first_pos, last_pos)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET started_at = excluded.started_at, last_activity_at = excluded.last_activity_at,
+		last_message_at = excluded.last_message_at, ended_at = excluded.ended_at, decision = excluded.decision,
+		customer_id = excluded.customer_id, application_number = excluded.application_number,
+		message_count = excluded.message_count, version = excluded.version, doc = excluded.doc,
+		first_pos = min(coalesce(first_pos, excluded.first_pos), coalesce(excluded.first_pos, first_pos)),
+		last_pos = max(coalesce(last_pos, excluded.last_pos), coalesce(excluded.last_pos, last_pos))`, rows)
+	})
 	return nil
 }
 
-// saveMessages appends the batch's messages and indexes their words. The writer is
-// the only one, so message ids are assigned here and the index rows can point at them.
-func (b *batch) saveMessages(msgs []projection.Message) error {
-	if len(msgs) == 0 {
-		return nil
-	}
-	var next int64
-	if err := b.tx.QueryRowContext(b.ctx, "SELECT coalesce(max(id), 0) + 1 FROM messages").Scan(&next); err != nil {
-		return fmt.Errorf("save messages: %w", err)
-	}
-	rows := make([][]any, 0, len(msgs))
-	words := make([][]any, 0, len(msgs))
-	for i, m := range msgs {
+// queueMessages encodes messages for the writer, which numbers and indexes them.
+func (b *batch) queueMessages(msgs []projection.Message) error {
+	rows := make([]messageRow, 0, len(msgs))
+	for _, m := range msgs {
 		doc, err := json.Marshal(m)
 		if err != nil {
 			return fmt.Errorf("save message %s: %w", m.StreamID, err)
@@ -159,127 +162,49 @@ func (b *batch) saveMessages(msgs []projection.Message) error {
 		if m.Seq != 0 {
 			seq = m.Seq
 		}
-		id := next + int64(i)
-		rows = append(rows, []any{id, m.ConversationID, m.StreamID, seq, m.Sender, m.Text, m.At.UnixMilli(), doc})
-		words = append(words, []any{id, m.Text})
+		rows = append(rows, messageRow{conversation: m.ConversationID, text: m.Text,
+			values: []any{m.ConversationID, m.StreamID, seq, m.Sender, m.Text, m.At.UnixMilli(), doc}})
 	}
-	if err := b.bulkInsert("INSERT INTO messages (id, conversation_id, stream_id, seq, sender, text, at, doc)", rows); err != nil {
-		return fmt.Errorf("save messages: %w", err)
-	}
-	if err := b.bulkInsert("INSERT INTO messages_fts (rowid, text)", words); err != nil {
-		return fmt.Errorf("index messages: %w", err)
-	}
-	return b.saveMessageSpans(msgs, next)
-}
-
-// saveMessageSpans widens each conversation's span of message ids to the batch's
-// messages, whose ids start at first and only grow.
-func (b *batch) saveMessageSpans(msgs []projection.Message, first int64) error {
-	type span struct {
-		conversation string
-		first, last  int64
-	}
-	var spans []span
-	at := map[string]int{}
-	for i, m := range msgs {
-		id := first + int64(i)
-		if j, ok := at[m.ConversationID]; ok {
-			spans[j].last = id
-			continue
-		}
-		at[m.ConversationID] = len(spans)
-		spans = append(spans, span{m.ConversationID, id, id})
-	}
-	st, err := b.prepare(`INSERT INTO message_spans (conversation_id, first_id, last_id) VALUES (?, ?, ?)
-		ON CONFLICT (conversation_id) DO UPDATE SET last_id = excluded.last_id`)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	for _, sp := range spans {
-		if _, err := st.ExecContext(b.ctx, sp.conversation, sp.first, sp.last); err != nil {
-			return fmt.Errorf("save message span of %s: %w", sp.conversation, err)
-		}
-	}
+	b.w.do(func() error { return b.w.saveMessages(rows) })
 	return nil
 }
 
 func (b *batch) saveApplications(apps []*projection.Application) error {
-	if len(apps) == 0 {
-		return nil
-	}
-	st, err := b.prepare(`INSERT INTO applications (number, customer_id, status, stage, loan_amount, updated_at, version, doc)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (number) DO UPDATE SET customer_id = excluded.customer_id, status = excluded.status,
-		stage = excluded.stage, loan_amount = excluded.loan_amount, updated_at = excluded.updated_at,
-		version = excluded.version, doc = excluded.doc`)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
+	rows := make([][]any, 0, len(apps))
 	for _, a := range apps {
 		doc, err := json.Marshal(a)
 		if err != nil {
 			return fmt.Errorf("save application %s: %w", a.Number, err)
 		}
 		row := projection.PortalApplicationOf(a, nil)
-		_, err = st.ExecContext(b.ctx, a.Number, a.CustomerID, row.Status, row.CurrentStage, row.LoanAmount,
-			a.UpdatedAt.UnixMilli(), a.Version, doc)
-		if err != nil {
-			return fmt.Errorf("save application %s: %w", a.Number, err)
-		}
+		rows = append(rows, []any{a.Number, a.CustomerID, row.Status, row.CurrentStage, row.LoanAmount,
+			a.UpdatedAt.UnixMilli(), a.Version, doc})
 	}
+	b.w.do(func() error {
+		return b.w.execEach("application", `INSERT INTO applications (number, customer_id, status, stage, loan_amount, updated_at, version, doc)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (number) DO UPDATE SET customer_id = excluded.customer_id, status = excluded.status,
+		stage = excluded.stage, loan_amount = excluded.loan_amount, updated_at = excluded.updated_at,
+		version = excluded.version, doc = excluded.doc`, rows)
+	})
 	return nil
 }
 
 func (b *batch) saveCustomers(custs []*projection.Customer) error {
-	if len(custs) == 0 {
-		return nil
-	}
-	st, err := b.prepare(`INSERT INTO customers (id, name, first_name, last_name, email, updated_at, version, doc)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET name = excluded.name, first_name = excluded.first_name,
-		last_name = excluded.last_name, email = excluded.email, updated_at = excluded.updated_at,
-		version = excluded.version, doc = excluded.doc
-		RETURNING rowid`)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	del, err := b.prepare("DELETE FROM customers_fts WHERE rowid = ?")
-	if err != nil {
-		return err
-	}
-	defer del.Close()
-	ins, err := b.prepare("INSERT INTO customers_fts (rowid, id, name, email) VALUES (?, ?, ?, ?)")
-	if err != nil {
-		return err
-	}
-	defer ins.Close()
+	rows := make([]customerRow, 0, len(custs))
 	for _, c := range custs {
-		if err := b.saveCustomer(c, st, del, ins); err != nil {
+		doc, err := json.Marshal(c)
+		if err != nil {
 			return fmt.Errorf("save customer %s: %w", c.ID, err)
 		}
+		rows = append(rows, customerRow{id: c.ID, name: c.Name(), email: c.Email(), values: []any{
+			c.ID, c.Name(), stringOf(c.Profile["first_name"]), stringOf(c.Profile["last_name"]),
+			c.Email(), c.UpdatedAt.UnixMilli(), c.Version, doc}})
+	}
+	if len(rows) > 0 {
+		b.w.do(func() error { return b.w.saveCustomers(rows) })
 	}
 	return nil
-}
-
-func (b *batch) saveCustomer(c *projection.Customer, upsert, del, ins *sql.Stmt) error {
-	doc, err := json.Marshal(c)
-	if err != nil {
-		return err
-	}
-	var rowid int64
-	err = upsert.QueryRowContext(b.ctx, c.ID, c.Name(), stringOf(c.Profile["first_name"]), stringOf(c.Profile["last_name"]),
-		c.Email(), c.UpdatedAt.UnixMilli(), c.Version, doc).Scan(&rowid)
-	if err != nil {
-		return err
-	}
-	if _, err := del.ExecContext(b.ctx, rowid); err != nil {
-		return err
-	}
-	_, err = ins.ExecContext(b.ctx, rowid, c.ID, c.Name(), c.Email())
-	return err
 }
 
 func stringOf(v any) string {
@@ -292,44 +217,15 @@ func (b *batch) savePortal(snap *projection.Snapshot, convs []*projection.Conver
 	if err != nil {
 		return fmt.Errorf("derive portal applications: %w", err)
 	}
-	if len(apps) > 0 {
-		if err := b.savePortalApplications(apps); err != nil {
-			return err
-		}
-	}
-	return b.savePortalConversations(convs)
-}
-
-func (b *batch) savePortalApplications(rows []projection.PortalApplication) error {
-	st, err := b.prepare(`INSERT INTO portal_applications (customer_id, application_id, last_update_at, version, doc)
-		VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (customer_id, application_id) DO UPDATE SET last_update_at = excluded.last_update_at,
-		version = excluded.version, doc = excluded.doc`)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	for _, r := range rows {
+	appRows := make([][]any, 0, len(apps))
+	for _, r := range apps {
 		doc, err := json.Marshal(r)
 		if err != nil {
 			return fmt.Errorf("save portal application %s: %w", r.ApplicationID, err)
 		}
-		if _, err := st.ExecContext(b.ctx, r.CustomerID, r.ApplicationID, r.LastUpdateAt.UnixMilli(), r.Version, doc); err != nil {
-			return fmt.Errorf("save portal application %s: %w", r.ApplicationID, err)
-		}
+		appRows = append(appRows, []any{r.CustomerID, r.ApplicationID, r.LastUpdateAt.UnixMilli(), r.Version, doc})
 	}
-	return nil
-}
-
-func (b *batch) savePortalConversations(convs []*projection.Conversation) error {
-	st, err := b.prepare(`INSERT INTO portal_conversations (customer_id, conversation_id, last_message_at, started_at, version, doc)
-		VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT (customer_id, conversation_id) DO UPDATE SET last_message_at = excluded.last_message_at,
-		started_at = excluded.started_at, version = excluded.version, doc = excluded.doc`)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
+	convRows := make([][]any, 0, len(convs))
 	for _, c := range convs {
 		if c.CustomerID == "" {
 			continue
@@ -339,14 +235,26 @@ func (b *batch) savePortalConversations(convs []*projection.Conversation) error 
 		if err != nil {
 			return fmt.Errorf("save portal conversation %s: %w", c.ID, err)
 		}
-		if _, err := st.ExecContext(b.ctx, r.CustomerID, r.ConversationID, ms(c.LastMessageAt), c.StartedAt.UnixMilli(), r.Version, doc); err != nil {
-			return fmt.Errorf("save portal conversation %s: %w", c.ID, err)
-		}
+		convRows = append(convRows, []any{r.CustomerID, r.ConversationID, ms(c.LastMessageAt), c.StartedAt.UnixMilli(), r.Version, doc})
 	}
+	b.w.do(func() error {
+		err := b.w.execEach("portal application", `INSERT INTO portal_applications (customer_id, application_id, last_update_at, version, doc)
+		VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (customer_id, application_id) DO UPDATE SET last_update_at = excluded.last_update_at,
+		version = excluded.version, doc = excluded.doc`, appRows)
+		if err != nil {
+			return err
+		}
+		return b.w.execEach("portal conversation", `INSERT INTO portal_conversations (customer_id, conversation_id, last_message_at, started_at, version, doc)
+		VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (customer_id, conversation_id) DO UPDATE SET last_message_at = excluded.last_message_at,
+		started_at = excluded.started_at, version = excluded.version, doc = excluded.doc`, convRows)
+	})
 	return nil
 }
 
-func (b *batch) saveArchive() error {
+// queueArchive encodes the archive rows collected so far for the writer.
+func (b *batch) queueArchive() error {
 	rows := make([][]any, 0, len(b.archive))
 	for _, a := range b.archive {
 		row, err := archiveRow(a)
@@ -359,5 +267,7 @@ func (b *batch) saveArchive() error {
 		}
 		rows = append(rows, append([]any{pos, a.outcome.String()}, row...))
 	}
-	return b.bulkInsert("INSERT INTO events (pos, outcome, "+archiveColumns+")", rows)
+	b.archive = b.archive[:0]
+	b.w.do(func() error { return b.w.bulkInsert("INSERT INTO events (pos, outcome, "+archiveColumns+")", rows) })
+	return nil
 }

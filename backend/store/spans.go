@@ -63,20 +63,17 @@ func (b *batch) widenSpans(changed []*projection.Conversation) error {
 	if len(rest) == 0 {
 		return nil
 	}
-	st, err := b.prepare(`UPDATE conversations SET first_pos = min(coalesce(first_pos, ?1), ?1),
-		last_pos = max(coalesce(last_pos, ?2), ?2) WHERE id = ?3`)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
+	rows := make([][]any, 0, len(rest))
 	for _, id := range rest {
 		first, last, err := b.spans.positions(id)
 		if err != nil {
 			return fmt.Errorf("span of %s: %w", id, err)
 		}
-		if _, err := st.ExecContext(b.ctx, first, last, id); err != nil {
-			return fmt.Errorf("span of %s: %w", id, err)
-		}
+		rows = append(rows, []any{id, first, last})
 	}
+	b.w.do(func() error {
+		return b.w.execEach("span of", `UPDATE conversations SET first_pos = min(coalesce(first_pos, ?2), ?2),
+			last_pos = max(coalesce(last_pos, ?3), ?3) WHERE id = ?1`, rows)
+	})
 	return nil
 }

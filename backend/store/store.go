@@ -47,12 +47,21 @@ type Options struct {
 	CachedRecords int
 }
 
+// loaderCacheMiB bounds the page cache of the reducer's connection: it reads the
+// records the writer's cache does not hold, which are mostly new, so little of it
+// is read twice.
+const loaderCacheMiB = 16
+
 // Store is one SQLite database of read models: one writer connection, a pool of
 // readers.
 type Store struct {
 	path string
 	w    *sql.DB
 	r    *sql.DB
+	// load is a read-only connection of ApplyBatch's own, for the records the
+	// reducer needs while the writer goroutine owns the transaction: it neither
+	// waits behind the window's queries nor shares their page cache.
+	load *sql.DB
 	ckpt *checkpointer
 	// applying serialises ApplyBatch, so that a batch's records are back in the
 	// cache before the next batch looks there.
@@ -100,8 +109,17 @@ func Open(ctx context.Context, path string, o Options) (*Store, error) {
 	r.SetMaxOpenConns(o.Readers)
 	r.SetMaxIdleConns(o.Readers)
 	s.r = r
+	lo := o
+	lo.CacheMiB = min(o.CacheMiB, loaderCacheMiB)
+	if s.load, err = sql.Open("sqlite", dsn(path, lo, true)); err != nil {
+		r.Close()
+		w.Close()
+		return nil, fmt.Errorf("open store loader %s: %w", path, err)
+	}
+	s.load.SetMaxOpenConns(1)
 	ck, err := checkpointConn(ctx, path, o)
 	if err != nil {
+		s.load.Close()
 		r.Close()
 		w.Close()
 		return nil, fmt.Errorf("open store checkpointer %s: %w", path, err)
@@ -138,7 +156,7 @@ func dsn(path string, o Options, readOnly bool) string {
 
 // Close closes both pools and stops the checkpointer.
 func (s *Store) Close() error {
-	return errors.Join(s.r.Close(), s.w.Close(), s.ckpt.close())
+	return errors.Join(s.r.Close(), s.load.Close(), s.w.Close(), s.ckpt.close())
 }
 
 // Path is the database file.
