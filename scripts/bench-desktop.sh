@@ -41,6 +41,6 @@ log "filling $stream with $conversations conversations (skipped if already fille
 log "measuring"
 # The benchmark runs the App inside a test binary, not through main.go: give it the
 # collector settings main.go gives the desktop app (unless the caller set their own).
-export GOGC="${GOGC:-400}" GOMEMLIMIT="${GOMEMLIMIT:-300MiB}"
+export GOGC="${GOGC:-400}" GOMEMLIMIT="${GOMEMLIMIT:-128MiB}"
 "$work/app.test" -test.run '^$' -test.bench '^BenchmarkDesktop$' -test.benchtime 1x -test.timeout 2h |
   grep --line-buffered -v -E '^(goos|goarch|pkg|cpu|PASS|Benchmark)'
