@@ -25,27 +25,32 @@ import (
 	"github.com/billie/supervisor/backend/projection"
 )
 
-// supervisorSchema holds the indexes only these queries use. The grid's indexes
-// cover what a search scan tests (customer, application number, decision), so
-// walking them reads no table rows: cold table pages, not CPU, made scans slow. They are not in the
-// migrations because the backend projector does not serve the grid and should not pay
-// for maintaining them on every write; a database that serves these queries (the
-// desktop cache) calls PrepareSupervisorQueries once after Open.
+// supervisorSchema holds the indexes only these queries use. The walk indexes cover
+// what a search scan tests (customer, application number, decision, the span of
+// message ids), so walking them reads no table rows and makes no other seek. They are
+// not in the migrations because the backend projector does not serve the grid and
+// should not pay for maintaining them on every write; a database that serves these
+// queries (the desktop cache) calls PrepareSupervisorQueries once after Open.
 const supervisorSchema = `
 DROP INDEX IF EXISTS conversations_decision;
 DROP INDEX IF EXISTS conversations_open_newest;
 DROP INDEX IF EXISTS conversations_ended;
-CREATE INDEX IF NOT EXISTS conversations_grid
-    ON conversations (started_at DESC, id DESC, customer_id, application_number, decision);
-CREATE INDEX IF NOT EXISTS conversations_by_decision
-    ON conversations (decision, started_at DESC, id DESC, customer_id, application_number);
+DROP INDEX IF EXISTS conversations_grid;
+DROP INDEX IF EXISTS conversations_by_decision;
+DROP INDEX IF EXISTS conversations_open_grid;
+DROP INDEX IF EXISTS conversations_ended_grid;
+CREATE INDEX IF NOT EXISTS conversations_walk
+    ON conversations (started_at DESC, id DESC, customer_id, application_number, decision, first_message, last_message);
+CREATE INDEX IF NOT EXISTS conversations_walk_decision
+    ON conversations (decision, started_at DESC, id DESC, customer_id, application_number, first_message, last_message);
 CREATE INDEX IF NOT EXISTS conversations_open ON conversations (last_activity_at)
     WHERE decision NOT IN ('APPROVED', 'DECLINED') AND ended_at IS NULL;
-CREATE INDEX IF NOT EXISTS conversations_open_grid
-    ON conversations (started_at DESC, id DESC, last_activity_at, customer_id, application_number, decision)
+CREATE INDEX IF NOT EXISTS conversations_walk_open
+    ON conversations (started_at DESC, id DESC, last_activity_at, customer_id, application_number, decision,
+    first_message, last_message)
     WHERE decision NOT IN ('APPROVED', 'DECLINED') AND ended_at IS NULL;
-CREATE INDEX IF NOT EXISTS conversations_ended_grid
-    ON conversations (started_at DESC, id DESC, customer_id, application_number, decision)
+CREATE INDEX IF NOT EXISTS conversations_walk_ended
+    ON conversations (started_at DESC, id DESC, customer_id, application_number, decision, first_message, last_message)
     WHERE decision NOT IN ('APPROVED', 'DECLINED') AND ended_at IS NOT NULL;
 CREATE INDEX IF NOT EXISTS applications_status ON applications (status, updated_at DESC, number);
 CREATE INDEX IF NOT EXISTS customers_name ON customers (name, id);
@@ -391,7 +396,7 @@ func (s *Store) statusKeys(ctx context.Context, st projection.Status, now time.T
 // statusSource is the FROM clause (with its index) and condition for one status.
 func (s *Store) statusSource(ctx context.Context, st projection.Status, now time.Time, th projection.Thresholds) (string, string, []any, error) {
 	if st == "" {
-		return "conversations INDEXED BY conversations_grid", "1", nil, nil
+		return "conversations INDEXED BY conversations_walk", "1", nil, nil
 	}
 	where, args, err := StatusFilter(st, now, th)
 	if err != nil {
@@ -399,11 +404,11 @@ func (s *Store) statusSource(ctx context.Context, st projection.Status, now time
 	}
 	switch st {
 	case projection.StatusApproved, projection.StatusDeclined:
-		return "conversations INDEXED BY conversations_by_decision", where, args, nil
+		return "conversations INDEXED BY conversations_walk_decision", where, args, nil
 	case projection.StatusEnded:
-		return "conversations INDEXED BY conversations_ended_grid", where, args, nil
+		return "conversations INDEXED BY conversations_walk_ended", where, args, nil
 	case projection.StatusHardEnd:
-		return "conversations INDEXED BY conversations_open_grid", where, args, nil
+		return "conversations INDEXED BY conversations_walk_open", where, args, nil
 	}
 	// Active, Paused and Soft End are usually few and recent: read their activity
 	// range and sort it. When one is large, walking the open conversations newest
@@ -415,7 +420,7 @@ func (s *Store) statusSource(ctx context.Context, st projection.Status, now time
 	if few {
 		return "conversations INDEXED BY conversations_open", where, args, nil
 	}
-	return "conversations INDEXED BY conversations_open_grid", where, args, nil
+	return "conversations INDEXED BY conversations_walk_open", where, args, nil
 }
 
 // fewerThan reports whether query returns fewer than n rows, reading at most n.
@@ -518,10 +523,13 @@ type scanRow struct {
 	customerID        string
 	applicationNumber string
 	decision          string
+	// messages is the span of the conversation's message ids; zero without messages.
+	messages [2]int64
 }
 
 func (s *Store) scanRows(ctx context.Context, from, where string, args []any, after *conversationKey, size int) ([]scanRow, error) {
-	query, args := keysSQL("started_at, id, customer_id, application_number, decision", from, where, args, after, size)
+	query, args := keysSQL("started_at, id, customer_id, application_number, decision, coalesce(first_message, 0), coalesce(last_message, 0)",
+		from, where, args, after, size)
 	rows, err := s.r.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("scan conversations: %w", err)
@@ -530,7 +538,8 @@ func (s *Store) scanRows(ctx context.Context, from, where string, args []any, af
 	var out []scanRow
 	for rows.Next() {
 		var r scanRow
-		if err := rows.Scan(&r.key.startedAt, &r.key.id, &r.customerID, &r.applicationNumber, &r.decision); err != nil {
+		if err := rows.Scan(&r.key.startedAt, &r.key.id, &r.customerID, &r.applicationNumber, &r.decision,
+			&r.messages[0], &r.messages[1]); err != nil {
 			return nil, fmt.Errorf("scan conversations: %w", err)
 		}
 		out = append(out, r)
@@ -561,9 +570,9 @@ func (s *Store) StatusCounts(ctx context.Context, searchText string, now time.Ti
 // entries only.
 func (s *Store) allStatusCounts(ctx context.Context, now time.Time, th projection.Thresholds) (map[projection.Status]int, error) {
 	parts := []string{
-		"(SELECT count(*) FROM conversations INDEXED BY conversations_by_decision WHERE decision = 'APPROVED')",
-		"(SELECT count(*) FROM conversations INDEXED BY conversations_by_decision WHERE decision = 'DECLINED')",
-		"(SELECT count(*) FROM conversations INDEXED BY conversations_ended_grid WHERE " + endedSQL + ")",
+		"(SELECT count(*) FROM conversations INDEXED BY conversations_walk_decision WHERE decision = 'APPROVED')",
+		"(SELECT count(*) FROM conversations INDEXED BY conversations_walk_decision WHERE decision = 'DECLINED')",
+		"(SELECT count(*) FROM conversations INDEXED BY conversations_walk_ended WHERE " + endedSQL + ")",
 	}
 	order := []projection.Status{projection.StatusApproved, projection.StatusDeclined, projection.StatusEnded}
 	var args []any

@@ -153,7 +153,7 @@ func (st *Store) searchDecision(ctx context.Context, s *search, tokens []string)
 	}
 	p := strings.ToUpper(tokens[0])
 	ids, dense, err := st.collect(ctx, s.limit,
-		"SELECT id FROM conversations INDEXED BY conversations_by_decision WHERE decision >= ? AND decision < ?", p, p+maxRune)
+		"SELECT id FROM conversations INDEXED BY conversations_walk_decision WHERE decision >= ? AND decision < ?", p, p+maxRune)
 	if err != nil {
 		return fmt.Errorf("decisions: %w", err)
 	}
@@ -423,18 +423,16 @@ func (s *search) testCustomers(ctx context.Context, st *Store, chunk []scanRow, 
 func (st *Store) testMessages(ctx context.Context, expr string, chunk []scanRow, hits map[string]bool) error {
 	inChunk := map[string]bool{}
 	var ids []string
+	var spans [][2]int64
 	for _, r := range chunk {
-		if !hits[r.key.id] {
+		if !hits[r.key.id] && r.messages[0] != 0 {
 			inChunk[r.key.id] = true
 			ids = append(ids, r.key.id)
+			spans = append(spans, r.messages)
 		}
 	}
 	if len(ids) == 0 {
 		return nil
-	}
-	spans, err := st.messageSpans(ctx, ids)
-	if err != nil {
-		return err
 	}
 	var matched []int64
 	for _, sp := range mergeSpans(spans) {
@@ -499,29 +497,6 @@ func (st *Store) messageRowids(ctx context.Context, convIDs []string) (map[int64
 		owner[id] = c
 	}
 	return owner, rows.Err()
-}
-
-// messageSpans are the [first, last] message rowids of each given conversation.
-func (st *Store) messageSpans(ctx context.Context, convIDs []string) ([][2]int64, error) {
-	list, err := json.Marshal(convIDs)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := st.r.QueryContext(ctx, `SELECT first_id, last_id FROM message_spans
-		WHERE conversation_id IN (SELECT value FROM json_each(?))`, string(list))
-	if err != nil {
-		return nil, fmt.Errorf("messages of chunk: %w", err)
-	}
-	defer rows.Close()
-	var out [][2]int64
-	for rows.Next() {
-		var sp [2]int64
-		if err := rows.Scan(&sp[0], &sp[1]); err != nil {
-			return nil, fmt.Errorf("messages of chunk: %w", err)
-		}
-		out = append(out, sp)
-	}
-	return out, rows.Err()
 }
 
 // mergeSpans joins overlapping or nearly adjacent spans, so FTS5 is asked few times.

@@ -112,7 +112,6 @@ func (b *batch) save(snap *projection.Snapshot) error {
 			return err
 		}
 	}
-	b.w.do(b.w.saveMessageSpans)
 	return nil
 }
 
@@ -133,19 +132,26 @@ func (b *batch) saveConversations(convs []*projection.Conversation) error {
 		}
 		rows = append(rows, []any{c.ID, c.StartedAt.UnixMilli(), activity.UnixMilli(), ms(c.LastMessageAt),
 			ms(c.EndedAt), strings.ToUpper(c.Decision), c.CustomerID, c.ApplicationNumber, c.MessageCount, c.Version, doc,
-			first, last})
+			first, last, nil, nil})
 	}
+	// The writer has numbered the batch's messages by the time it gets here (save
+	// queues them first), so it fills in each conversation's span of their ids.
 	b.w.do(func() error {
+		for _, r := range rows {
+			r[13], r[14] = b.w.msgs.span(r[0].(string))
+		}
 		return b.w.execEach("conversation", `INSERT INTO conversations
 		(id, started_at, last_activity_at, last_message_at, ended_at, decision, customer_id, application_number,
-		message_count, version, doc, first_pos, last_pos)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		message_count, version, doc, first_pos, last_pos, first_message, last_message)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET started_at = excluded.started_at, last_activity_at = excluded.last_activity_at,
 		last_message_at = excluded.last_message_at, ended_at = excluded.ended_at, decision = excluded.decision,
 		customer_id = excluded.customer_id, application_number = excluded.application_number,
 		message_count = excluded.message_count, version = excluded.version, doc = excluded.doc,
 		first_pos = min(coalesce(first_pos, excluded.first_pos), coalesce(excluded.first_pos, first_pos)),
-		last_pos = max(coalesce(last_pos, excluded.last_pos), coalesce(excluded.last_pos, last_pos))`, rows)
+		last_pos = max(coalesce(last_pos, excluded.last_pos), coalesce(excluded.last_pos, last_pos)),
+		first_message = coalesce(first_message, excluded.first_message),
+		last_message = coalesce(excluded.last_message, last_message)`, rows)
 	})
 	return nil
 }

@@ -85,7 +85,7 @@ type messageRow struct {
 }
 
 // messageLog numbers a batch's messages after the stored ones (the writer is the
-// only one) and keeps each conversation's span of ids.
+// only one) and keeps each conversation's span of their ids.
 type messageLog struct {
 	next  int64 // 0 until the batch's first message
 	spans []messageSpan
@@ -134,24 +134,14 @@ func (l *messageLog) add(conversation string, id int64) {
 	l.spans = append(l.spans, messageSpan{conversation, id, id})
 }
 
-// saveMessageSpans widens each conversation's stored span of message ids to the
-// batch's messages.
-func (w *txWriter) saveMessageSpans() error {
-	if len(w.msgs.spans) == 0 {
-		return nil
+// span is the conversation's first and last message id in the batch, NULL without
+// messages.
+func (l *messageLog) span(conversation string) (first, last any) {
+	i, ok := l.at[conversation]
+	if !ok {
+		return nil, nil
 	}
-	st, err := w.prepare(`INSERT INTO message_spans (conversation_id, first_id, last_id) VALUES (?, ?, ?)
-		ON CONFLICT (conversation_id) DO UPDATE SET last_id = excluded.last_id`)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	for _, sp := range w.msgs.spans {
-		if _, err := st.ExecContext(w.ctx, sp.conversation, sp.first, sp.last); err != nil {
-			return fmt.Errorf("save message span of %s: %w", sp.conversation, err)
-		}
-	}
-	return nil
+	return l.spans[i].first, l.spans[i].last
 }
 
 // customerRow is a customer encoded for the writer: values are the table's columns,

@@ -54,7 +54,7 @@ func TestWriterFailureLeavesNothing(t *testing.T) {
 	for _, q := range []string{
 		"SELECT id || ' ' || doc FROM conversations ORDER BY id",
 		"SELECT conversation_id || ' ' || stream_id || ' ' || doc FROM messages ORDER BY id",
-		"SELECT conversation_id || ' ' || first_id || ' ' || last_id FROM message_spans ORDER BY conversation_id",
+		"SELECT id || ' ' || first_message || ' ' || last_message FROM conversations ORDER BY id",
 		"SELECT number || ' ' || doc FROM applications ORDER BY number",
 		"SELECT id || ' ' || doc FROM customers ORDER BY id",
 		"SELECT count(*) || ' ' || max(pos) FROM events",
