@@ -146,13 +146,13 @@ func (c *consumer) session(ctx context.Context) error {
 	if err := c.start(ctx, prog); err != nil {
 		return err
 	}
-	batches := make(chan []redis.XMessage, 4)
+	batches := make(chan []store.Entry, 4)
 	readErr := make(chan error, 1)
 	go func() { readErr <- c.read(ctx, prog, batches) }()
 	for {
 		select {
-		case msgs := <-batches:
-			if err := c.apply(ctx, prog, c.drain(msgs, batches)); err != nil {
+		case entries := <-batches:
+			if err := c.apply(ctx, prog, c.drain(entries, batches)); err != nil {
 				return err
 			}
 		case err := <-readErr:
@@ -268,9 +268,9 @@ func lostAfter(info *redis.XInfoStream, pos ledger.ID) (ledger.ID, bool) {
 	return ledger.ID{}, false
 }
 
-// read feeds batches to the applier, so reading overlaps applying, and keeps the
-// progress figures fresh.
-func (c *consumer) read(ctx context.Context, prog *progress, out chan<- []redis.XMessage) error {
+// read feeds batches to the applier, decoded, so reading and decoding overlap
+// applying, and keeps the progress figures fresh.
+func (c *consumer) read(ctx context.Context, prog *progress, out chan<- []store.Entry) error {
 	nextInfo := time.Now().Add(c.cfg.InfoEvery)
 	for ctx.Err() == nil {
 		if time.Now().After(nextInfo) {
@@ -297,8 +297,10 @@ func (c *consumer) read(ctx context.Context, prog *progress, out chan<- []redis.
 		if err := c.advance(prog, msgs); err != nil {
 			return err
 		}
+		entries := projector.Entries(msgs)
+		store.Decode(entries)
 		select {
-		case out <- msgs:
+		case out <- entries:
 		case <-ctx.Done():
 			return nil
 		}
@@ -380,31 +382,31 @@ func (c *consumer) refresh(ctx context.Context, prog *progress) error {
 }
 
 // drain joins batches already queued behind first, up to MaxApply entries.
-func (c *consumer) drain(first []redis.XMessage, in <-chan []redis.XMessage) []redis.XMessage {
-	msgs := first
-	for len(msgs) < c.cfg.MaxApply {
+func (c *consumer) drain(first []store.Entry, in <-chan []store.Entry) []store.Entry {
+	entries := first
+	for len(entries) < c.cfg.MaxApply {
 		select {
 		case more := <-in:
-			msgs = append(msgs, more...)
+			entries = append(entries, more...)
 		default:
-			return msgs
+			return entries
 		}
 	}
-	return msgs
+	return entries
 }
 
 // apply commits one batch. Once started it finishes even if ctx ends, so a stop
 // keeps the batch in hand (the transaction makes this optional, not necessary).
-func (c *consumer) apply(ctx context.Context, prog *progress, msgs []redis.XMessage) error {
-	res, err := c.st.ApplyBatch(context.WithoutCancel(ctx), c.cfg.Checkpoint, projector.Entries(msgs))
+func (c *consumer) apply(ctx context.Context, prog *progress, entries []store.Entry) error {
+	res, err := c.st.ApplyBatch(context.WithoutCancel(ctx), c.cfg.Checkpoint, entries)
 	if err != nil {
 		return fmt.Errorf("apply to the local cache: %w", err)
 	}
+	n := int64(len(entries))
 	prog.mu.Lock()
-	prog.inflight -= int64(len(msgs))
+	prog.inflight -= n
 	prog.mu.Unlock()
 	c.onApplied(res)
-	n := int64(len(msgs))
 	c.report(prog, func(s *ConnectionState) { s.Applied += n; s.LastAppliedID = idString(res.Last) })
 	return nil
 }
