@@ -88,13 +88,7 @@ type messageRow struct {
 // only one) and keeps each conversation's span of their ids.
 type messageLog struct {
 	next  int64 // 0 until the batch's first message
-	spans []messageSpan
-	at    map[string]int // conversation -> index in spans
-}
-
-type messageSpan struct {
-	conversation string
-	first, last  int64
+	spans map[string][2]int64
 }
 
 // saveMessages appends messages and indexes their words; the index rows point at
@@ -104,7 +98,7 @@ func (w *txWriter) saveMessages(msgs []messageRow) error {
 		if err := w.tx.QueryRowContext(w.ctx, "SELECT coalesce(max(id), 0) + 1 FROM messages").Scan(&w.msgs.next); err != nil {
 			return fmt.Errorf("save messages: %w", err)
 		}
-		w.msgs.at = map[string]int{}
+		w.msgs.spans = map[string][2]int64{}
 	}
 	rows := make([][]any, len(msgs))
 	words := make([][]any, len(msgs))
@@ -126,22 +120,22 @@ func (w *txWriter) saveMessages(msgs []messageRow) error {
 
 // add widens the conversation's span to id, which is larger than every id before it.
 func (l *messageLog) add(conversation string, id int64) {
-	if i, ok := l.at[conversation]; ok {
-		l.spans[i].last = id
-		return
+	sp, ok := l.spans[conversation]
+	if !ok {
+		sp[0] = id
 	}
-	l.at[conversation] = len(l.spans)
-	l.spans = append(l.spans, messageSpan{conversation, id, id})
+	sp[1] = id
+	l.spans[conversation] = sp
 }
 
 // span is the conversation's first and last message id in the batch, NULL without
 // messages.
 func (l *messageLog) span(conversation string) (first, last any) {
-	i, ok := l.at[conversation]
+	sp, ok := l.spans[conversation]
 	if !ok {
 		return nil, nil
 	}
-	return l.spans[i].first, l.spans[i].last
+	return sp[0], sp[1]
 }
 
 // customerRow is a customer encoded for the writer: values are the table's columns,
