@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"maps"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -67,36 +66,13 @@ func TestRawEventsAreTheConversationsOwn(t *testing.T) {
 // messages.
 func checkMessageSpans(t *testing.T, s *Store) {
 	t.Helper()
-	read := func(q string) map[string][2]int64 {
-		rows, err := s.DB().Query(q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		out := map[string][2]int64{}
-		for rows.Next() {
-			var id string
-			var sp [2]int64
-			if err := rows.Scan(&id, &sp[0], &sp[1]); err != nil {
-				t.Fatal(err)
-			}
-			out[id] = sp
-		}
-		return out
-	}
-	got := read("SELECT id, first_message, last_message FROM conversations WHERE first_message IS NOT NULL")
-	want := read("SELECT conversation_id, min(id), max(id) FROM messages GROUP BY conversation_id")
-	if len(want) != 2 || !maps.Equal(got, want) {
+	got := column(t, s, `SELECT id || ' ' || first_message || ' ' || last_message FROM conversations
+		WHERE first_message IS NOT NULL ORDER BY id`)
+	want := column(t, s, `SELECT conversation_id || ' ' || min(id) || ' ' || max(id) FROM messages
+		GROUP BY conversation_id ORDER BY conversation_id`)
+	if len(want) != 2 || !slices.Equal(got, want) {
 		t.Errorf("message spans %v, want %v (two conversations)", got, want)
 	}
-}
-
-func chunks(entries []Entry, n int) [][]Entry {
-	var out [][]Entry
-	for i := 0; i < len(entries); i += n {
-		out = append(out, entries[i:min(i+n, len(entries))])
-	}
-	return out
 }
 
 func checkRawEvents(t *testing.T, s *Store, cid string, want []string) {

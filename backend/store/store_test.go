@@ -51,6 +51,37 @@ func fixtureEntries(t *testing.T) []Entry {
 	return out
 }
 
+// chunks splits entries into batches of n.
+func chunks(entries []Entry, n int) [][]Entry {
+	var out [][]Entry
+	for i := 0; i < len(entries); i += n {
+		out = append(out, entries[i:min(i+n, len(entries))])
+	}
+	return out
+}
+
+// column reads a one-column query's values as text.
+func column(t *testing.T, s *Store, q string) []string {
+	t.Helper()
+	rows, err := s.DB().Query(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 func TestApplyBatchFixture(t *testing.T) {
 	ctx := context.Background()
 	for _, size := range []int{1, 5, 28} {
@@ -58,8 +89,8 @@ func TestApplyBatchFixture(t *testing.T) {
 			s := openTemp(t)
 			entries := fixtureEntries(t)
 			var total Counts
-			for i := 0; i < len(entries); i += size {
-				res, err := s.ApplyBatch(ctx, "test", entries[i:min(i+size, len(entries))])
+			for _, batch := range chunks(entries, size) {
+				res, err := s.ApplyBatch(ctx, "test", batch)
 				if err != nil {
 					t.Fatal(err)
 				}

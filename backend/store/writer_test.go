@@ -64,21 +64,3 @@ func TestWriterFailureLeavesNothing(t *testing.T) {
 		}
 	}
 }
-
-func column(t *testing.T, s *Store, q string) []string {
-	t.Helper()
-	rows, err := s.DB().Query(q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var v string
-		if err := rows.Scan(&v); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, v)
-	}
-	return out
-}
