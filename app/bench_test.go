@@ -11,6 +11,8 @@ package app
 //	BILLIE_BENCH_DIR            data directory for the cache (a temporary one)
 //	BILLIE_BENCH_LIVE           seconds of live traffic at 200 events/s (30)
 //	BILLIE_BENCH_REUSE          set: keep the cache in BILLIE_BENCH_DIR, skip catch-up
+//	BILLIE_BENCH_RESUME         set: catch up from the cache in BILLIE_BENCH_DIR (a copy of a
+//	                            partial cache times one stretch of the stream)
 
 import (
 	"cmp"
@@ -151,8 +153,11 @@ type benchResults struct {
 // catchUp starts an app on an empty data directory and times it until it has
 // applied the whole stream.
 func (r *benchResults) catchUp(b *testing.B, env testEnv, rdb *redis.Client) {
-	for _, f := range []string{cacheFile, cacheFile + "-wal", cacheFile + "-shm", cacheIdentityName, sessionName} {
-		os.Remove(filepath.Join(env.dir, f))
+	resume := os.Getenv("BILLIE_BENCH_RESUME") != ""
+	if !resume {
+		for _, f := range []string{cacheFile, cacheFile + "-wal", cacheFile + "-shm", cacheIdentityName, sessionName} {
+			os.Remove(filepath.Join(env.dir, f))
+		}
 	}
 	last, err := rdb.XRevRangeN(context.Background(), env.stream, "+", "-", 1).Result()
 	if err != nil || len(last) == 0 {
@@ -179,6 +184,10 @@ func (r *benchResults) catchUp(b *testing.B, env testEnv, rdb *redis.Client) {
 	}
 	r.catchUpTook = time.Since(started)
 	r.catchUpPeakRSS = readStatus("VmHWM")
+	if resume {
+		s, _ := a.Connection()
+		r.entries = s.Applied
+	}
 	a.Shutdown(context.Background())
 	if fi, err := os.Stat(filepath.Join(env.dir, cacheFile)); err == nil {
 		r.cacheBytes = fi.Size()

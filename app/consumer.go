@@ -341,7 +341,9 @@ func (c *consumer) advance(prog *progress, msgs []redis.XMessage) error {
 }
 
 // caughtUp resynchronises the progress figures after a read that drained the
-// stream: if nothing was added since, the reader is exactly at entries-added.
+// stream: if nothing was added since, the reader is exactly at entries-added. The
+// newest entry left counts as the end too: entries deleted after it were added but
+// can never be read.
 func (c *consumer) caughtUp(ctx context.Context, prog *progress, msgs []redis.XMessage) error {
 	info, ok, err := c.info(ctx)
 	if err != nil {
@@ -354,7 +356,7 @@ func (c *consumer) caughtUp(ctx context.Context, prog *progress, msgs []redis.XM
 	if len(msgs) > 0 {
 		at = msgs[len(msgs)-1].ID
 	}
-	if info.LastGeneratedID == at || !ok {
+	if !ok || info.LastGeneratedID == at || info.LastEntry.ID == at {
 		prog.readAdded = info.EntriesAdded - int64(len(msgs)) // advance adds these back
 	}
 	prog.mu.Unlock()

@@ -49,6 +49,39 @@ func TestCatchUpFromZeroWithVisibleProgress(t *testing.T) {
 	}
 }
 
+// Entries deleted from the stream's end still count in entries-added: a cache that
+// resumes and reads every entry left is caught up, not forever some entries behind.
+func TestCaughtUpWhenTheNewestEntriesWereDeleted(t *testing.T) {
+	ctx := context.Background()
+	rdb := testRedis(t, redisAddr())
+	stream := uniqueStream(t, rdb)
+	entries := fixtureEntries(t)
+	half := len(entries) / 2
+	add := func(ms int64, values []map[string]any) (ids []string) {
+		for i, v := range values {
+			id, err := rdb.XAdd(ctx, &redis.XAddArgs{Stream: stream, ID: fmt.Sprintf("%d-%d", ms, i), Values: v}).Result()
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	first := add(1_000, entries[:half])
+	env := testEnv{dir: t.TempDir(), redisURL: "redis://" + redisAddr(), stream: stream}
+	a := startApp(t, env, newEvents())
+	caughtUp(t, a, first[len(first)-1], 30*time.Second)
+	a.Shutdown(ctx)
+
+	// Far later in time, so the resumed cache's first estimate of what is left is off.
+	second := add(9_000_000, entries[half:])
+	if err := rdb.XDel(ctx, stream, second[len(second)-3:]...).Err(); err != nil {
+		t.Fatal(err)
+	}
+	b := startApp(t, env, newEvents())
+	caughtUp(t, b, second[len(second)-4], 30*time.Second)
+}
+
 // fixtureEntries are the contract's fixture conversation, one map per entry.
 func fixtureEntries(t *testing.T) []map[string]any {
 	t.Helper()
