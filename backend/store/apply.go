@@ -102,7 +102,7 @@ func (s *Store) ApplyBatch(ctx context.Context, checkpoint string, entries []Ent
 		return Result{}, fmt.Errorf("apply batch: begin: %w", err)
 	}
 	defer tx.Rollback()
-	b := &batch{ctx: ctx, r: s.load, now: time.Now(), seen: map[ledger.ID]bool{}, archiving: s.archive, spans: spans{}}
+	b := &batch{ctx: ctx, r: s.load, now: time.Now(), seen: map[ledger.ID]bool{}, archiving: s.archive, portal: s.portal, spans: spans{}}
 	if b.last, err = readCheckpoint(ctx, tx, checkpoint); err != nil {
 		return Result{}, err
 	}
@@ -133,7 +133,7 @@ func (s *Store) ApplyBatch(ctx context.Context, checkpoint string, entries []Ent
 	s.ckpt.committed()
 	b.res.Last = b.last
 	b.res.Changes = snap.Changes()
-	s.cache.keep(b.res.Changes)
+	s.cache.keep(b.res.Changes, b.docs)
 	return b.res, nil
 }
 
@@ -152,11 +152,15 @@ type batch struct {
 	// until they are handed to the writer.
 	archive   []archived
 	archiving bool
+	// portal is whether the batch writes the customer-portal model.
+	portal bool
 	// spans are the archive positions each conversation's entries in this batch take.
 	spans spans
 	seen  map[ledger.ID]bool
 	// messagesQueued is how many of the snapshot's messages the writer has.
 	messagesQueued int
+	// docs are the documents the batch writes, for the record cache after commit.
+	docs []keptDoc
 }
 
 // reduce applies the entries and hands everything they changed to the writer.

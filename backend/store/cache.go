@@ -24,13 +24,19 @@ type recordCache struct {
 	conversations generations[*projection.Conversation]
 	applications  generations[*projection.Application]
 	customers     generations[*projection.Customer]
+	// docs holds the committed JSON of many more records than the decoded
+	// generations: in a busy hour more conversations are live than those hold, and
+	// decoding a kept document costs a fraction of reading it back from SQLite,
+	// whose pages the reducer's connection must read afresh after every commit.
+	docs docCache
 }
 
-func newRecordCache(size int) *recordCache {
+func newRecordCache(size, docBytes int) *recordCache {
 	return &recordCache{
 		conversations: newGenerations[*projection.Conversation](size),
 		applications:  newGenerations[*projection.Application](size),
 		customers:     newGenerations[*projection.Customer](size),
+		docs:          newDocCache(docBytes),
 	}
 }
 
@@ -46,12 +52,17 @@ func (c *recordCache) check(ctx context.Context, tx *sql.Tx) error {
 		c.conversations.clear()
 		c.applications.clear()
 		c.customers.clear()
+		c.docs.clear()
 	}
 	return nil
 }
 
-// keep stores the records a committed batch changed.
-func (c *recordCache) keep(ch projection.Changes) {
+// keep stores the records a committed batch changed, and the documents it wrote
+// for them.
+func (c *recordCache) keep(ch projection.Changes, docs []keptDoc) {
+	for _, d := range docs {
+		c.docs.put(d.key, d.doc)
+	}
 	for _, r := range ch.Conversations {
 		c.conversations.put(r.ID, r)
 	}
@@ -102,3 +113,64 @@ func (g *generations[V]) clear() {
 }
 
 func (g *generations[V]) len() int { return len(g.young) + len(g.old) }
+
+// docKind is the table a cached document belongs to.
+type docKind uint8
+
+const (
+	conversationDoc docKind = iota
+	applicationDoc
+	customerDoc
+)
+
+type docKey struct {
+	kind docKind
+	id   string
+}
+
+// keptDoc is a document a batch wrote, for the cache once the batch commits.
+type keptDoc struct {
+	key docKey
+	doc []byte
+}
+
+// docCache is generations of committed documents bounded by their bytes. The
+// documents are never changed, only replaced, so get does not take them out: a
+// failed batch leaves the committed one in place.
+type docCache struct {
+	half       int // bytes per generation
+	youngBytes int
+	young, old map[docKey][]byte
+}
+
+func newDocCache(bytes int) docCache {
+	return docCache{half: bytes / 2, young: map[docKey][]byte{}, old: map[docKey][]byte{}}
+}
+
+func (d *docCache) get(k docKey) []byte {
+	if doc, ok := d.young[k]; ok {
+		return doc
+	}
+	return d.old[k]
+}
+
+func (d *docCache) put(k docKey, doc []byte) {
+	if d.half <= 0 {
+		return
+	}
+	if d.youngBytes+len(doc) > d.half {
+		d.old, d.young, d.youngBytes = d.young, map[docKey][]byte{}, 0
+	}
+	delete(d.old, k)
+	if old, ok := d.young[k]; ok {
+		d.youngBytes -= len(old)
+	}
+	d.young[k] = doc
+	d.youngBytes += len(doc)
+}
+
+func (d *docCache) clear() {
+	d.young, d.old, d.youngBytes = map[docKey][]byte{}, map[docKey][]byte{}, 0
+}
+
+func (d *docCache) len() int { return len(d.young) + len(d.old) }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"path/filepath"
 	"testing"
@@ -13,11 +14,28 @@ import (
 // changes behind for the next batch: the fixture applied around a failed batch ends
 // in exactly its expected projection.
 func TestRecordCacheForgetsFailedBatch(t *testing.T) {
+	for _, from := range []string{"records", "documents"} {
+		t.Run(from, func(t *testing.T) { testForgetsFailedBatch(t, from == "documents") })
+	}
+}
+
+// forgetDecoded empties the decoded records, so the next batch decodes the kept
+// documents.
+func forgetDecoded(s *Store) {
+	s.cache.conversations.clear()
+	s.cache.applications.clear()
+	s.cache.customers.clear()
+}
+
+func testForgetsFailedBatch(t *testing.T, fromDocs bool) {
 	ctx := context.Background()
 	s := openTemp(t)
 	entries := fixtureEntries(t)
 	if _, err := s.ApplyBatch(ctx, "test", entries[:10]); err != nil {
 		t.Fatal(err)
+	}
+	if fromDocs {
+		forgetDecoded(s)
 	}
 	id, err := ledger.ParseID(entries[13].ID)
 	if err != nil {
@@ -38,6 +56,9 @@ func TestRecordCacheForgetsFailedBatch(t *testing.T) {
 	if _, err := s.w.ExecContext(ctx, "DROP TRIGGER fail_once"); err != nil {
 		t.Fatal(err)
 	}
+	if fromDocs {
+		forgetDecoded(s)
+	}
 	if _, err := s.ApplyBatch(ctx, "test", entries[10:]); err != nil {
 		t.Fatal(err)
 	}
@@ -47,6 +68,12 @@ func TestRecordCacheForgetsFailedBatch(t *testing.T) {
 // Records another process commits to the same file are seen by a store whose cache
 // holds older copies of them.
 func TestRecordCacheSeesOtherWriters(t *testing.T) {
+	for _, from := range []string{"records", "documents"} {
+		t.Run(from, func(t *testing.T) { testSeesOtherWriters(t, from == "documents") })
+	}
+}
+
+func testSeesOtherWriters(t *testing.T, fromDocs bool) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "shared.db")
 	a, b := openAt(t, path, Options{}), openAt(t, path, Options{})
@@ -60,6 +87,9 @@ func TestRecordCacheSeesOtherWriters(t *testing.T) {
 	// b applies the middle of the conversation under its own checkpoint...
 	if _, err := b.ApplyBatch(ctx, "b", entries[10:20]); err != nil {
 		t.Fatal(err)
+	}
+	if fromDocs {
+		forgetDecoded(a)
 	}
 	// ...and a the rest: a's cached conversation is stale and must not be used.
 	if _, err := a.ApplyBatch(ctx, "a", entries[20:]); err != nil {
@@ -113,5 +143,61 @@ func TestNoArchive(t *testing.T) {
 	var n int
 	if err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM events").Scan(&n); err != nil || n != 0 {
 		t.Errorf("archive holds %d events (%v), want none", n, err)
+	}
+}
+
+// A record the decoded cache no longer holds is decoded from the document its last
+// batch wrote, without reading SQLite; the kept document is exactly the stored one.
+func TestRecordCacheDecodesKeptDocuments(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	entries := fixtureEntries(t)
+	if _, err := s.ApplyBatch(ctx, "test", entries[:10]); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []struct {
+		key   docKey
+		query string
+	}{
+		{docKey{conversationDoc, "conv-7f3a91"}, "SELECT doc FROM conversations WHERE id = ?"},
+		{docKey{applicationDoc, "APP-2026-004217"}, "SELECT doc FROM applications WHERE number = ?"},
+		{docKey{customerDoc, "cust-55120"}, "SELECT doc FROM customers WHERE id = ?"},
+	} {
+		var stored []byte
+		if err := s.r.QueryRowContext(ctx, k.query, k.key.id).Scan(&stored); err != nil {
+			t.Fatal(err)
+		}
+		if kept := s.cache.docs.get(k.key); string(kept) != string(stored) {
+			t.Errorf("kept document of %s:\n%s\nstored:\n%s", k.key.id, kept, stored)
+		}
+	}
+	forgetDecoded(s)
+	// The reducer's connection is gone: only kept documents can serve the batch.
+	load := s.load
+	defer func() { s.load = load }()
+	closed, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), "none.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed.Close()
+	s.load = closed
+	if _, err := s.ApplyBatch(ctx, "test", entries[10:12]); err != nil {
+		t.Fatalf("batch on kept documents: %v", err)
+	}
+}
+
+// A store without the portal model keeps the supervisor's records as any store does
+// and writes no portal rows.
+func TestNoPortal(t *testing.T) {
+	ctx := context.Background()
+	s := openAt(t, filepath.Join(t.TempDir(), "cache.db"), Options{Relaxed: true, NoArchive: true, NoPortal: true})
+	if _, err := s.ApplyBatch(ctx, "desktop", fixtureEntries(t)); err != nil {
+		t.Fatal(err)
+	}
+	checkFixtureSupervisor(t, s)
+	for _, table := range []string{"portal_applications", "portal_conversations"} {
+		if n := column(t, s, "SELECT count(*) FROM "+table); n[0] != "0" {
+			t.Errorf("%s holds %s rows, want none", table, n[0])
+		}
 	}
 }

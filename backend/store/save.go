@@ -27,21 +27,30 @@ func (s *storeSource) Conversation(id string) (*projection.Conversation, error) 
 	if c := s.cache.conversations.take(id); c != nil {
 		return c, nil
 	}
-	return loadDoc[projection.Conversation](s.ctx, s.db, "SELECT doc FROM conversations WHERE id = ?", id)
+	return sourceDoc[projection.Conversation](s, docKey{conversationDoc, id}, "SELECT doc FROM conversations WHERE id = ?")
 }
 
 func (s *storeSource) Application(number string) (*projection.Application, error) {
 	if a := s.cache.applications.take(number); a != nil {
 		return a, nil
 	}
-	return loadDoc[projection.Application](s.ctx, s.db, "SELECT doc FROM applications WHERE number = ?", number)
+	return sourceDoc[projection.Application](s, docKey{applicationDoc, number}, "SELECT doc FROM applications WHERE number = ?")
 }
 
 func (s *storeSource) Customer(id string) (*projection.Customer, error) {
 	if c := s.cache.customers.take(id); c != nil {
 		return c, nil
 	}
-	return loadDoc[projection.Customer](s.ctx, s.db, "SELECT doc FROM customers WHERE id = ?", id)
+	return sourceDoc[projection.Customer](s, docKey{customerDoc, id}, "SELECT doc FROM customers WHERE id = ?")
+}
+
+// sourceDoc decodes the record's committed document, kept from the batch that wrote
+// it or else read by query; nil when there is none.
+func sourceDoc[T any](s *storeSource, k docKey, query string) (*T, error) {
+	if doc := s.cache.docs.get(k); doc != nil {
+		return decodeDoc[T](doc, k.id)
+	}
+	return loadDoc[T](s.ctx, s.db, query, k.id)
 }
 
 type rowQuerier interface {
@@ -57,6 +66,10 @@ func loadDoc[T any](ctx context.Context, q rowQuerier, query string, key string)
 	if err != nil {
 		return nil, err
 	}
+	return decodeDoc[T](doc, key)
+}
+
+func decodeDoc[T any](doc []byte, key string) (*T, error) {
 	v := new(T)
 	if err := json.Unmarshal(doc, v); err != nil {
 		return nil, fmt.Errorf("decode %s: %w", key, err)
@@ -105,7 +118,9 @@ func (b *batch) save(snap *projection.Snapshot) error {
 		func() error { return b.widenSpans(ch.Conversations) },
 		func() error { return b.saveApplications(ch.Applications) },
 		func() error { return b.saveCustomers(ch.Customers) },
-		func() error { return b.savePortal(snap, ch.Conversations) },
+	}
+	if b.portal {
+		steps = append(steps, func() error { return b.savePortal(snap, ch.Conversations) })
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
@@ -130,6 +145,7 @@ func (b *batch) saveConversations(convs []*projection.Conversation) error {
 		if err != nil {
 			return fmt.Errorf("save conversation %s: %w", c.ID, err)
 		}
+		b.docs = append(b.docs, keptDoc{docKey{conversationDoc, c.ID}, doc})
 		rows = append(rows, []any{c.ID, c.StartedAt.UnixMilli(), activity.UnixMilli(), ms(c.LastMessageAt),
 			ms(c.EndedAt), strings.ToUpper(c.Decision), c.CustomerID, c.ApplicationNumber, c.MessageCount, c.Version, doc,
 			first, last, nil, nil})
@@ -182,6 +198,7 @@ func (b *batch) saveApplications(apps []*projection.Application) error {
 		if err != nil {
 			return fmt.Errorf("save application %s: %w", a.Number, err)
 		}
+		b.docs = append(b.docs, keptDoc{docKey{applicationDoc, a.Number}, doc})
 		row := projection.PortalApplicationOf(a, nil)
 		rows = append(rows, []any{a.Number, a.CustomerID, row.Status, row.CurrentStage, row.LoanAmount,
 			a.UpdatedAt.UnixMilli(), a.Version, doc})
@@ -203,6 +220,7 @@ func (b *batch) saveCustomers(custs []*projection.Customer) error {
 		if err != nil {
 			return fmt.Errorf("save customer %s: %w", c.ID, err)
 		}
+		b.docs = append(b.docs, keptDoc{docKey{customerDoc, c.ID}, doc})
 		rows = append(rows, customerRow{id: c.ID, name: c.Name(), email: c.Email(), values: []any{
 			c.ID, c.Name(), stringOf(c.Profile["first_name"]), stringOf(c.Profile["last_name"]),
 			c.Email(), c.UpdatedAt.UnixMilli(), c.Version, doc}})

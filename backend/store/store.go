@@ -41,10 +41,16 @@ type Options struct {
 	// reader that reads the stream in order; the backend's consumer group, whose
 	// pending entries can come back out of order, must keep the archive.
 	NoArchive bool
+	// NoPortal skips the customer-portal read model, for a cache that never serves
+	// the portal (the desktop): its rows are a quarter of the writes.
+	NoPortal bool
 	// CachedRecords bounds how many conversations, and as many applications and
 	// customers, the writer keeps decoded between batches (default 2048 each: some
 	// hundreds of conversations are live at a time; each costs tens of KiB of heap).
 	CachedRecords int
+	// CachedDocsMiB bounds the committed JSON documents the writer keeps beyond the
+	// decoded records (default 64), to decode rather than read back from SQLite.
+	CachedDocsMiB int
 }
 
 // loaderCacheMiB bounds the page cache of the reducer's connection: it reads the
@@ -67,8 +73,8 @@ type Store struct {
 	// cache before the next batch looks there.
 	applying sync.Mutex
 	cache    *recordCache
-	// archive is false when Options.NoArchive is set.
-	archive bool
+	// archive is false when Options.NoArchive is set, portal when NoPortal is.
+	archive, portal bool
 }
 
 // Open opens (creating if needed) the database at path and migrates it.
@@ -87,12 +93,15 @@ func Open(ctx context.Context, path string, o Options) (*Store, error) {
 	if o.CachedRecords <= 0 {
 		o.CachedRecords = 2048
 	}
+	if o.CachedDocsMiB <= 0 {
+		o.CachedDocsMiB = 64
+	}
 	w, err := sql.Open("sqlite", dsn(path, o, false))
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	w.SetMaxOpenConns(1)
-	s := &Store{path: path, w: w, cache: newRecordCache(o.CachedRecords), archive: !o.NoArchive}
+	s := &Store{path: path, w: w, cache: newRecordCache(o.CachedRecords, o.CachedDocsMiB<<20), archive: !o.NoArchive, portal: !o.NoPortal}
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
 		return nil, err

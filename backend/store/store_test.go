@@ -107,6 +107,13 @@ func TestApplyBatchFixture(t *testing.T) {
 
 func checkFixtureProjection(t *testing.T, s *Store) {
 	t.Helper()
+	checkFixtureSupervisor(t, s)
+	checkFixturePortal(t, s)
+}
+
+// checkFixtureSupervisor checks the fixture's supervisor records and transcript.
+func checkFixtureSupervisor(t *testing.T, s *Store) {
+	t.Helper()
 	ctx := context.Background()
 	c, err := s.Conversation(ctx, "conv-7f3a91")
 	if err != nil || c == nil {
@@ -129,8 +136,13 @@ func checkFixtureProjection(t *testing.T, s *Store) {
 	if cust.Name() != "Priya Anjali Raman" || cust.Email() != "priya.raman@example.com" {
 		t.Errorf("customer = %q %q", cust.Name(), cust.Email())
 	}
+}
+
+// checkFixturePortal checks the fixture's customer-portal rows.
+func checkFixturePortal(t *testing.T, s *Store) {
+	t.Helper()
 	var portal []byte
-	err = s.DB().QueryRowContext(ctx, "SELECT doc FROM portal_applications WHERE customer_id = ? AND application_id = ?",
+	err := s.DB().QueryRowContext(context.Background(), "SELECT doc FROM portal_applications WHERE customer_id = ? AND application_id = ?",
 		"cust-55120", "APP-2026-004217").Scan(&portal)
 	if err != nil {
 		t.Fatal(err)
