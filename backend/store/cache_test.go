@@ -190,8 +190,18 @@ func TestRecordCacheDecodesKeptDocuments(t *testing.T) {
 // and writes no portal rows.
 func TestNoPortal(t *testing.T) {
 	ctx := context.Background()
-	s := openAt(t, filepath.Join(t.TempDir(), "cache.db"), Options{Relaxed: true, NoArchive: true, NoPortal: true})
-	if _, err := s.ApplyBatch(ctx, "desktop", fixtureEntries(t)); err != nil {
+	path := filepath.Join(t.TempDir(), "cache.db")
+	entries := fixtureEntries(t)
+	// Rows from before the cache went without the portal model are dropped.
+	with := openAt(t, path, Options{Relaxed: true, NoArchive: true})
+	if _, err := with.ApplyBatch(ctx, "desktop", entries[:10]); err != nil {
+		t.Fatal(err)
+	}
+	if err := with.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s := openAt(t, path, Options{Relaxed: true, NoArchive: true, NoPortal: true})
+	if _, err := s.ApplyBatch(ctx, "desktop", entries[10:]); err != nil {
 		t.Fatal(err)
 	}
 	checkFixtureSupervisor(t, s)

@@ -17,11 +17,12 @@ const walLimit = 32768 // 256 MiB of 8 KiB pages
 // writer's commits, and it was an eighth of the projector's writer time; here it runs
 // beside the writer, on the other core.
 type checkpointer struct {
-	db    *sql.DB
-	kick  chan struct{}
-	stop  chan struct{}
-	done  chan struct{}
-	every time.Duration
+	db       *sql.DB
+	kick     chan struct{}
+	stop     chan struct{}
+	stopOnce sync.Once
+	done     chan struct{}
+	every    time.Duration
 
 	mu  sync.Mutex
 	err error
@@ -84,9 +85,10 @@ func (c *checkpointer) Err() error {
 	return c.err
 }
 
-// close stops the loop. The last connection to close checkpoints what is left.
+// close stops the loop; closing again does nothing. The last connection to close
+// checkpoints what is left.
 func (c *checkpointer) close() error {
-	close(c.stop)
+	c.stopOnce.Do(func() { close(c.stop) })
 	<-c.done
 	return c.db.Close()
 }

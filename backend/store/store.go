@@ -106,6 +106,14 @@ func Open(ctx context.Context, path string, o Options) (*Store, error) {
 		w.Close()
 		return nil, err
 	}
+	if o.NoPortal {
+		// A cache written before it went without the portal model would keep
+		// rows that nothing updates.
+		if _, err := w.ExecContext(ctx, "DELETE FROM portal_applications; DELETE FROM portal_conversations"); err != nil {
+			w.Close()
+			return nil, fmt.Errorf("open store: drop portal rows: %w", err)
+		}
+	}
 	if err := os.Chmod(path, 0o600); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open store: %w", err)
