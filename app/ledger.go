@@ -58,7 +58,8 @@ func openCache(ctx context.Context, dir string, c config) (*store.Store, error) 
 			return nil, err
 		}
 	}
-	st, err := store.Open(ctx, filepath.Join(dir, cacheFile), store.Options{Relaxed: true, NoArchive: true, Readers: cacheReaders, CachedRecords: 1024, CachedDocsMiB: 32, NoPortal: true})
+	st, err := store.Open(ctx, filepath.Join(dir, cacheFile), store.Options{Relaxed: true, NoArchive: true, NoPortal: true,
+		Readers: cacheReaders, ReaderCacheMiB: 32, CachedRecords: 1024, CachedDocsMiB: 32})
 	if err != nil {
 		return nil, fmt.Errorf("open the local cache: %w", err)
 	}
