@@ -251,6 +251,16 @@ func (st *Store) searchMessages(ctx context.Context, s *search, tokens []string)
 		s.msgExpr, s.any = expr, true
 		return nil
 	}
+	if n > s.limit {
+		dense, err := st.messagesLookDense(ctx, expr, n, s.limit)
+		if err != nil {
+			return err
+		}
+		if dense {
+			s.msgExpr, s.any = expr, true
+			return nil
+		}
+	}
 	// A name the assistant repeats in every turn matches many messages of few
 	// conversations: density is decided by conversations, and the join stops as soon
 	// as it has seen more than limit of them.
@@ -266,6 +276,23 @@ func (st *Store) searchMessages(ctx context.Context, s *search, tokens []string)
 	s.add(ids)
 	return nil
 }
+
+// messagesLookDense estimates from the newest of n matching messages whether they
+// belong to more than limit conversations. Either answer gives the same results; a
+// dense source spares mapping every message to its conversation.
+func (st *Store) messagesLookDense(ctx context.Context, expr string, n, limit int) (bool, error) {
+	var sample, owners int
+	err := st.r.QueryRowContext(ctx, `SELECT count(*), count(DISTINCT m.conversation_id) FROM
+		(SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid DESC LIMIT ?) f
+		JOIN messages m ON m.id = f.rowid`, expr, densitySample).Scan(&sample, &owners)
+	if err != nil {
+		return false, fmt.Errorf("messages: sample: %w", err)
+	}
+	return sample > 0 && n*owners/sample > limit, nil
+}
+
+// densitySample is how many matching messages messagesLookDense maps.
+const densitySample = 500
 
 // repeatFactor bounds how many matching messages are mapped to conversations to
 // find out whether they are few: up to this many per conversation on average.
