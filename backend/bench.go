@@ -52,6 +52,16 @@ func runBenchProjector(ctx context.Context, args []string, stdout io.Writer) err
 	if err != nil {
 		return err
 	}
+	// A group left by an earlier run starts at its end: the run would wait forever.
+	groups, err := rdb.XInfoGroups(ctx, cfg.stream).Result()
+	if err != nil {
+		return fmt.Errorf("bench-projector: groups of %s: %w", cfg.stream, err)
+	}
+	for _, g := range groups {
+		if g.Name == cfg.group {
+			return fmt.Errorf("bench-projector: %s already has group %s; pass another --group or delete it", cfg.stream, cfg.group)
+		}
+	}
 	st, err := cfg.openStore(ctx)
 	if err != nil {
 		return err
