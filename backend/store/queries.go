@@ -10,6 +10,7 @@ package store
 // badges on its cards to the millisecond.
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/base64"
@@ -378,6 +379,9 @@ func (s *Store) conversationKeys(ctx context.Context, q ConversationQuery, after
 		return nil, nil
 	}
 	if srch.sparse() {
+		if q.Status == "" {
+			return s.sortedCandidates(ctx, srch.matched, after, n)
+		}
 		return s.candidateKeys(ctx, srch.candidateList(), q, after, n)
 	}
 	return s.scanKeys(ctx, srch, q, after, n)
@@ -482,6 +486,45 @@ func (s *Store) candidateKeys(ctx context.Context, ids []string, q ConversationQ
 		where, args = where+" AND "+w, append(args, a...)
 	}
 	return s.keys(ctx, "conversations", where, args, after, n)
+}
+
+// sortedCandidates pages through a known (small) set of conversations, most with
+// their start time already read: only the rest are looked up, and the set is sorted
+// here rather than by SQLite, which would read every row again.
+func (s *Store) sortedCandidates(ctx context.Context, matched map[string]int64, after *conversationKey, n int) ([]conversationKey, error) {
+	keys := make([]conversationKey, 0, len(matched))
+	var unknown []string
+	for id, started := range matched {
+		if started == unknownStart {
+			unknown = append(unknown, id)
+			continue
+		}
+		keys = append(keys, conversationKey{startedAt: started, id: id})
+	}
+	if len(unknown) > 0 {
+		list, err := json.Marshal(unknown)
+		if err != nil {
+			return nil, err
+		}
+		read, err := s.keys(ctx, "conversations", "id IN (SELECT value FROM json_each(?))", []any{string(list)}, nil, len(unknown))
+		if err != nil {
+			return nil, err
+		}
+		keys = append(keys, read...)
+	}
+	slices.SortFunc(keys, func(a, b conversationKey) int {
+		return cmp.Or(cmp.Compare(b.startedAt, a.startedAt), cmp.Compare(b.id, a.id))
+	})
+	out := keys[:0]
+	for _, k := range keys {
+		if after != nil && !after.before(k) {
+			continue
+		}
+		if out = append(out, k); len(out) == n {
+			break
+		}
+	}
+	return out, nil
 }
 
 // scanKeys walks the status's conversations newest first in chunks, testing each

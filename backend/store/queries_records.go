@@ -235,14 +235,18 @@ func (s *Store) applicationSource(ctx context.Context, q ApplicationQuery) (from
 		return "", "", nil, nil
 	}
 	cond, cargs := applicationSearch(text, tokens)
-	ids, dense, err := s.collect(ctx, sparseLimit, "SELECT a.number FROM applications a WHERE "+cond, cargs...)
+	found, dense, err := s.collect(ctx, sparseLimit, "SELECT NULL, a.number FROM applications a WHERE "+cond, cargs...)
 	if err != nil {
 		return "", "", nil, err
 	}
 	if dense {
 		return from, where + " AND " + cond, append(args, cargs...), nil
 	}
-	list, err := json.Marshal(ids)
+	numbers := make([]string, len(found))
+	for i, k := range found {
+		numbers[i] = k.id
+	}
+	list, err := json.Marshal(numbers)
 	if err != nil {
 		return "", "", nil, err
 	}

@@ -16,8 +16,10 @@ package store
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"unicode"
@@ -27,8 +29,9 @@ import (
 type search struct {
 	// limit is the most matches a source may have to count as sparse.
 	limit int
-	// matched are the conversations of the sparse sources.
-	matched map[string]bool
+	// matched are the conversations of the sparse sources, with their start time
+	// where the source read it (unknownStart where it did not).
+	matched map[string]int64
 	// Dense sources, tested per chunk.
 	appPrefixes []string
 	decision    string
@@ -63,6 +66,11 @@ func (s *search) dense() bool {
 	return len(s.appPrefixes) > 0 || s.decision != "" || s.custExpr != "" || s.msgExpr != ""
 }
 
+func (s *search) isMatched(id string) bool {
+	_, ok := s.matched[id]
+	return ok
+}
+
 func (s *search) candidateList() []string {
 	out := make([]string, 0, len(s.matched))
 	for id := range s.matched {
@@ -72,11 +80,16 @@ func (s *search) candidateList() []string {
 	return out
 }
 
-func (s *search) add(ids []string) {
-	for _, id := range ids {
-		s.matched[id] = true
+// unknownStart marks a matched conversation whose start time the source did not read.
+const unknownStart = math.MinInt64
+
+func (s *search) add(found []conversationKey) {
+	for _, k := range found {
+		if started, ok := s.matched[k.id]; !ok || started == unknownStart {
+			s.matched[k.id] = k.startedAt
+		}
 	}
-	if len(ids) > 0 {
+	if len(found) > 0 {
 		s.any = true
 	}
 }
@@ -84,7 +97,7 @@ func (s *search) add(ids []string) {
 // compileSearch decides, source by source, whether its matches are few enough
 // (at most limit) to collect.
 func (st *Store) compileSearch(ctx context.Context, text string, limit int) (*search, error) {
-	s := &search{limit: limit, matched: map[string]bool{}}
+	s := &search{limit: limit, matched: map[string]int64{}}
 	raw := strings.TrimSpace(text)
 	tokens := searchTokens(raw)
 	if len(tokens) == 0 {
@@ -104,24 +117,31 @@ func (st *Store) compileSearch(ctx context.Context, text string, limit int) (*se
 	return s, nil
 }
 
-// collect reads up to limit+1 ids; dense reports that there were more.
-func (st *Store) collect(ctx context.Context, limit int, query string, args ...any) (ids []string, dense bool, err error) {
+// collect reads up to limit+1 (start time, id) rows, the id of a conversation (or of
+// another record, with no start time); a NULL start time is unknownStart. dense
+// reports that there were more.
+func (st *Store) collect(ctx context.Context, limit int, query string, args ...any) (found []conversationKey, dense bool, err error) {
 	rows, err := st.r.QueryContext(ctx, query+" LIMIT ?", append(args, limit+1)...)
 	if err != nil {
 		return nil, false, err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
+		var started sql.NullInt64
+		var k conversationKey
+		if err := rows.Scan(&started, &k.id); err != nil {
 			return nil, false, err
 		}
-		ids = append(ids, id)
+		k.startedAt = unknownStart
+		if started.Valid {
+			k.startedAt = started.Int64
+		}
+		found = append(found, k)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, false, err
 	}
-	return ids, len(ids) > limit, nil
+	return found, len(found) > limit, nil
 }
 
 func (st *Store) searchApplications(ctx context.Context, s *search, raw string) error {
@@ -134,7 +154,7 @@ func (st *Store) searchApplications(ctx context.Context, s *search, raw string) 
 	}
 	for _, p := range prefixes {
 		ids, dense, err := st.collect(ctx, s.limit,
-			"SELECT id FROM conversations WHERE application_number >= ? AND application_number < ?", p, p+maxRune)
+			"SELECT started_at, id FROM conversations WHERE application_number >= ? AND application_number < ?", p, p+maxRune)
 		if err != nil {
 			return fmt.Errorf("application numbers: %w", err)
 		}
@@ -153,7 +173,7 @@ func (st *Store) searchDecision(ctx context.Context, s *search, tokens []string)
 	}
 	p := strings.ToUpper(tokens[0])
 	ids, dense, err := st.collect(ctx, s.limit,
-		"SELECT id FROM conversations INDEXED BY conversations_walk_decision WHERE decision >= ? AND decision < ?", p, p+maxRune)
+		"SELECT started_at, id FROM conversations INDEXED BY conversations_walk_decision WHERE decision >= ? AND decision < ?", p, p+maxRune)
 	if err != nil {
 		return fmt.Errorf("decisions: %w", err)
 	}
@@ -195,7 +215,7 @@ func (st *Store) searchCustomers(ctx context.Context, s *search, tokens []string
 		return err
 	}
 	// The ids come from the FTS table's own small rows, not the wide customer rows.
-	ids, dense, err := st.collect(ctx, s.limit, `SELECT c.id FROM conversations c WHERE c.customer_id IN
+	ids, dense, err := st.collect(ctx, s.limit, `SELECT c.started_at, c.id FROM conversations c WHERE c.customer_id IN
 		(SELECT id FROM customers_fts WHERE rowid IN (SELECT value FROM json_each(?)))`, string(list))
 	if err != nil {
 		return fmt.Errorf("conversations of customers: %w", err)
@@ -264,7 +284,8 @@ func (st *Store) searchMessages(ctx context.Context, s *search, tokens []string)
 	// A name the assistant repeats in every turn matches many messages of few
 	// conversations: density is decided by conversations, and the join stops as soon
 	// as it has seen more than limit of them.
-	ids, dense, err := st.collect(ctx, s.limit, `SELECT DISTINCT m.conversation_id FROM messages_fts f
+	// The start times are not on the message rows; the page reads the ones it needs.
+	ids, dense, err := st.collect(ctx, s.limit, `SELECT DISTINCT NULL, m.conversation_id FROM messages_fts f
 		JOIN messages m ON m.id = f.rowid WHERE f.messages_fts MATCH ?`, expr)
 	if err != nil {
 		return fmt.Errorf("conversations of messages: %w", err)
@@ -382,7 +403,7 @@ func (s *search) test(ctx context.Context, st *Store, chunk []scanRow) (map[stri
 	var custIDs []string
 	for _, r := range chunk {
 		switch {
-		case s.matched[r.key.id], s.decision != "" && strings.HasPrefix(r.decision, s.decision),
+		case s.isMatched(r.key.id), s.decision != "" && strings.HasPrefix(r.decision, s.decision),
 			s.hasAppPrefix(r.applicationNumber):
 			hits[r.key.id] = true
 		case s.custExpr != "" && r.customerID != "":
