@@ -215,7 +215,7 @@ func (st *Store) searchCustomers(ctx context.Context, s *search, tokens []string
 		return err
 	}
 	// The ids come from the FTS table's own small rows, not the wide customer rows.
-	ids, dense, err := st.collect(ctx, s.limit, `SELECT c.started_at, c.id FROM conversations c WHERE c.customer_id IN
+	ids, dense, err := st.collect(ctx, s.limit, `SELECT c.started_at, c.id FROM conversations c INDEXED BY conversations_customer_start WHERE c.customer_id IN
 		(SELECT id FROM customers_fts WHERE rowid IN (SELECT value FROM json_each(?)))`, string(list))
 	if err != nil {
 		return fmt.Errorf("conversations of customers: %w", err)
@@ -286,7 +286,7 @@ func (st *Store) searchMessages(ctx context.Context, s *search, tokens []string)
 	// as it has seen more than limit of them.
 	// The start times are not on the message rows; the page reads the ones it needs.
 	ids, dense, err := st.collect(ctx, s.limit, `SELECT DISTINCT NULL, m.conversation_id FROM messages_fts f
-		JOIN messages m ON m.id = f.rowid WHERE f.messages_fts MATCH ?`, expr)
+		JOIN messages m INDEXED BY messages_owner ON m.id = f.rowid WHERE f.messages_fts MATCH ?`, expr)
 	if err != nil {
 		return fmt.Errorf("conversations of messages: %w", err)
 	}
@@ -305,7 +305,7 @@ func (st *Store) messagesLookDense(ctx context.Context, expr string, n, limit in
 	var sample, owners int
 	err := st.r.QueryRowContext(ctx, `SELECT count(*), count(DISTINCT m.conversation_id) FROM
 		(SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid DESC LIMIT ?) f
-		JOIN messages m ON m.id = f.rowid`, expr, densitySample).Scan(&sample, &owners)
+		JOIN messages m INDEXED BY messages_owner ON m.id = f.rowid`, expr, densitySample).Scan(&sample, &owners)
 	if err != nil {
 		return false, fmt.Errorf("messages: sample: %w", err)
 	}
@@ -571,7 +571,7 @@ func (st *Store) messageOwners(ctx context.Context, rowids []int64) ([]string, e
 		return nil, err
 	}
 	rows, err := st.r.QueryContext(ctx,
-		"SELECT DISTINCT conversation_id FROM messages WHERE id IN (SELECT value FROM json_each(?))", string(list))
+		"SELECT DISTINCT conversation_id FROM messages INDEXED BY messages_owner WHERE id IN (SELECT value FROM json_each(?))", string(list))
 	if err != nil {
 		return nil, fmt.Errorf("owners of messages: %w", err)
 	}
