@@ -172,5 +172,3 @@ func (d *docCache) put(k docKey, doc []byte) {
 func (d *docCache) clear() {
 	d.young, d.old, d.youngBytes = map[docKey][]byte{}, map[docKey][]byte{}, 0
 }
-
-func (d *docCache) len() int { return len(d.young) + len(d.old) }

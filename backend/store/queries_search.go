@@ -153,7 +153,7 @@ func (st *Store) searchApplications(ctx context.Context, s *search, raw string) 
 		prefixes = append(prefixes, up)
 	}
 	for _, p := range prefixes {
-		ids, dense, err := st.collect(ctx, s.limit,
+		found, dense, err := st.collect(ctx, s.limit,
 			"SELECT started_at, id FROM conversations WHERE application_number >= ? AND application_number < ?", p, p+maxRune)
 		if err != nil {
 			return fmt.Errorf("application numbers: %w", err)
@@ -162,7 +162,7 @@ func (st *Store) searchApplications(ctx context.Context, s *search, raw string) 
 			s.appPrefixes, s.any = append(s.appPrefixes, p), true
 			continue
 		}
-		s.add(ids)
+		s.add(found)
 	}
 	return nil
 }
@@ -172,7 +172,7 @@ func (st *Store) searchDecision(ctx context.Context, s *search, tokens []string)
 		return nil
 	}
 	p := strings.ToUpper(tokens[0])
-	ids, dense, err := st.collect(ctx, s.limit,
+	found, dense, err := st.collect(ctx, s.limit,
 		"SELECT started_at, id FROM conversations INDEXED BY conversations_walk_decision WHERE decision >= ? AND decision < ?", p, p+maxRune)
 	if err != nil {
 		return fmt.Errorf("decisions: %w", err)
@@ -181,7 +181,7 @@ func (st *Store) searchDecision(ctx context.Context, s *search, tokens []string)
 		s.decision, s.any = p, true
 		return nil
 	}
-	s.add(ids)
+	s.add(found)
 	return nil
 }
 
@@ -215,7 +215,7 @@ func (st *Store) searchCustomers(ctx context.Context, s *search, tokens []string
 		return err
 	}
 	// The ids come from the FTS table's own small rows, not the wide customer rows.
-	ids, dense, err := st.collect(ctx, s.limit, `SELECT c.started_at, c.id FROM conversations c INDEXED BY conversations_customer_start WHERE c.customer_id IN
+	found, dense, err := st.collect(ctx, s.limit, `SELECT c.started_at, c.id FROM conversations c INDEXED BY conversations_customer_start WHERE c.customer_id IN
 		(SELECT id FROM customers_fts WHERE rowid IN (SELECT value FROM json_each(?)))`, string(list))
 	if err != nil {
 		return fmt.Errorf("conversations of customers: %w", err)
@@ -224,7 +224,7 @@ func (st *Store) searchCustomers(ctx context.Context, s *search, tokens []string
 		s.custRowids, s.custExpr, s.any = rowids, expr, true
 		return nil
 	}
-	s.add(ids)
+	s.add(found)
 	return nil
 }
 
@@ -285,7 +285,7 @@ func (st *Store) searchMessages(ctx context.Context, s *search, tokens []string)
 	// conversations: density is decided by conversations, and the join stops as soon
 	// as it has seen more than limit of them.
 	// The start times are not on the message rows; the page reads the ones it needs.
-	ids, dense, err := st.collect(ctx, s.limit, `SELECT DISTINCT NULL, m.conversation_id FROM messages_fts f
+	found, dense, err := st.collect(ctx, s.limit, `SELECT DISTINCT NULL, m.conversation_id FROM messages_fts f
 		JOIN messages m INDEXED BY messages_owner ON m.id = f.rowid WHERE f.messages_fts MATCH ?`, expr)
 	if err != nil {
 		return fmt.Errorf("conversations of messages: %w", err)
@@ -294,7 +294,7 @@ func (st *Store) searchMessages(ctx context.Context, s *search, tokens []string)
 		s.msgExpr, s.any = expr, true
 		return nil
 	}
-	s.add(ids)
+	s.add(found)
 	return nil
 }
 

@@ -33,9 +33,6 @@ type Options struct {
 	Relaxed bool
 	// CacheMiB is SQLite's page cache per connection (default 64).
 	CacheMiB int
-	// ReaderCacheMiB is the page cache of each read-only connection (default
-	// CacheMiB).
-	ReaderCacheMiB int
 	// Readers is the size of the read-only connection pool (default 4).
 	Readers int
 	// NoArchive skips the raw-event archive, for a cache that can read its stream
@@ -94,10 +91,7 @@ func Open(ctx context.Context, path string, o Options) (*Store, error) {
 	if o.Readers <= 0 {
 		o.Readers = 4
 	}
-	if o.ReaderCacheMiB <= 0 {
-		o.ReaderCacheMiB = o.CacheMiB
-	}
-	configurePageCache(o.CacheMiB + o.Readers*o.ReaderCacheMiB + loaderCacheMiB)
+	configurePageCache((1+o.Readers)*o.CacheMiB + loaderCacheMiB)
 	if o.CachedRecords <= 0 {
 		o.CachedRecords = 2048
 	}
@@ -126,9 +120,7 @@ func Open(ctx context.Context, path string, o Options) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	ro := o
-	ro.CacheMiB = o.ReaderCacheMiB
-	r, err := sql.Open("sqlite", dsn(path, ro, true))
+	r, err := sql.Open("sqlite", dsn(path, o, true))
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open store readers %s: %w", path, err)
