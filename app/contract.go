@@ -1,7 +1,18 @@
 package app
 
-// The Go side of frontend/src/api/types.ts: the same JSON field names, null (a nil
-// pointer) for an absent value, and [] rather than null for empty lists.
+// The Go side of the desktop's contract with its React frontend (window.go.app.App).
+// frontend/src/api/contract.gen.ts is generated from this file by tygo (tygo.yaml;
+// `make contract-ts`), and TestContractTypeScript fails while that file is stale, so a
+// change here is a change of the frontend's types.
+//
+// JSON conventions the frontend relies on: every time is an ISO-8601 string with zone
+// and an absent one is null (a nil pointer), never the zero time; an absent value is
+// null where the field is a pointer, otherwise "" or 0 at worst; lists are [] rather
+// than null for "none". Bound methods reject with a human-readable message that the UI
+// shows as is.
+//
+// The tstype tags name the TypeScript for values that are plain strings in Go (statuses,
+// roles, senders, raw producer JSON); they change no JSON.
 
 import (
 	"time"
@@ -9,11 +20,46 @@ import (
 	"github.com/billie/supervisor/backend/projection"
 )
 
+// The string below is emitted at the top of contract.gen.ts: the TypeScript names the
+// tstype tags use. TestContractTypeScriptUnions checks the unions against the Go values.
+//
+//tygo:emit
+var _ = `
+/** Free-form producer data, as sent. */
+export type JsonPrimitive = string | number | boolean | null;
+export type JsonValue = JsonPrimitive | JsonValue[] | JsonObject;
+export interface JsonObject {
+  [key: string]: JsonValue;
+}
+
+/** ISO-8601 timestamp with zone, e.g. "2024-11-24T10:12:03.123Z" (a Go time.Time). */
+export type IsoTime = string;
+
+/** A stream entry id such as "1732451234567-0". */
+export type StreamId = string;
+
+/** Who wrote a transcript message (projection.SenderCustomer, projection.SenderAssistant). */
+export type Sender = 'customer' | 'assistant';
+
+/** What a supervisor sees on a conversation's badge (projection.Statuses). */
+export type Status = 'Active' | 'Paused' | 'Soft End' | 'Hard End' | 'Ended' | 'Approved' | 'Declined';
+
+/** A supervisor account's role. */
+export type Role = 'admin' | 'supervisor';
+
+/** An application's portal status. */
+export type ApplicationStatus = 'draft' | 'submitted' | 'under_review' | 'approved' | 'declined';
+
+/** The state of the link to Redis: one of the Link constants. */
+export type LinkState = typeof LinkConnected | typeof LinkConnecting | typeof LinkOffline;
+`
+
 // SessionInfo is the signed-in supervisor.
 type SessionInfo struct {
-	Email     string    `json:"email"`
-	Name      string    `json:"name"`
-	Role      string    `json:"role"`
+	Email string `json:"email"`
+	Name  string `json:"name"`
+	Role  string `json:"role" tstype:"Role"`
+	// When the session stops being valid; the UI returns to sign-in then.
 	ExpiresAt time.Time `json:"expiresAt"`
 }
 
@@ -22,7 +68,7 @@ type User struct {
 	ID          int64      `json:"id"`
 	Email       string     `json:"email"`
 	Name        string     `json:"name"`
-	Role        string     `json:"role"`
+	Role        string     `json:"role" tstype:"Role"`
 	Disabled    bool       `json:"disabled"`
 	CreatedAt   time.Time  `json:"createdAt"`
 	LastLoginAt *time.Time `json:"lastLoginAt"`
@@ -32,13 +78,13 @@ type User struct {
 type NewUser struct {
 	Email    string `json:"email"`
 	Name     string `json:"name"`
-	Role     string `json:"role"`
+	Role     string `json:"role" tstype:"Role"`
 	Password string `json:"password"`
 }
 
-// UserPatch changes only its present fields.
+// UserPatch changes only its present fields; null and absent both mean "unchanged".
 type UserPatch struct {
-	Role     *string `json:"role,omitempty"`
+	Role     *string `json:"role,omitempty" tstype:"Role | null"`
 	Disabled *bool   `json:"disabled,omitempty"`
 	Password *string `json:"password,omitempty"`
 }
@@ -52,48 +98,64 @@ const (
 
 // ConnectionState is the desktop consumer's view of the ledger.
 type ConnectionState struct {
-	State         string  `json:"state"`
-	Stale         bool    `json:"stale"`
-	LastAppliedID string  `json:"lastAppliedId"`
-	Behind        int64   `json:"behind"`
-	CatchingUp    bool    `json:"catchingUp"`
-	Applied       int64   `json:"applied"`
-	Error         *string `json:"error"`
-	RedisURL      string  `json:"redisUrl"`
+	State string `json:"state" tstype:"LinkState"`
+	// True when what is shown may be out of date (offline, or not caught up).
+	Stale bool `json:"stale"`
+	// Last stream entry applied to the local cache ("" when none yet).
+	LastAppliedID string `json:"lastAppliedId" tstype:"StreamId"`
+	// Entries in the stream after lastAppliedId, as far as known (0 when caught up).
+	Behind int64 `json:"behind"`
+	// True while replaying a backlog; the UI shows applied / (applied + behind).
+	CatchingUp bool `json:"catchingUp"`
+	// Entries applied since the app started.
+	Applied int64 `json:"applied"`
+	// Last connection error, human-readable; null when none.
+	Error *string `json:"error"`
+	// Redis URL without credentials, for display.
+	RedisURL string `json:"redisUrl"`
 }
 
 // LastMessage is a card's newest message.
 type LastMessage struct {
-	Sender string    `json:"sender"`
+	Sender string    `json:"sender" tstype:"Sender"`
 	Text   string    `json:"text"`
 	At     time.Time `json:"at"`
 }
 
-// ConversationCard is one conversation as a grid card.
+// ConversationCard is one conversation as a grid card (no transcript).
 type ConversationCard struct {
-	ID                string       `json:"id"`
-	CustomerID        *string      `json:"customerId"`
-	CustomerName      *string      `json:"customerName"`
-	ApplicationNumber *string      `json:"applicationNumber"`
-	StartedAt         time.Time    `json:"startedAt"`
-	LastMessageAt     *time.Time   `json:"lastMessageAt"`
-	EndedAt           *time.Time   `json:"endedAt"`
-	Decision          *string      `json:"decision"`
-	Status            string       `json:"status"`
-	MessageCount      int          `json:"messageCount"`
-	Purpose           *string      `json:"purpose"`
-	LastMessage       *LastMessage `json:"lastMessage"`
+	ID         string  `json:"id"`
+	CustomerID *string `json:"customerId"`
+	// Display name (first + middle + last, else preferred name); null when unknown.
+	CustomerName      *string `json:"customerName"`
+	ApplicationNumber *string `json:"applicationNumber"`
+	// Always set: the time of conversation_started, else of the first event.
+	StartedAt     time.Time  `json:"startedAt"`
+	LastMessageAt *time.Time `json:"lastMessageAt"`
+	// Set when an end-of-conversation flag was seen.
+	EndedAt *time.Time `json:"endedAt"`
+	// Final decision as sent by the producer ("APPROVED", "DECLINED", other); null when none.
+	Decision *string `json:"decision"`
+	// Status computed by Go at read time; the UI recomputes it as the clock moves.
+	Status       string       `json:"status" tstype:"Status"`
+	MessageCount int          `json:"messageCount"`
+	Purpose      *string      `json:"purpose"`
+	LastMessage  *LastMessage `json:"lastMessage"`
 }
 
 // ConversationQuery asks for a page of the grid.
 type ConversationQuery struct {
-	Search string  `json:"search"`
-	Status string  `json:"status"`
+	// Free text: customer first/last name, application number, decision, message words. "" = all.
+	Search string `json:"search"`
+	// "" = any status.
+	Status string `json:"status" tstype:"Status | ''"`
+	// null = first page.
 	Cursor *string `json:"cursor"`
 	Limit  int     `json:"limit"`
 }
 
-// ConversationPage is one page of cards, newest first.
+// ConversationPage is one page of cards, newest by startedAt first; nextCursor is
+// null on the last page.
 type ConversationPage struct {
 	Items      []ConversationCard `json:"items"`
 	NextCursor *string            `json:"nextCursor"`
@@ -101,36 +163,43 @@ type ConversationPage struct {
 
 // Message is one transcript line.
 type Message struct {
-	StreamID        string         `json:"streamId"`
-	Seq             *int64         `json:"seq"`
-	Sender          string         `json:"sender"`
-	Text            string         `json:"text"`
-	Rationale       *string        `json:"rationale"`
-	AnswerInputType *string        `json:"answerInputType"`
-	AdditionalData  map[string]any `json:"additionalData"`
-	At              time.Time      `json:"at"`
-	StepComplete    *bool          `json:"stepComplete"`
-	EndConversation bool           `json:"endConversation"`
+	// Stream entry id of the event; unique, used to de-duplicate live messages.
+	StreamID        string  `json:"streamId" tstype:"StreamId"`
+	Seq             *int64  `json:"seq"`
+	Sender          string  `json:"sender" tstype:"Sender"`
+	Text            string  `json:"text"`
+	Rationale       *string `json:"rationale"`
+	AnswerInputType *string `json:"answerInputType"`
+	// Null when the producer sent none.
+	AdditionalData map[string]any `json:"additionalData" tstype:"JsonObject | null"`
+	At             time.Time      `json:"at"`
+	// The LLM's "current step complete" flag; null when not sent.
+	StepComplete *bool `json:"stepComplete"`
+	// The message carried an end-of-conversation flag.
+	EndConversation bool `json:"endConversation"`
 }
 
 // LiveMessage is a message as it arrives in ledger:batch.
 type LiveMessage struct {
-	Message
+	Message        `tstype:",extends"`
 	ConversationID string `json:"conversationId"`
 }
 
 // AssessmentVersion is an earlier value of an assessment.
 type AssessmentVersion struct {
-	Value map[string]any `json:"value"`
+	Value map[string]any `json:"value" tstype:"JsonObject"`
 	At    time.Time      `json:"at"`
 }
 
 // Assessment is the latest value of one kind of assessment.
 type Assessment struct {
-	Kind    string              `json:"kind"`
-	Type    string              `json:"type"`
-	Value   map[string]any      `json:"value"`
-	At      time.Time           `json:"at"`
+	// 'identityRisk' | 'serviceability' | 'fraudCheck' | any other kind name.
+	Kind string `json:"kind"`
+	// The event type it came from, e.g. "fraudCheck_results".
+	Type  string         `json:"type"`
+	Value map[string]any `json:"value" tstype:"JsonObject"`
+	At    time.Time      `json:"at"`
+	// Earlier values, newest first.
 	History []AssessmentVersion `json:"history"`
 }
 
@@ -144,45 +213,52 @@ type Post struct {
 
 // NoticeboardTopic is the latest post of a topic and the earlier ones, newest first.
 type NoticeboardTopic struct {
-	Topic   string `json:"topic"`
-	Latest  Post   `json:"latest"`
+	Topic  string `json:"topic"`
+	Latest Post   `json:"latest"`
+	// Earlier posts of this topic, newest first.
 	Earlier []Post `json:"earlier"`
 }
 
 // ConversationInfo is a card plus what only the detail view shows.
 type ConversationInfo struct {
-	ConversationCard
-	Facts          []string `json:"facts"`
-	DecisionReason string   `json:"decisionReason"`
-	Username       string   `json:"username"`
+	ConversationCard `tstype:",extends"`
+	Facts            []string `json:"facts"`
+	// "" when none.
+	DecisionReason string `json:"decisionReason"`
+	// Producer's username field; "" when none.
+	Username string `json:"username"`
 }
 
 // ConversationDetail is everything the conversation screen shows.
 type ConversationDetail struct {
-	Conversation ConversationInfo   `json:"conversation"`
-	Messages     []Message          `json:"messages"`
-	Application  *Application       `json:"application"`
-	Customer     *CustomerProfile   `json:"customer"`
-	Assessments  []Assessment       `json:"assessments"`
-	Noticeboard  []NoticeboardTopic `json:"noticeboard"`
+	Conversation ConversationInfo `json:"conversation"`
+	// Oldest first.
+	Messages    []Message          `json:"messages"`
+	Application *Application       `json:"application"`
+	Customer    *CustomerProfile   `json:"customer"`
+	Assessments []Assessment       `json:"assessments"`
+	Noticeboard []NoticeboardTopic `json:"noticeboard"`
 }
 
 // Address is a formatted address and its raw fields.
 type Address struct {
-	Formatted string            `json:"formatted"`
-	Fields    map[string]string `json:"fields"`
+	// One-line formatted address ("" when nothing known).
+	Formatted string `json:"formatted"`
+	// Raw address fields (snake_case keys as sent), strings only.
+	Fields map[string]string `json:"fields"`
 }
 
 // IdentityDocument is one of a customer's identity documents.
 type IdentityDocument struct {
-	DocumentType    *string           `json:"documentType"`
-	DocumentSubtype *string           `json:"documentSubtype"`
-	DocumentNumber  *string           `json:"documentNumber"`
-	ExpiryDate      *string           `json:"expiryDate"`
-	StateOfIssue    *string           `json:"stateOfIssue"`
-	CountryOfIssue  *string           `json:"countryOfIssue"`
-	AdditionalInfo  map[string]string `json:"additionalInfo"`
-	Expired         bool              `json:"expired"`
+	DocumentType    *string `json:"documentType"`
+	DocumentSubtype *string `json:"documentSubtype"`
+	DocumentNumber  *string `json:"documentNumber"`
+	// YYYY-MM-DD as sent.
+	ExpiryDate     *string           `json:"expiryDate"`
+	StateOfIssue   *string           `json:"stateOfIssue"`
+	CountryOfIssue *string           `json:"countryOfIssue"`
+	AdditionalInfo map[string]string `json:"additionalInfo"`
+	Expired        bool              `json:"expired"`
 }
 
 // CustomerFlags are the producer's staff/investor/founder flags.
@@ -194,22 +270,25 @@ type CustomerFlags struct {
 
 // CustomerProfile is a customer's merged profile.
 type CustomerProfile struct {
-	ID                 string             `json:"id"`
-	Name               *string            `json:"name"`
-	Title              *string            `json:"title"`
-	PreferredName      *string            `json:"preferredName"`
-	FirstName          *string            `json:"firstName"`
-	MiddleName         *string            `json:"middleName"`
-	LastName           *string            `json:"lastName"`
-	Email              *string            `json:"email"`
-	Mobile             *string            `json:"mobile"`
-	DateOfBirth        *string            `json:"dateOfBirth"`
-	ResidentialAddress *Address           `json:"residentialAddress"`
-	MailingAddress     *Address           `json:"mailingAddress"`
-	Flags              CustomerFlags      `json:"flags"`
-	EkycStatus         *string            `json:"ekycStatus"`
-	IndividualStatus   *string            `json:"individualStatus"`
-	Documents          []IdentityDocument `json:"documents"`
+	ID string `json:"id"`
+	// Display name; null when no name is known.
+	Name          *string `json:"name"`
+	Title         *string `json:"title"`
+	PreferredName *string `json:"preferredName"`
+	FirstName     *string `json:"firstName"`
+	MiddleName    *string `json:"middleName"`
+	LastName      *string `json:"lastName"`
+	Email         *string `json:"email"`
+	Mobile        *string `json:"mobile"`
+	// YYYY-MM-DD.
+	DateOfBirth        *string       `json:"dateOfBirth"`
+	ResidentialAddress *Address      `json:"residentialAddress"`
+	MailingAddress     *Address      `json:"mailingAddress"`
+	Flags              CustomerFlags `json:"flags"`
+	EkycStatus         *string       `json:"ekycStatus"`
+	// LIVING, DECEASED, MISSING.
+	IndividualStatus *string            `json:"individualStatus"`
+	Documents        []IdentityDocument `json:"documents"`
 }
 
 // CustomerRow is one line of the customers list.
@@ -230,26 +309,31 @@ type CustomerPage struct {
 
 // CustomerDetail is a customer's page.
 type CustomerDetail struct {
-	Profile       CustomerProfile    `json:"profile"`
-	Applications  []ApplicationRow   `json:"applications"`
+	Profile      CustomerProfile  `json:"profile"`
+	Applications []ApplicationRow `json:"applications"`
+	// Newest first.
 	Conversations []ConversationCard `json:"conversations"`
 }
 
 // ApplicationRow is one line of the applications list.
 type ApplicationRow struct {
-	Number         string    `json:"number"`
-	CustomerID     *string   `json:"customerId"`
-	CustomerName   *string   `json:"customerName"`
-	LoanAmount     *float64  `json:"loanAmount"`
-	Status         string    `json:"status"`
-	Stage          string    `json:"stage"`
-	UpdatedAt      time.Time `json:"updatedAt"`
-	ConversationID *string   `json:"conversationId"`
+	Number       string   `json:"number"`
+	CustomerID   *string  `json:"customerId"`
+	CustomerName *string  `json:"customerName"`
+	LoanAmount   *float64 `json:"loanAmount"`
+	Status       string   `json:"status" tstype:"ApplicationStatus"`
+	// Current process stage, else "submitted".
+	Stage     string    `json:"stage"`
+	UpdatedAt time.Time `json:"updatedAt"`
+	// The latest conversation about this application; null when none.
+	ConversationID *string `json:"conversationId"`
 }
 
 // ApplicationQuery asks for a page of applications.
 type ApplicationQuery struct {
-	Status string  `json:"status"`
+	// An ApplicationStatus, or "" for any.
+	Status string `json:"status" tstype:"ApplicationStatus | ''"`
+	// Application number, customer name or id; "" = all.
 	Search string  `json:"search"`
 	Cursor *string `json:"cursor"`
 	Limit  int     `json:"limit"`
@@ -286,38 +370,46 @@ type ApplicationFlags struct {
 
 // Application is one application's detail.
 type Application struct {
-	Number             string           `json:"number"`
-	CustomerID         *string          `json:"customerId"`
-	ConversationID     *string          `json:"conversationId"`
-	Status             string           `json:"status"`
-	Outcome            *string          `json:"outcome"`
-	OutcomeReason      *string          `json:"outcomeReason"`
-	CurrentStage       *string          `json:"currentStage"`
-	CurrentStep        *string          `json:"currentStep"`
-	ProgressPercentage int              `json:"progressPercentage"`
-	Stages             []ProcessStage   `json:"stages"`
-	LoanPurpose        *string          `json:"loanPurpose"`
-	LoanAmount         *float64         `json:"loanAmount"`
-	LoanFee            *float64         `json:"loanFee"`
-	LoanTotalPayable   *float64         `json:"loanTotalPayable"`
-	LoanTermDays       *float64         `json:"loanTermDays"`
-	Flags              ApplicationFlags `json:"flags"`
-	SubmittedAt        *time.Time       `json:"submittedAt"`
-	UpdatedAt          time.Time        `json:"updatedAt"`
-	Detail             map[string]any   `json:"detail"`
+	Number         string  `json:"number"`
+	CustomerID     *string `json:"customerId"`
+	ConversationID *string `json:"conversationId"`
+	Status         string  `json:"status" tstype:"ApplicationStatus"`
+	// Outcome as sent ("APPROVED", "DECLINED", ...); null when none.
+	Outcome       *string `json:"outcome"`
+	OutcomeReason *string `json:"outcomeReason"`
+	CurrentStage  *string `json:"currentStage"`
+	CurrentStep   *string `json:"currentStep"`
+	// Completed stages / all stages × 100 (0 with no stages).
+	ProgressPercentage int            `json:"progressPercentage"`
+	Stages             []ProcessStage `json:"stages"`
+	LoanPurpose        *string        `json:"loanPurpose"`
+	// AUD.
+	LoanAmount       *float64         `json:"loanAmount"`
+	LoanFee          *float64         `json:"loanFee"`
+	LoanTotalPayable *float64         `json:"loanTotalPayable"`
+	LoanTermDays     *float64         `json:"loanTermDays"`
+	Flags            ApplicationFlags `json:"flags"`
+	SubmittedAt      *time.Time       `json:"submittedAt"`
+	UpdatedAt        time.Time        `json:"updatedAt"`
+	// The merged producer ApplicationDetail (never tax fields). Shown generically.
+	Detail map[string]any `json:"detail" tstype:"JsonObject"`
 }
 
 // ApplicationDetail is an application's page.
 type ApplicationDetail struct {
-	Application   Application        `json:"application"`
-	Customer      *CustomerProfile   `json:"customer"`
+	Application Application      `json:"application"`
+	Customer    *CustomerProfile `json:"customer"`
+	// Newest first.
 	Conversations []ConversationCard `json:"conversations"`
 }
 
 // Thresholds are the idle times of the status rules, in seconds.
 type Thresholds struct {
-	PausedSeconds  int64 `json:"pausedSeconds"`
+	// Idle seconds after which a conversation is "Paused" (default 180).
+	PausedSeconds int64 `json:"pausedSeconds"`
+	// Idle seconds after which it is "Soft End" (default 1200).
 	SoftEndSeconds int64 `json:"softEndSeconds"`
+	// Idle seconds after which it is "Hard End" (default 86400).
 	HardEndSeconds int64 `json:"hardEndSeconds"`
 }
 
@@ -329,16 +421,22 @@ func (t Thresholds) projection() projection.Thresholds {
 	}
 }
 
-// Settings are the desktop's connection settings. RedisPassword is write-only.
+// Settings are the desktop's connection settings.
 type Settings struct {
-	RedisURL         string     `json:"redisUrl"`
-	RedisUsername    string     `json:"redisUsername"`
-	RedisPassword    string     `json:"redisPassword"`
-	HasRedisPassword bool       `json:"hasRedisPassword"`
-	RedisTLS         bool       `json:"redisTls"`
-	Stream           string     `json:"stream"`
-	BackendURL       string     `json:"backendUrl"`
-	Thresholds       Thresholds `json:"thresholds"`
+	RedisURL      string `json:"redisUrl"`
+	RedisUsername string `json:"redisUsername"`
+	// Write-only. GetSettings/SaveSettings always return "". On SaveSettings a
+	// non-empty value replaces the stored password; "" keeps the stored one when
+	// hasRedisPassword is true and removes it when hasRedisPassword is false.
+	RedisPassword string `json:"redisPassword"`
+	// True when a password is stored (see redisPassword).
+	HasRedisPassword bool `json:"hasRedisPassword"`
+	RedisTLS         bool `json:"redisTls"`
+	// Stream key, default "chatLedger".
+	Stream string `json:"stream"`
+	// Base URL of the backend HTTP API ("" when not used).
+	BackendURL string     `json:"backendUrl"`
+	Thresholds Thresholds `json:"thresholds"`
 }
 
 // Event names.
@@ -347,10 +445,19 @@ const (
 	EventConnection = "ledger:connection"
 )
 
-// LedgerBatch is one coalesced live update.
+// LedgerBatch is one coalesced live update, emitted every 50–100 ms while something
+// changed (nothing is emitted when nothing changed). Any list may be empty. It stays
+// small: cards and new messages, not details.
 type LedgerBatch struct {
+	// Cards of conversations that are new or changed in any way: messages, summary,
+	// decision, end flag, and also assessments and noticeboard posts (the open
+	// conversation view refetches its detail when its card appears here). At most one
+	// card per conversation per batch (the latest). Status computed at emit time.
 	Conversations []ConversationCard `json:"conversations"`
-	Messages      []LiveMessage      `json:"messages"`
-	Applications  []string           `json:"applications"`
-	Customers     []string           `json:"customers"`
+	// New transcript messages, in stream order.
+	Messages []LiveMessage `json:"messages"`
+	// Application numbers whose detail changed.
+	Applications []string `json:"applications"`
+	// Customer ids whose profile changed.
+	Customers []string `json:"customers"`
 }

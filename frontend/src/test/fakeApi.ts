@@ -88,6 +88,8 @@ export function message(i: number, over: Partial<Message> = {}): Message {
     answerInputType: null,
     additionalData: null,
     at: new Date(Date.UTC(2024, 10, 24, 10, 0, i)).toISOString(),
+    stepComplete: null,
+    endConversation: false,
     ...over,
   };
 }
