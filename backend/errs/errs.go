@@ -108,9 +108,6 @@ func KindOf(err error) Kind {
 	return Other
 }
 
-// Is reports whether err is of kind k.
-func Is(k Kind, err error) bool { return KindOf(err) == k }
-
 // Message is err's text without the operations that wrapped it: what a person
 // needs to know to fix their request (the text of the innermost *Error's cause).
 func Message(err error) string {

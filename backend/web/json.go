@@ -47,3 +47,13 @@ func WriteJSON(w http.ResponseWriter, code int, v any) {
 	w.WriteHeader(code)
 	_, _ = w.Write(b)
 }
+
+// WriteIndentedJSON answers with v as JSON indented for people (health reports read
+// with curl), ending in a newline.
+func WriteIndentedJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v)
+}
