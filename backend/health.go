@@ -2,9 +2,10 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"time"
+
+	"github.com/billie/supervisor/backend/web"
 )
 
 // health is the readiness report: whether Redis and the database answer, and how far
@@ -20,7 +21,7 @@ type health struct {
 }
 
 func (d *deps) healthz(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	web.WriteIndentedJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
 func (d *deps) readyz(w http.ResponseWriter, r *http.Request) {
@@ -31,7 +32,7 @@ func (d *deps) readyz(w http.ResponseWriter, r *http.Request) {
 	if !h.Ready {
 		code = http.StatusServiceUnavailable
 	}
-	writeJSON(w, code, h)
+	web.WriteIndentedJSON(w, code, h)
 }
 
 func (d *deps) readiness(ctx context.Context) health {
@@ -51,12 +52,4 @@ func (d *deps) readiness(ctx context.Context) health {
 	h.Behind, h.Pending, h.StreamLength = gs.Lag+gs.Pending, gs.Pending, gs.Length
 	h.Ready = h.Redis == "ok" && h.Database == "ok"
 	return h
-}
-
-func writeJSON(w http.ResponseWriter, code int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(code)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	_ = enc.Encode(v)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/billie/supervisor/backend/store"
+	"github.com/billie/supervisor/backend/web"
 	"github.com/billie/supervisor/customerapi"
 )
 
@@ -45,7 +46,11 @@ func testRouter(t *testing.T) (http.Handler, *deps, *syncBuffer) {
 	t.Cleanup(func() { st.Close() })
 	logs := &syncBuffer{}
 	d := &deps{cfg: &config{stream: "s", group: "g"}, log: slog.New(slog.NewTextHandler(logs, nil)), store: st}
-	h, err := newRouter(context.Background(), d)
+	hc, err := httpConfigFromEnv()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := newRouter(context.Background(), d, hc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,6 +161,14 @@ func TestCustomerAPIRefusesWithoutSecret(t *testing.T) {
 }
 
 func TestClientIPTrust(t *testing.T) {
+	// clientIPMiddleware is what the backend builds from BILLIE_TRUSTED_PROXIES.
+	clientIPMiddleware := func(trusted string) (func(http.Handler) http.Handler, error) {
+		prefixes, err := parseTrustedProxies(trusted)
+		if err != nil {
+			return nil, err
+		}
+		return web.ClientAddress(prefixes), nil
+	}
 	if _, err := clientIPMiddleware("10.0.0.0/8, nonsense"); err == nil {
 		t.Error("bad CIDR accepted")
 	}

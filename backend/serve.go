@@ -42,8 +42,12 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer rdb.Close()
+	hc, err := httpConfigFromEnv()
+	if err != nil {
+		return err
+	}
 	d := &deps{cfg: &cfg, log: log, rdb: rdb, store: st}
-	handler, err := newRouter(ctx, d)
+	handler, err := newRouter(ctx, d, hc)
 	if err != nil {
 		return err
 	}

@@ -66,7 +66,7 @@ func runUser(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer st.Close()
-	svc, err := accounts.New(st.DB(), st.WriteDB(), accounts.Options{}, nil)
+	svc, err := accounts.New(st, accounts.Options{}, nil)
 	if err != nil {
 		return err
 	}

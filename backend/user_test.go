@@ -33,7 +33,7 @@ func loginWorks(t *testing.T, db, email, pw string) bool {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	svc, err := accounts.New(st.DB(), st.WriteDB(), accounts.Options{}, nil)
+	svc, err := accounts.New(st, accounts.Options{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,7 @@
 //     answered the same whether or not that customer exists, so it reveals nothing.
 //   - 404 for an application id the customer does not have (another customer's
 //     included: it is indistinguishable from one that does not exist).
-//   - Errors are application/problem+json with stable type URIs (package problem).
+//   - Errors are application/problem+json with stable type URIs (package web).
 //   - Per client address and per customer rate limits (429 with Retry-After), a
 //     deadline on each request's database work, bounded query strings, page sizes
 //     and ids, security headers and an allow-list of CORS origins.
@@ -27,21 +27,18 @@
 package customerapi
 
 import (
-	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"errors"
 	"log/slog"
-	"net"
 	"net/http"
 	"time"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/go-chi/chi/v5/middleware"
 	"github.com/go-chi/httprate"
 	"github.com/golang-jwt/jwt/v5"
 
-	"github.com/billie/supervisor/customerapi/problem"
+	"github.com/billie/supervisor/backend/web"
 )
 
 // Prefix is where the backend mounts Handler.
@@ -81,7 +78,7 @@ func New(cfg Config, reader Reader, log *slog.Logger) (*API, error) {
 	cfg.RatePerCustomer = cmpOr(cfg.RatePerCustomer, DefaultRatePerCustomer)
 	a := &API{cfg: cfg, reader: reader, log: log, origins: map[string]bool{}, clientIP: cfg.ClientIP}
 	if a.clientIP == nil {
-		a.clientIP = defaultClientIP
+		a.clientIP = web.ClientIP
 	}
 	for _, o := range cfg.CORSOrigins {
 		a.origins[o] = true
@@ -100,7 +97,7 @@ func New(cfg Config, reader Reader, log *slog.Logger) (*API, error) {
 		_, _ = rand.Read(a.cursors.key)
 	}
 	limited := httprate.WithLimitHandler(func(w http.ResponseWriter, _ *http.Request) {
-		problem.Write(w, http.StatusTooManyRequests, problem.RateLimited, "rate limit exceeded; retry after the time in Retry-After")
+		web.WriteProblem(w, http.StatusTooManyRequests, web.RateLimited, "rate limit exceeded; retry after the time in Retry-After")
 	})
 	if cfg.RatePerIP > 0 {
 		a.perIP = httprate.NewRateLimiter(cfg.RatePerIP, time.Minute, limited,
@@ -121,25 +118,14 @@ func cmpOr[T comparable](v, fallback T) T {
 	return v
 }
 
-func defaultClientIP(r *http.Request) string {
-	if ip := middleware.GetClientIP(r.Context()); ip != "" {
-		return httprate.CanonicalizeIP(ip)
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	return httprate.CanonicalizeIP(host)
-}
-
 // ServeHTTP serves the routes below Prefix; mount it there.
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.handler.ServeHTTP(w, r) }
 
 func (a *API) routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(securityHeaders, a.cors, a.limitIP, a.deadline)
-	r.NotFound(problem.NotFoundHandler)
-	r.MethodNotAllowed(problem.MethodNotAllowedHandler)
+	r.Use(web.SecurityHeaders, web.StrictTransport, a.cors, a.limitIP, web.Deadline(a.cfg.Timeout, writeGrace))
+	r.NotFound(web.NotFoundHandler)
+	r.MethodNotAllowed(web.MethodNotAllowedHandler)
 	// A group's middleware runs once the route has matched, so metrics and logs see
 	// the route pattern even of refused requests; an unknown path is a plain 404.
 	r.Group(func(r chi.Router) {
@@ -154,22 +140,9 @@ func (a *API) routes() http.Handler {
 
 // Unavailable answers every request with 503 and the reason the API is not running.
 func Unavailable(reason string) http.Handler {
-	return securityHeaders(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		problem.Write(w, http.StatusServiceUnavailable, problem.Unavailable, "the customer API is not configured: "+reason)
-	}))
-}
-
-func securityHeaders(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
-		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("Strict-Transport-Security", "max-age=63072000")
-		h.Set("Cache-Control", "no-store")
-		next.ServeHTTP(w, r)
-	})
+	return web.SecurityHeaders(web.StrictTransport(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		web.WriteProblem(w, http.StatusServiceUnavailable, web.Unavailable, "the customer API is not configured: "+reason)
+	})))
 }
 
 // cors lets the configured portal origins call from a browser. Tokens travel in the
@@ -187,7 +160,7 @@ func (a *API) cors(next http.Handler) http.Handler {
 		}
 		if !a.anyOrig && !a.origins[origin] {
 			if preflight {
-				problem.Write(w, http.StatusForbidden, problem.Forbidden, "origin not allowed")
+				web.WriteProblem(w, http.StatusForbidden, web.Forbidden, "origin not allowed")
 				return
 			}
 			next.ServeHTTP(w, r) // no CORS headers: the browser withholds the answer
@@ -226,34 +199,8 @@ func (a *API) limitCustomer(next http.Handler) http.Handler {
 	})
 }
 
-// deadline bounds a request's work (its context) and the writing of its answer to a
-// slow client (the connection's write deadline), whatever the server's own timeouts.
-func (a *API) deadline(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(a.cfg.Timeout + writeGrace))
-		ctx, cancel := context.WithTimeout(r.Context(), a.cfg.Timeout)
-		defer cancel()
-		next.ServeHTTP(w, r.WithContext(ctx))
-	})
-}
-
 // writeGrace is how long a client has to take the answer once the work is done.
 const writeGrace = 10 * time.Second
-
-// fail answers a reader error: a timeout as 503, anything else as 500, logged without
-// the customer's data.
-func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(r.Context().Err(), context.DeadlineExceeded) {
-		problem.WriteDetails(w, problem.Details{Type: problem.Timeout, Status: http.StatusServiceUnavailable,
-			Detail: "the request took too long", RetryAfter: time.Second})
-		return
-	}
-	if errors.Is(err, context.Canceled) {
-		return // the client went away
-	}
-	a.log.Error("customer api", "route", chi.RouteContext(r.Context()).RoutePattern(), "err", err)
-	problem.Write(w, http.StatusInternalServerError, problem.Internal, "")
-}
 
 // Bounds on what a request may carry.
 const (
@@ -279,5 +226,5 @@ func validID(s string) bool {
 }
 
 func badParam(w http.ResponseWriter, detail string) {
-	problem.Write(w, http.StatusBadRequest, problem.InvalidParameter, detail)
+	web.WriteProblem(w, http.StatusBadRequest, web.InvalidParameter, detail)
 }

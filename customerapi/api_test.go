@@ -17,7 +17,8 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/golang-jwt/jwt/v5"
 
-	"github.com/billie/supervisor/customerapi/problem"
+	"github.com/billie/supervisor/backend/store"
+	"github.com/billie/supervisor/backend/web"
 )
 
 func TestHappyPaths(t *testing.T) {
@@ -174,7 +175,7 @@ func TestUnauthorized(t *testing.T) {
 		{"wrong audience", hs, "Bearer " + hsToken(t, with(func(c *claims) { c.aud = "someone-else" }), testSecret)},
 		{"no audience", hs, "Bearer " + hsToken(t, with(func(c *claims) { c.aud = "" }), testSecret)},
 		{"no sub", hs, "Bearer " + hsToken(t, with(func(c *claims) { c.sub = "" }), testSecret)},
-		{"oversized", hs, "Bearer " + strings.Repeat("a", maxTokenLen+1)},
+		{"oversized", hs, "Bearer " + strings.Repeat("a", web.MaxTokenLen+1)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, p := range []string{"/applications", "/application/" + fixtureApplication, "/conversations", "/search?q=app"} {
@@ -183,7 +184,7 @@ func TestUnauthorized(t *testing.T) {
 					hdr = []string{"Authorization", tc.header}
 				}
 				res := do(t, tc.h, "GET", path(fixtureCustomer, p), "", hdr...)
-				wantProblem(t, res, 401, problem.Unauthorized)
+				wantProblem(t, res, 401, web.Unauthorized)
 				if !strings.HasPrefix(res.header.Get("WWW-Authenticate"), "Bearer") {
 					t.Errorf("WWW-Authenticate %q", res.header.Get("WWW-Authenticate"))
 				}
@@ -198,12 +199,11 @@ func TestUnauthorized(t *testing.T) {
 			t.Fatalf("%d %s", res.code, res.body)
 		}
 	})
-	t.Run("RS256 key from env PEM", func(t *testing.T) {
-		t.Setenv(EnvPublicKey, string(pubPEM))
-		t.Setenv(EnvSecret, "")
-		cfg, err := ConfigFromEnv()
-		if err != nil || cfg.PublicKey == nil || !cfg.PublicKey.Equal(&key.PublicKey) {
-			t.Fatalf("config %+v, %v", cfg, err)
+	// Reading it from the environment is the backend's (TestCustomerConfigFromEnv).
+	t.Run("RS256 key from PEM", func(t *testing.T) {
+		pub, err := ParseRSAPublicKeyPEM(pubPEM)
+		if err != nil || pub == nil || !pub.Equal(&key.PublicKey) {
+			t.Fatalf("key %v, %v", pub, err)
 		}
 	})
 }
@@ -219,7 +219,7 @@ func TestForbiddenOtherCustomer(t *testing.T) {
 	for _, victim := range []string{other, pagerCustomer, "cust-does-not-exist"} {
 		for _, p := range []string{"/applications", "/application/APP-PAGER-01", "/conversations", "/search?q=a"} {
 			res := do(t, h, "GET", path(victim, p), tok)
-			wantProblem(t, res, 403, problem.Forbidden)
+			wantProblem(t, res, 403, web.Forbidden)
 			if strings.Contains(string(res.body), "APP-") {
 				t.Errorf("403 body mentions data: %s", res.body)
 			}
@@ -233,11 +233,11 @@ func TestNotFound(t *testing.T) {
 	tok := hsToken(t, goodClaims(fixtureCustomer), testSecret)
 	// Unknown, and another customer's: the same answer.
 	for _, id := range []string{"APP-0000-000000", "APP-PAGER-01"} {
-		wantProblem(t, do(t, h, "GET", path(fixtureCustomer, "/application/"+id), tok), 404, problem.NotFound)
+		wantProblem(t, do(t, h, "GET", path(fixtureCustomer, "/application/"+id), tok), 404, web.NotFound)
 	}
-	wantProblem(t, do(t, h, "GET", path(fixtureCustomer, "/nothing"), tok), 404, problem.NotFound)
-	wantProblem(t, do(t, h, "GET", path(fixtureCustomer, "/nothing"), ""), 404, problem.NotFound)
-	wantProblem(t, do(t, h, "POST", path(fixtureCustomer, "/applications"), tok), 405, problem.MethodNotAllowed)
+	wantProblem(t, do(t, h, "GET", path(fixtureCustomer, "/nothing"), tok), 404, web.NotFound)
+	wantProblem(t, do(t, h, "GET", path(fixtureCustomer, "/nothing"), ""), 404, web.NotFound)
+	wantProblem(t, do(t, h, "POST", path(fixtureCustomer, "/applications"), tok), 405, web.MethodNotAllowed)
 }
 
 type pageOf struct {
@@ -313,8 +313,8 @@ func TestBadCursor(t *testing.T) {
 		flipped[len(flipped)/2] = 'A'
 	}
 	a, _ := New(hsConfig(), getWorld(t).reader, nil)
-	otherCustomers := a.cursors.encode(kindApplications, fixtureCustomer, Position{Key: 1, ID: "APP-PAGER-03"})
-	forged := cursorCodec{key: []byte("guess")}.encode(kindApplications, pagerCustomer, Position{Key: 1, ID: "x"})
+	otherCustomers := a.cursors.encode(kindApplications, fixtureCustomer, store.PortalPosition{Key: 1, ID: "APP-PAGER-03"})
+	forged := cursorCodec{key: []byte("guess")}.encode(kindApplications, pagerCustomer, store.PortalPosition{Key: 1, ID: "x"})
 	for name, cur := range map[string]string{
 		"flipped":              string(flipped),
 		"truncated":            good[:len(good)-3],
@@ -331,7 +331,7 @@ func TestBadCursor(t *testing.T) {
 			if name == "from the other list" {
 				list, cur = "/conversations", good
 			}
-			wantProblem(t, do(t, h, "GET", path(pagerCustomer, list+"?cursor="+url.QueryEscape(cur)), tok), 400, problem.InvalidCursor)
+			wantProblem(t, do(t, h, "GET", path(pagerCustomer, list+"?cursor="+url.QueryEscape(cur)), tok), 400, web.InvalidCursor)
 		})
 	}
 }
@@ -347,7 +347,7 @@ func TestBadParameters(t *testing.T) {
 		"/application/" + strings.Repeat("A", maxIDLen+1),
 	} {
 		t.Run(p[:min(len(p), 40)], func(t *testing.T) {
-			wantProblem(t, do(t, h, "GET", path(fixtureCustomer, p), tok), 400, problem.InvalidParameter)
+			wantProblem(t, do(t, h, "GET", path(fixtureCustomer, p), tok), 400, web.InvalidParameter)
 		})
 	}
 	if res := do(t, h, "GET", path(fixtureCustomer, "/search?q="+strings.Repeat("é", maxSearchRunes)), tok); res.code != 200 {
@@ -512,7 +512,7 @@ func TestRateLimits(t *testing.T) {
 			}
 		}
 		res := do(t, h, "GET", path(fixtureCustomer, "/conversations"), tok)
-		wantProblem(t, res, 429, problem.RateLimited)
+		wantProblem(t, res, 429, web.RateLimited)
 		if ra := res.header.Get("Retry-After"); ra == "" || ra == "0" {
 			t.Errorf("Retry-After %q", ra)
 		}
@@ -529,7 +529,7 @@ func TestRateLimits(t *testing.T) {
 			do(t, h, "GET", path(fixtureCustomer, "/applications"), "")
 		}
 		res := do(t, h, "GET", path(fixtureCustomer, "/applications"), hsToken(t, goodClaims(fixtureCustomer), testSecret))
-		wantProblem(t, res, 429, problem.RateLimited)
+		wantProblem(t, res, 429, web.RateLimited)
 		if res.header.Get("Retry-After") == "" {
 			t.Error("no Retry-After")
 		}
@@ -562,14 +562,14 @@ func TestCORS(t *testing.T) {
 // slowReader blocks until the request's deadline.
 type slowReader struct{ Reader }
 
-func (slowReader) Applications(ctx context.Context, _ string, _ *Position, _ int) ([]Row, error) {
+func (slowReader) Applications(ctx context.Context, _ string, _ *store.PortalPosition, _ int) ([]store.PortalRow, error) {
 	<-ctx.Done()
 	return nil, ctx.Err()
 }
 
 type brokenReader struct{ Reader }
 
-func (brokenReader) Conversations(context.Context, string, *Position, int) ([]Row, error) {
+func (brokenReader) Conversations(context.Context, string, *store.PortalPosition, int) ([]store.PortalRow, error) {
 	return nil, errors.New("disk on fire")
 }
 
@@ -580,13 +580,13 @@ func TestTimeoutAndErrors(t *testing.T) {
 	tok := hsToken(t, goodClaims(fixtureCustomer), testSecret)
 	start := time.Now()
 	res := do(t, h, "GET", path(fixtureCustomer, "/applications"), tok)
-	wantProblem(t, res, 503, problem.Timeout)
+	wantProblem(t, res, 503, web.Timeout)
 	if el := time.Since(start); el > 2*time.Second {
 		t.Errorf("timeout took %s", el)
 	}
 	h = newTestAPI(t, hsConfig(), brokenReader{getWorld(t).reader})
 	res = do(t, h, "GET", path(fixtureCustomer, "/conversations"), tok)
-	wantProblem(t, res, 500, problem.Internal)
+	wantProblem(t, res, 500, web.Internal)
 	if strings.Contains(string(res.body), "fire") {
 		t.Error("500 body reveals the error")
 	}
@@ -613,7 +613,7 @@ func TestRefusesToRunWithoutKey(t *testing.T) {
 	root := chi.NewRouter()
 	root.Mount(Prefix, Unavailable(err.Error()))
 	res := do(t, root, "GET", path(fixtureCustomer, "/applications"), "")
-	wantProblem(t, res, 503, problem.Unavailable)
+	wantProblem(t, res, 503, web.Unavailable)
 	if !strings.Contains(res.json(t)["detail"].(string), EnvSecret) {
 		t.Errorf("503 does not say why: %s", res.body)
 	}
@@ -659,9 +659,9 @@ func TestTokenCacheExpires(t *testing.T) {
 			t.Fatalf("%d %s", res.code, res.body)
 		}
 	}
-	wantProblem(t, do(t, h, "GET", path(pagerCustomer, "/applications"), tok), 403, problem.Forbidden)
+	wantProblem(t, do(t, h, "GET", path(pagerCustomer, "/applications"), tok), 403, web.Forbidden)
 	now = now.Add(time.Minute + 2*time.Second)
-	wantProblem(t, do(t, h, "GET", path(fixtureCustomer, "/applications"), tok), 401, problem.Unauthorized)
+	wantProblem(t, do(t, h, "GET", path(fixtureCustomer, "/applications"), tok), 401, web.Unauthorized)
 
 	c := newTokenCache(8)
 	for i := range 20 {

@@ -5,17 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/golang-jwt/jwt/v5"
 
-	"github.com/billie/supervisor/customerapi/problem"
+	"github.com/billie/supervisor/backend/web"
 )
-
-const maxTokenLen = 4096
 
 type ctxKey struct{}
 
@@ -146,34 +143,25 @@ func (c *tokenCache) put(token string, v verified) {
 	c.m[token] = v
 }
 
-func bearer(r *http.Request) (string, bool) {
-	h := r.Header.Get("Authorization")
-	if len(h) < 8 || !strings.EqualFold(h[:7], "Bearer ") || len(h) > 7+maxTokenLen {
-		return "", false
-	}
-	tok := strings.TrimSpace(h[7:])
-	return tok, tok != ""
-}
-
 // authenticate admits requests whose token is valid and whose sub is the customer of
 // the path (see the package documentation for the 401/403 policy).
 func (a *API) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		tok, ok := bearer(r)
+		tok, ok := web.Bearer(r)
 		if !ok {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="customer"`)
-			problem.Write(w, http.StatusUnauthorized, problem.Unauthorized, "a Bearer token is required")
+			web.WriteProblem(w, http.StatusUnauthorized, web.Unauthorized, "a Bearer token is required")
 			return
 		}
 		sub, err := a.verify(tok)
 		if err != nil {
 			a.log.Debug("customer api: token refused", "reason", err.Error())
 			w.Header().Set("WWW-Authenticate", `Bearer realm="customer", error="invalid_token"`)
-			problem.Write(w, http.StatusUnauthorized, problem.Unauthorized, "the token is invalid or expired")
+			web.WriteProblem(w, http.StatusUnauthorized, web.Unauthorized, "the token is invalid or expired")
 			return
 		}
 		if sub != chi.URLParam(r, "customerId") {
-			problem.Write(w, http.StatusForbidden, problem.Forbidden, "the token does not grant access to this customer")
+			web.WriteProblem(w, http.StatusForbidden, web.Forbidden, "the token does not grant access to this customer")
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, sub)))

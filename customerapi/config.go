@@ -7,13 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"os"
-	"strconv"
 	"strings"
 	"time"
 )
 
-// Environment variables read by ConfigFromEnv.
+// The environment variables the backend reads the configuration from; the
+// reasons New refuses a configuration name them, since that is where it is set.
 const (
 	EnvSecret          = "BILLIE_CUSTOMER_JWT_SECRET"
 	EnvPublicKey       = "BILLIE_CUSTOMER_JWT_PUBLIC_KEY"
@@ -60,52 +59,6 @@ type Config struct {
 	TokenCache int
 	// Now is the clock for token validation (tests); time.Now when nil.
 	Now func() time.Time
-}
-
-// ConfigFromEnv reads the configuration from the environment (see the Env constants).
-// BILLIE_CUSTOMER_JWT_PUBLIC_KEY holds the PEM text itself or the path of a PEM file.
-// It fails only on values that are present but unusable; a missing key is reported by
-// New, so that the backend can still start and answer 503 on /api/customer.
-func ConfigFromEnv() (Config, error) {
-	var c Config
-	if s := os.Getenv(EnvSecret); s != "" {
-		c.Secret = []byte(s)
-	}
-	if s := strings.TrimSpace(os.Getenv(EnvPublicKey)); s != "" {
-		pemText := []byte(s)
-		if !strings.HasPrefix(s, "-----BEGIN") {
-			b, err := os.ReadFile(s)
-			if err != nil {
-				return c, fmt.Errorf("%s: %w", EnvPublicKey, err)
-			}
-			pemText = b
-		}
-		key, err := ParseRSAPublicKeyPEM(pemText)
-		if err != nil {
-			return c, fmt.Errorf("%s: %w", EnvPublicKey, err)
-		}
-		c.PublicKey = key
-	}
-	c.Issuer = strings.TrimSpace(os.Getenv(EnvIssuer))
-	c.Audience = strings.TrimSpace(os.Getenv(EnvAudience))
-	for _, o := range strings.Split(os.Getenv(EnvCORSOrigins), ",") {
-		if o = strings.TrimRight(strings.TrimSpace(o), "/"); o != "" {
-			c.CORSOrigins = append(c.CORSOrigins, o)
-		}
-	}
-	for _, v := range []struct {
-		name string
-		dst  *int
-	}{{EnvRatePerIP, &c.RatePerIP}, {EnvRatePerCustomer, &c.RatePerCustomer}} {
-		if s := strings.TrimSpace(os.Getenv(v.name)); s != "" {
-			n, err := strconv.Atoi(s)
-			if err != nil {
-				return c, fmt.Errorf("%s: %q is not a whole number of requests per minute", v.name, s)
-			}
-			*v.dst = n
-		}
-	}
-	return c, nil
 }
 
 // ParseRSAPublicKeyPEM reads a PKIX ("PUBLIC KEY") or PKCS #1 ("RSA PUBLIC KEY") PEM

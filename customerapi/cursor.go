@@ -7,6 +7,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"unicode/utf8"
+
+	"github.com/billie/supervisor/backend/store"
 )
 
 // A cursor is the position after the last item of a page: the sort key (Unix
@@ -28,17 +30,11 @@ const (
 	kindConversations listKind = 'c'
 )
 
-// Position is where a page ends: the sort key of its last item and its id.
-type Position struct {
-	Key int64
-	ID  string
-}
-
 var errBadCursor = errors.New("invalid cursor")
 
 type cursorCodec struct{ key []byte }
 
-func (c cursorCodec) encode(kind listKind, customerID string, p Position) string {
+func (c cursorCodec) encode(kind listKind, customerID string, p store.PortalPosition) string {
 	buf := make([]byte, 0, 2+binary.MaxVarintLen64+len(p.ID)+cursorMACLen)
 	buf = append(buf, cursorVersion, byte(kind))
 	buf = binary.AppendVarint(buf, p.Key)
@@ -47,30 +43,30 @@ func (c cursorCodec) encode(kind listKind, customerID string, p Position) string
 	return base64.RawURLEncoding.EncodeToString(buf)
 }
 
-func (c cursorCodec) decode(kind listKind, customerID, s string) (Position, error) {
+func (c cursorCodec) decode(kind listKind, customerID, s string) (store.PortalPosition, error) {
 	if len(s) == 0 || len(s) > maxCursorLen {
-		return Position{}, errBadCursor
+		return store.PortalPosition{}, errBadCursor
 	}
 	raw, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil || len(raw) < 3+cursorMACLen {
-		return Position{}, errBadCursor
+		return store.PortalPosition{}, errBadCursor
 	}
 	body, sum := raw[:len(raw)-cursorMACLen], raw[len(raw)-cursorMACLen:]
 	if !hmac.Equal(sum, c.mac(customerID, body)) {
-		return Position{}, errBadCursor
+		return store.PortalPosition{}, errBadCursor
 	}
 	if body[0] != cursorVersion || listKind(body[1]) != kind {
-		return Position{}, errBadCursor
+		return store.PortalPosition{}, errBadCursor
 	}
 	key, n := binary.Varint(body[2:])
 	if n <= 0 {
-		return Position{}, errBadCursor
+		return store.PortalPosition{}, errBadCursor
 	}
 	id := body[2+n:]
 	if len(id) == 0 || len(id) > maxIDLen || !utf8.Valid(id) {
-		return Position{}, errBadCursor
+		return store.PortalPosition{}, errBadCursor
 	}
-	return Position{Key: key, ID: string(id)}, nil
+	return store.PortalPosition{Key: key, ID: string(id)}, nil
 }
 
 func (c cursorCodec) mac(customerID string, body []byte) []byte {

@@ -10,11 +10,12 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	"github.com/billie/supervisor/customerapi/problem"
+	"github.com/billie/supervisor/backend/store"
+	"github.com/billie/supervisor/backend/web"
 )
 
 // page reads the limit and cursor of a list request; ok is false when it answered 400.
-func (a *API) page(w http.ResponseWriter, r *http.Request, kind listKind) (limit int, after *Position, ok bool) {
+func (a *API) page(w http.ResponseWriter, r *http.Request, kind listKind) (limit int, after *store.PortalPosition, ok bool) {
 	if len(r.URL.RawQuery) > maxQueryLen {
 		badParam(w, "query string too long")
 		return 0, nil, false
@@ -32,7 +33,7 @@ func (a *API) page(w http.ResponseWriter, r *http.Request, kind listKind) (limit
 	if s := q.Get("cursor"); s != "" {
 		p, err := a.cursors.decode(kind, customerOf(r.Context()), s)
 		if err != nil {
-			problem.Write(w, http.StatusBadRequest, problem.InvalidCursor, "the cursor is not one this list handed out")
+			web.WriteProblem(w, http.StatusBadRequest, web.InvalidCursor, "the cursor is not one this list handed out")
 			return 0, nil, false
 		}
 		after = &p
@@ -47,7 +48,7 @@ func (a *API) listApplications(w http.ResponseWriter, r *http.Request) {
 	}
 	rows, err := a.reader.Applications(r.Context(), customerOf(r.Context()), after, limit+1)
 	if err != nil {
-		a.fail(w, r, err)
+		web.Error(w, r, a.log, err)
 		return
 	}
 	a.writePage(w, r, kindApplications, rows, limit)
@@ -60,7 +61,7 @@ func (a *API) listConversations(w http.ResponseWriter, r *http.Request) {
 	}
 	rows, err := a.reader.Conversations(r.Context(), customerOf(r.Context()), after, limit+1)
 	if err != nil {
-		a.fail(w, r, err)
+		web.Error(w, r, a.log, err)
 		return
 	}
 	a.writePage(w, r, kindConversations, rows, limit)
@@ -74,11 +75,11 @@ func (a *API) getApplication(w http.ResponseWriter, r *http.Request) {
 	}
 	doc, err := a.reader.Application(r.Context(), customerOf(r.Context()), id)
 	if err != nil {
-		a.fail(w, r, err)
+		web.Error(w, r, a.log, err)
 		return
 	}
 	if doc == nil {
-		problem.Write(w, http.StatusNotFound, problem.NotFound, "no such application")
+		web.WriteProblem(w, http.StatusNotFound, web.NotFound, "no such application")
 		return
 	}
 	b := getBuf()
@@ -109,7 +110,7 @@ func (a *API) search(w http.ResponseWriter, r *http.Request) {
 	}
 	apps, convs, err := a.reader.Search(r.Context(), customerOf(r.Context()), q, limit)
 	if err != nil {
-		a.fail(w, r, err)
+		web.Error(w, r, a.log, err)
 		return
 	}
 	b := getBuf()
@@ -125,7 +126,7 @@ func (a *API) search(w http.ResponseWriter, r *http.Request) {
 // writePage streams the stored documents out as they are: {"items":[...],
 // "nextCursor":...}. rows holds up to limit+1 rows; the extra one only says there is
 // a next page.
-func (a *API) writePage(w http.ResponseWriter, r *http.Request, kind listKind, rows []Row, limit int) {
+func (a *API) writePage(w http.ResponseWriter, r *http.Request, kind listKind, rows []store.PortalRow, limit int) {
 	b := getBuf()
 	defer putBuf(b)
 	b.WriteString(`{"items":`)
@@ -142,7 +143,7 @@ func (a *API) writePage(w http.ResponseWriter, r *http.Request, kind listKind, r
 	writeBody(w, b)
 }
 
-func writeDocs(b *bytes.Buffer, rows []Row, limit int) {
+func writeDocs(b *bytes.Buffer, rows []store.PortalRow, limit int) {
 	b.WriteByte('[')
 	for i, row := range rows[:min(len(rows), limit)] {
 		if i > 0 {

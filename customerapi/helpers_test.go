@@ -42,7 +42,7 @@ var testSecret = []byte("test-secret-0123456789-abcdefghijklmnopqrstuvwxyz")
 // (isolation), shared by the tests of this package.
 type world struct {
 	st        *store.Store
-	reader    *SQLReader
+	reader    *store.PortalReader
 	customers []string // every customer id in the database
 	fixture   []map[string]string
 }
@@ -147,22 +147,13 @@ func buildWorld(path string) (*world, error) {
 	if _, err := st.ApplyBatch(ctx, "test", entries); err != nil {
 		return nil, err
 	}
-	rows, err := st.DB().QueryContext(ctx, "SELECT DISTINCT customer_id FROM portal_applications UNION SELECT DISTINCT customer_id FROM portal_conversations")
-	if err != nil {
+	if w.customers, err = st.PortalCustomers(ctx); err != nil {
 		return nil, err
 	}
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		w.customers = append(w.customers, id)
-	}
-	rows.Close()
 	if len(w.customers) < 20 {
 		return nil, fmt.Errorf("only %d customers in the test world", len(w.customers))
 	}
-	if w.reader, err = NewSQLReader(ctx, st.DB()); err != nil {
+	if w.reader, err = st.PortalReader(ctx); err != nil {
 		return nil, err
 	}
 	return w, nil

@@ -1,17 +1,16 @@
-// Package accounts holds the supervisors' accounts in the backend database: argon2id
-// password hashes, opaque session tokens (stored as SHA-256, valid for a fixed 12 hours
-// from sign-in), login throttling, the sign-in and admin HTTP handlers and the
-// operations behind the `backend user` command.
+// Package accounts is the supervisors' accounts service: argon2id password hashes,
+// opaque session tokens (stored as SHA-256, valid for a fixed 12 hours from
+// sign-in), login throttling and the operations behind the `backend user` command and
+// the sign-in and admin APIs (package authapi serves them over HTTP).
 //
-// Writes go through the store's single writer connection, so they queue behind the
-// projector's batch transactions instead of racing them; reads use the read pool.
+// Its errors carry a kind (package errs) that says what went wrong; the accounts and
+// sessions are kept by a Users store (backend/store implements it).
 package accounts
 
 import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -19,6 +18,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/billie/supervisor/backend/errs"
 )
 
 // Roles.
@@ -35,21 +36,20 @@ const (
 	MaxNameLen     = 100
 )
 
-// Errors the operations return; the HTTP layer maps them to problems.
+// Errors the operations return, each of its kind; an unusable field value is an
+// errs.Invalid error saying what the field must be.
 var (
-	ErrInvalidCredentials = errors.New("wrong email or password")
-	ErrNotFound           = errors.New("no such user")
-	ErrEmailTaken         = errors.New("an account with this email exists")
-	ErrLastAdmin          = errors.New("the change would leave no enabled admin")
-	ErrNoSession          = errors.New("no valid session")
+	ErrInvalidCredentials = errs.E(errs.Unauthenticated, "wrong email or password")
+	ErrNotFound           = errs.E(errs.NotFound, "no such user")
+	ErrEmailTaken         = errs.E(errs.Conflict, "an account with this email exists")
+	ErrLastAdmin          = errs.E(errs.Conflict, "the change would leave no enabled admin")
+	ErrNoSession          = errs.E(errs.Unauthenticated, "no valid session")
 )
 
-// ValidationError is an unusable field value.
-type ValidationError struct{ Msg string }
+func invalid(msg string) error { return errs.E(errs.Invalid, msg) }
 
-func (e *ValidationError) Error() string { return e.Msg }
-
-// LockedError says sign-in for an email is refused for a while.
+// LockedError says sign-in for an email is refused for a while. Login returns it as
+// an errs.RateLimited error.
 type LockedError struct{ RetryAfter time.Duration }
 
 func (e *LockedError) Error() string {
@@ -74,6 +74,39 @@ type Session struct {
 	User      User
 }
 
+// Users keeps the accounts and their sessions (backend/store implements it over
+// SQLite). Times are kept to the millisecond; emails are stored as given
+// (normalised by the Service).
+type Users interface {
+	// CreateUser adds an account with its password hash and returns it with its id;
+	// ErrEmailTaken when the email is in use.
+	CreateUser(ctx context.Context, u User, passwordHash string) (User, error)
+	// ListUsers returns every account, by email.
+	ListUsers(ctx context.Context) ([]User, error)
+	// UserByEmail returns an account and its password hash; ErrNotFound when none.
+	UserByEmail(ctx context.Context, email string) (User, string, error)
+	// UpdateUser applies c to the account id in one transaction and returns the
+	// account as it now is: ErrNotFound when there is none, ErrLastAdmin (and no
+	// change) when it would leave no enabled admin. It ends the account's sessions
+	// when c sets a password or the account ends up disabled.
+	UpdateUser(ctx context.Context, id int64, c UserChange) (User, error)
+	// OpenSession stores a session of the account (by its token's hash) and its
+	// sign-in time, dropping the sessions that expired by now.
+	OpenSession(ctx context.Context, userID int64, tokenHash []byte, now, expires time.Time) error
+	// Session returns the account of a session and the session's expiry;
+	// ErrNoSession when there is none by that hash.
+	Session(ctx context.Context, tokenHash []byte) (User, time.Time, error)
+	// EndSession drops the session (nothing when there is none).
+	EndSession(ctx context.Context, tokenHash []byte) error
+}
+
+// UserChange is what UpdateUser changes; nil fields and an empty hash stay as they are.
+type UserChange struct {
+	Role         *string
+	Disabled     *bool
+	PasswordHash string
+}
+
 // Options tune a Service. The zero value is the production policy.
 type Options struct {
 	// SessionTTL is how long a session lasts from sign-in, fixed (default 12 h).
@@ -82,16 +115,13 @@ type Options struct {
 	Hash HashParams
 	// Throttle is the failed-sign-in policy (defaults in DefaultThrottle).
 	Throttle ThrottlePolicy
-	// LoginRatePerIP is POST /api/auth/login requests per minute per client address
-	// (default 60, <0: off).
-	LoginRatePerIP int
 	// Now is the clock (tests).
 	Now func() time.Time
 }
 
-// Service is the account store and its policies.
+// Service is the accounts and their policies.
 type Service struct {
-	r, w      *sql.DB
+	users     Users
 	o         Options
 	log       *slog.Logger
 	throttle  *throttle
@@ -99,8 +129,11 @@ type Service struct {
 	dummyHash string
 }
 
-// New builds the Service over the store's read pool r and writer w.
-func New(r, w *sql.DB, o Options, log *slog.Logger) (*Service, error) {
+// New builds the Service over users.
+func New(users Users, o Options, log *slog.Logger) (*Service, error) {
+	if users == nil {
+		return nil, errors.New("accounts: no user store")
+	}
 	if o.SessionTTL <= 0 {
 		o.SessionTTL = 12 * time.Hour
 	}
@@ -110,14 +143,11 @@ func New(r, w *sql.DB, o Options, log *slog.Logger) (*Service, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	if o.LoginRatePerIP == 0 {
-		o.LoginRatePerIP = 60
-	}
 	o.Throttle = o.Throttle.withDefaults()
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Service{r: r, w: w, o: o, log: log, throttle: newThrottle(o.Throttle, o.Now),
+	s := &Service{users: users, o: o, log: log, throttle: newThrottle(o.Throttle, o.Now),
 		// At most two hashes at once: argon2id takes its memory per hash, and a flood of
 		// sign-ins must not take the machine's memory with it.
 		hashSlots: make(chan struct{}, 2)}
@@ -142,14 +172,14 @@ func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(
 func checkEmail(email string) error {
 	at := strings.IndexByte(email, '@')
 	if len(email) > MaxEmailLen || at < 1 || at == len(email)-1 || strings.ContainsAny(email, " \t\r\n") || !utf8.ValidString(email) {
-		return &ValidationError{"email must be an address like name@example.com"}
+		return invalid("email must be an address like name@example.com")
 	}
 	return nil
 }
 
 func checkName(name string) error {
 	if n := utf8.RuneCountInString(name); n < 1 || n > MaxNameLen || !utf8.ValidString(name) {
-		return &ValidationError{fmt.Sprintf("name must be 1 to %d characters", MaxNameLen)}
+		return invalid(fmt.Sprintf("name must be 1 to %d characters", MaxNameLen))
 	}
 	return nil
 }
@@ -157,7 +187,7 @@ func checkName(name string) error {
 // CheckRole says whether role is admin or supervisor.
 func CheckRole(role string) error {
 	if role != RoleAdmin && role != RoleSupervisor {
-		return &ValidationError{`role must be "admin" or "supervisor"`}
+		return invalid(`role must be "admin" or "supervisor"`)
 	}
 	return nil
 }
@@ -165,7 +195,7 @@ func CheckRole(role string) error {
 // CheckPassword enforces the length policy.
 func CheckPassword(pw string) error {
 	if n := utf8.RuneCountInString(pw); n < MinPasswordLen || len(pw) > MaxPasswordLen {
-		return &ValidationError{fmt.Sprintf("password must be %d to %d characters", MinPasswordLen, MaxPasswordLen)}
+		return invalid(fmt.Sprintf("password must be %d to %d characters", MinPasswordLen, MaxPasswordLen))
 	}
 	return nil
 }
@@ -180,26 +210,6 @@ func (s *Service) hash(ctx context.Context, f func()) error {
 	defer func() { <-s.hashSlots }()
 	f()
 	return nil
-}
-
-const userColumns = "id, email, name, role, disabled, created_at, last_login_at"
-
-type scanner interface{ Scan(...any) error }
-
-func scanUser(row scanner, extra ...any) (User, error) {
-	var u User
-	var created int64
-	var last sql.NullInt64
-	dst := append([]any{&u.ID, &u.Email, &u.Name, &u.Role, &u.Disabled, &created, &last}, extra...)
-	if err := row.Scan(dst...); err != nil {
-		return User{}, err
-	}
-	u.CreatedAt = time.UnixMilli(created).UTC()
-	if last.Valid {
-		t := time.UnixMilli(last.Int64).UTC()
-		u.LastLoginAt = &t
-	}
-	return u, nil
 }
 
 // Create adds an account.
@@ -218,43 +228,16 @@ func (s *Service) Create(ctx context.Context, email, name, role, password string
 	if herr != nil {
 		return User{}, herr
 	}
-	now := s.o.Now().UnixMilli()
-	row := s.w.QueryRowContext(ctx, `INSERT INTO users (email, name, role, password_hash, created_at)
-		VALUES (?, ?, ?, ?, ?) RETURNING `+userColumns, email, name, role, hash, now)
-	u, err := scanUser(row)
-	if err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed") {
-		return User{}, ErrEmailTaken
-	}
-	if err != nil {
-		return User{}, fmt.Errorf("create user: %w", err)
-	}
-	return u, nil
+	u := User{Email: email, Name: name, Role: role, CreatedAt: s.o.Now().UTC().Truncate(time.Millisecond)}
+	return s.users.CreateUser(ctx, u, hash)
 }
 
 // List returns every account, by email.
-func (s *Service) List(ctx context.Context) ([]User, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT "+userColumns+" FROM users ORDER BY email")
-	if err != nil {
-		return nil, fmt.Errorf("list users: %w", err)
-	}
-	defer rows.Close()
-	users := []User{}
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list users: %w", err)
-		}
-		users = append(users, u)
-	}
-	return users, rows.Err()
-}
+func (s *Service) List(ctx context.Context) ([]User, error) { return s.users.ListUsers(ctx) }
 
 // ByEmail finds an account by email.
 func (s *Service) ByEmail(ctx context.Context, email string) (User, error) {
-	u, err := scanUser(s.r.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE email = ?", NormalizeEmail(email)))
-	if errors.Is(err, sql.ErrNoRows) {
-		return User{}, ErrNotFound
-	}
+	u, _, err := s.users.UserByEmail(ctx, NormalizeEmail(email))
 	return u, err
 }
 
@@ -268,69 +251,25 @@ type Patch struct {
 // Update applies p to the account id. Disabling an account or changing its password
 // ends its sessions. A change that would leave no enabled admin fails with ErrLastAdmin.
 func (s *Service) Update(ctx context.Context, id int64, p Patch) (User, error) {
+	c := UserChange{Role: p.Role, Disabled: p.Disabled}
 	if p.Role != nil {
 		if err := CheckRole(*p.Role); err != nil {
 			return User{}, err
 		}
 	}
-	var hash string
 	if p.Password != nil {
 		if err := CheckPassword(*p.Password); err != nil {
 			return User{}, err
 		}
 		var herr error
-		if err := s.hash(ctx, func() { hash, herr = Hash(*p.Password, s.o.Hash) }); err != nil {
+		if err := s.hash(ctx, func() { c.PasswordHash, herr = Hash(*p.Password, s.o.Hash) }); err != nil {
 			return User{}, err
 		}
 		if herr != nil {
 			return User{}, herr
 		}
 	}
-	tx, err := s.w.BeginTx(ctx, nil) // the writer takes the write lock at BEGIN: the admin count cannot change under us
-	if err != nil {
-		return User{}, fmt.Errorf("update user: %w", err)
-	}
-	defer tx.Rollback()
-	u, err := scanUser(tx.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE id = ?", id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return User{}, ErrNotFound
-	}
-	if err != nil {
-		return User{}, fmt.Errorf("update user: %w", err)
-	}
-	wasAdmin := u.Role == RoleAdmin && !u.Disabled
-	if p.Role != nil {
-		u.Role = *p.Role
-	}
-	if p.Disabled != nil {
-		u.Disabled = *p.Disabled
-	}
-	if wasAdmin && (u.Role != RoleAdmin || u.Disabled) {
-		var others int
-		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0 AND id != ?", id).Scan(&others); err != nil {
-			return User{}, fmt.Errorf("update user: %w", err)
-		}
-		if others == 0 {
-			return User{}, ErrLastAdmin
-		}
-	}
-	if _, err := tx.ExecContext(ctx, "UPDATE users SET role = ?, disabled = ? WHERE id = ?", u.Role, u.Disabled, id); err != nil {
-		return User{}, fmt.Errorf("update user: %w", err)
-	}
-	if hash != "" {
-		if _, err := tx.ExecContext(ctx, "UPDATE users SET password_hash = ? WHERE id = ?", hash, id); err != nil {
-			return User{}, fmt.Errorf("update user: %w", err)
-		}
-	}
-	if hash != "" || u.Disabled {
-		if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE user_id = ?", id); err != nil {
-			return User{}, fmt.Errorf("update user: %w", err)
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		return User{}, fmt.Errorf("update user: %w", err)
-	}
-	return u, nil
+	return s.users.UpdateUser(ctx, id, c)
 }
 
 // UpdateByEmail is Update for the account with this email.
@@ -361,7 +300,7 @@ func (s *Service) Login(ctx context.Context, email, password string) (Session, e
 	}
 	delay, locked := s.throttle.check(email)
 	if locked > 0 {
-		return Session{}, &LockedError{RetryAfter: locked}
+		return Session{}, errs.E(errs.RateLimited, &LockedError{RetryAfter: locked})
 	}
 	if delay > 0 {
 		t := time.NewTimer(delay)
@@ -372,10 +311,9 @@ func (s *Service) Login(ctx context.Context, email, password string) (Session, e
 			return Session{}, ctx.Err()
 		}
 	}
-	var hash string
-	u, err := scanUser(s.r.QueryRowContext(ctx, "SELECT "+userColumns+", password_hash FROM users WHERE email = ?", email), &hash)
+	u, hash, err := s.users.UserByEmail(ctx, email)
 	found := err == nil
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+	if err != nil && !errors.Is(err, ErrNotFound) {
 		return Session{}, fmt.Errorf("login: %w", err)
 	}
 	if !found {
@@ -399,36 +337,12 @@ func (s *Service) Login(ctx context.Context, email, password string) (Session, e
 	s.throttle.success(email)
 	now := s.o.Now()
 	sess := Session{Token: TokenPrefix + randomToken(), ExpiresAt: now.Add(s.o.SessionTTL).UTC().Truncate(time.Millisecond), User: u}
-	if err := s.openSession(ctx, u.ID, tokenHash(sess.Token), now, sess.ExpiresAt); err != nil {
+	if err := s.users.OpenSession(ctx, u.ID, tokenHash(sess.Token), now, sess.ExpiresAt); err != nil {
 		return Session{}, err
 	}
 	t := now.UTC().Truncate(time.Millisecond)
 	sess.User.LastLoginAt = &t
 	return sess, nil
-}
-
-func (s *Service) openSession(ctx context.Context, uid int64, hash []byte, now, expires time.Time) error {
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("open session: %w", err)
-	}
-	defer tx.Rollback()
-	for _, q := range []struct {
-		sql  string
-		args []any
-	}{
-		{"DELETE FROM sessions WHERE expires_at <= ?", []any{now.UnixMilli()}},
-		{"INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)", []any{hash, uid, now.UnixMilli(), expires.UnixMilli()}},
-		{"UPDATE users SET last_login_at = ? WHERE id = ?", []any{now.UnixMilli(), uid}},
-	} {
-		if _, err := tx.ExecContext(ctx, q.sql, q.args...); err != nil {
-			return fmt.Errorf("open session: %w", err)
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("open session: %w", err)
-	}
-	return nil
 }
 
 // Authenticate returns the session of a token: ErrNoSession when it is unknown,
@@ -437,17 +351,10 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Session, erro
 	if !strings.HasPrefix(token, TokenPrefix) || len(token) > 128 {
 		return Session{}, ErrNoSession
 	}
-	var expires int64
-	row := s.r.QueryRowContext(ctx, `SELECT u.id, u.email, u.name, u.role, u.disabled, u.created_at, u.last_login_at, s.expires_at
-		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`, tokenHash(token))
-	u, err := scanUser(row, &expires)
-	if errors.Is(err, sql.ErrNoRows) {
-		return Session{}, ErrNoSession
-	}
+	u, exp, err := s.users.Session(ctx, tokenHash(token))
 	if err != nil {
-		return Session{}, fmt.Errorf("authenticate: %w", err)
+		return Session{}, err
 	}
-	exp := time.UnixMilli(expires).UTC()
 	if u.Disabled || !s.o.Now().Before(exp) {
 		return Session{}, ErrNoSession
 	}
@@ -456,8 +363,5 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Session, erro
 
 // Logout ends the session of token (nothing when there is none).
 func (s *Service) Logout(ctx context.Context, token string) error {
-	if _, err := s.w.ExecContext(ctx, "DELETE FROM sessions WHERE token_hash = ?", tokenHash(token)); err != nil {
-		return fmt.Errorf("logout: %w", err)
-	}
-	return nil
+	return s.users.EndSession(ctx, tokenHash(token))
 }

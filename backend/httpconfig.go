@@ -1,0 +1,102 @@
+package main
+
+import (
+	"fmt"
+	"net/netip"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/billie/supervisor/customerapi"
+)
+
+// envTrustedProxies lists the CIDRs of reverse proxies whose X-Forwarded-For is
+// believed. Without it the client address is the connection's peer: a client cannot
+// pick its own address for the per-IP limits by sending a header.
+const envTrustedProxies = "BILLIE_TRUSTED_PROXIES"
+
+// httpConfig is what the HTTP APIs are configured with, read once by the command.
+type httpConfig struct {
+	// trustedProxies are the proxies whose X-Forwarded-For names the client.
+	trustedProxies []netip.Prefix
+	// customer configures the customer API; customerErr, when set, is why it cannot
+	// run (a value present but unusable): the backend still starts and answers 503 on
+	// /api/customer with the reason.
+	customer    customerapi.Config
+	customerErr error
+}
+
+// httpConfigFromEnv reads the HTTP configuration from the environment (the
+// customerapi.Env* variables and BILLIE_TRUSTED_PROXIES). It fails only on a trusted
+// proxy that is not a CIDR prefix.
+func httpConfigFromEnv() (httpConfig, error) {
+	var hc httpConfig
+	var err error
+	if hc.trustedProxies, err = parseTrustedProxies(os.Getenv(envTrustedProxies)); err != nil {
+		return hc, err
+	}
+	hc.customer, hc.customerErr = customerConfigFromEnv()
+	return hc, nil
+}
+
+func parseTrustedProxies(list string) ([]netip.Prefix, error) {
+	var prefixes []netip.Prefix
+	for _, p := range strings.Split(list, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		prefix, err := netip.ParsePrefix(p)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %q is not a CIDR prefix", envTrustedProxies, p)
+		}
+		prefixes = append(prefixes, prefix)
+	}
+	return prefixes, nil
+}
+
+// customerConfigFromEnv reads the customer API's configuration (see the
+// customerapi.Env constants). BILLIE_CUSTOMER_JWT_PUBLIC_KEY holds the PEM text
+// itself or the path of a PEM file. It fails only on values that are present but
+// unusable; a missing key is reported by customerapi.New, so that the backend can
+// still start and answer 503 on /api/customer.
+func customerConfigFromEnv() (customerapi.Config, error) {
+	var c customerapi.Config
+	if s := os.Getenv(customerapi.EnvSecret); s != "" {
+		c.Secret = []byte(s)
+	}
+	if s := strings.TrimSpace(os.Getenv(customerapi.EnvPublicKey)); s != "" {
+		pemText := []byte(s)
+		if !strings.HasPrefix(s, "-----BEGIN") {
+			b, err := os.ReadFile(s)
+			if err != nil {
+				return c, fmt.Errorf("%s: %w", customerapi.EnvPublicKey, err)
+			}
+			pemText = b
+		}
+		key, err := customerapi.ParseRSAPublicKeyPEM(pemText)
+		if err != nil {
+			return c, fmt.Errorf("%s: %w", customerapi.EnvPublicKey, err)
+		}
+		c.PublicKey = key
+	}
+	c.Issuer = strings.TrimSpace(os.Getenv(customerapi.EnvIssuer))
+	c.Audience = strings.TrimSpace(os.Getenv(customerapi.EnvAudience))
+	for _, o := range strings.Split(os.Getenv(customerapi.EnvCORSOrigins), ",") {
+		if o = strings.TrimRight(strings.TrimSpace(o), "/"); o != "" {
+			c.CORSOrigins = append(c.CORSOrigins, o)
+		}
+	}
+	for _, v := range []struct {
+		name string
+		dst  *int
+	}{{customerapi.EnvRatePerIP, &c.RatePerIP}, {customerapi.EnvRatePerCustomer, &c.RatePerCustomer}} {
+		if s := strings.TrimSpace(os.Getenv(v.name)); s != "" {
+			n, err := strconv.Atoi(s)
+			if err != nil {
+				return c, fmt.Errorf("%s: %q is not a whole number of requests per minute", v.name, s)
+			}
+			*v.dst = n
+		}
+	}
+	return c, nil
+}
