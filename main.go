@@ -4,13 +4,13 @@ import (
 	"embed"
 	"log"
 	"os"
-	"runtime/debug"
 
 	"github.com/wailsapp/wails/v2"
 	"github.com/wailsapp/wails/v2/pkg/options"
 	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
 
 	"github.com/billie/supervisor/app"
+	"github.com/billie/supervisor/backend/gctune"
 )
 
 // assets is the built frontend. frontend/dist holds a committed placeholder
@@ -24,13 +24,8 @@ func main() {
 	// made catch-up a tenth faster (docs/desktop.md). The soft limit keeps the app
 	// inside its memory budget: SQLite's memory, about 170 MB, is outside it, and the
 	// Go heap's live part stays under 50 MB. GOGC and GOMEMLIMIT still win.
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(400)
-	}
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(128 << 20)
-	}
-	a := app.New()
+	gctune.Apply(gctune.Tuning{Percent: 400, MemoryLimit: 128 << 20}, os.Getenv("GOGC"), os.Getenv("GOMEMLIMIT"))
+	a := app.New(defaultsFromEnv(os.Getenv))
 
 	err := wails.Run(&options.App{
 		Title:     "Billie Supervisor",
@@ -50,5 +45,16 @@ func main() {
 	})
 	if err != nil {
 		log.Fatalf("billie-supervisor: %v", err)
+	}
+}
+
+// defaultsFromEnv is where the desktop starts: admins preconfigure many desktops with
+// these variables; the settings a supervisor saves win over them.
+func defaultsFromEnv(getenv func(string) string) app.Defaults {
+	return app.Defaults{
+		DataDir:    getenv("BILLIE_DATA_DIR"),
+		RedisURL:   getenv("BILLIE_REDIS_URL"),
+		Stream:     getenv("BILLIE_STREAM"),
+		BackendURL: getenv("BILLIE_BACKEND_URL"),
 	}
 }

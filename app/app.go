@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"os"
 	"sync"
 	"time"
 
@@ -36,7 +35,7 @@ const (
 
 // options are what tests change; New uses the real ones.
 type options struct {
-	getenv   func(string) string
+	defaults Defaults
 	now      func() time.Time
 	log      *slog.Logger
 	consumer consumerConfig
@@ -71,9 +70,9 @@ type App struct {
 	run     *ledgerRun
 }
 
-// New returns an App ready to be passed to wails.Run.
-func New() *App {
-	return newApp(options{getenv: os.Getenv, now: time.Now, log: slog.Default()})
+// New returns an App ready to be passed to wails.Run, starting from d.
+func New(d Defaults) *App {
+	return newApp(options{defaults: d, now: time.Now, log: slog.Default()})
 }
 
 func newApp(o options) *App {
@@ -95,14 +94,14 @@ func (a *App) Startup(ctx context.Context) {
 func (a *App) start(ctx context.Context, emit func(string, any)) {
 	a.emitF = emit
 	a.base, a.cancel = context.WithCancel(context.WithoutCancel(ctx))
-	dir, err := resolveDataDir(a.opts.getenv)
+	dir, err := resolveDataDir(a.opts.defaults.DataDir)
 	if err != nil {
 		a.openErr = err
 		close(a.ready)
 		return
 	}
 	a.dir = dir
-	cfg, err := loadConfig(dir, a.opts.getenv)
+	cfg, err := loadConfig(dir, a.opts.defaults)
 	if err != nil {
 		a.log.Warn("settings unreadable; using defaults", "err", err)
 	}

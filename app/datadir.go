@@ -15,11 +15,10 @@ const (
 	gapsName     = "gaps.log"
 )
 
-// resolveDataDir is BILLIE_DATA_DIR, else billie-supervisor in the user's config
-// directory. It is created readable by its user only, and tightened if it exists,
-// because it holds the session token, the Redis password and customer data.
-func resolveDataDir(getenv func(string) string) (string, error) {
-	dir := getenv("BILLIE_DATA_DIR")
+// resolveDataDir is dir (Defaults.DataDir), else billie-supervisor in the user's
+// config directory. It is created readable by its user only, and tightened if it
+// exists, because it holds the session token, the Redis password and customer data.
+func resolveDataDir(dir string) (string, error) {
 	if dir == "" {
 		base, err := os.UserConfigDir()
 		if err != nil {

@@ -264,25 +264,15 @@ type testEnv struct {
 	clientName                     string
 }
 
-func (e testEnv) getenv(k string) string {
-	switch k {
-	case "BILLIE_DATA_DIR":
-		return e.dir
-	case "BILLIE_REDIS_URL":
-		return e.redisURL
-	case "BILLIE_STREAM":
-		return e.stream
-	case "BILLIE_BACKEND_URL":
-		return e.backend
-	}
-	return ""
+func (e testEnv) defaults() Defaults {
+	return Defaults{DataDir: e.dir, RedisURL: e.redisURL, Stream: e.stream, BackendURL: e.backend}
 }
 
 // startApp starts an app as Wails would, with small batches so catch-up takes
 // several of them; Shutdown runs at the end of the test.
 func startApp(t *testing.T, env testEnv, ev *events) *App {
 	t.Helper()
-	a := newApp(options{getenv: env.getenv, now: time.Now, log: quiet,
+	a := newApp(options{defaults: env.defaults(), now: time.Now, log: quiet,
 		consumer:  consumerConfig{Count: 100, MaxApply: 300, Block: 100 * time.Millisecond, InfoEvery: 100 * time.Millisecond},
 		redisName: env.clientName})
 	a.start(context.Background(), ev.emit)

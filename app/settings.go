@@ -13,7 +13,20 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// Defaults when neither the settings file nor the environment says otherwise.
+// Defaults is what a desktop starts with before its settings file says otherwise.
+// The desktop's main fills it from BILLIE_DATA_DIR, BILLIE_REDIS_URL, BILLIE_STREAM
+// and BILLIE_BACKEND_URL, so admins can preconfigure many desktops; an empty field
+// takes the built-in default.
+type Defaults struct {
+	// DataDir holds the cache, the settings and the session; empty: billie-supervisor
+	// in the user's config directory.
+	DataDir    string
+	RedisURL   string
+	Stream     string
+	BackendURL string
+}
+
+// Built-in defaults, for what neither the settings file nor Defaults says.
 const (
 	defaultRedisURL   = "redis://127.0.0.1:6379/0"
 	defaultStream     = "chatLedger"
@@ -34,12 +47,11 @@ type config struct {
 	Thresholds    Thresholds `json:"thresholds"`
 }
 
-// defaultConfig is what a desktop starts with: BILLIE_REDIS_URL, BILLIE_STREAM and
-// BILLIE_BACKEND_URL let admins preconfigure many desktops.
-func defaultConfig(getenv func(string) string) config {
+// defaultConfig is what a desktop starts with: d, else the built-in defaults.
+func defaultConfig(d Defaults) config {
 	c := config{
-		RedisURL: or(getenv("BILLIE_REDIS_URL"), defaultRedisURL), Stream: or(getenv("BILLIE_STREAM"), defaultStream),
-		BackendURL: or(getenv("BILLIE_BACKEND_URL"), defaultBackendURL), Thresholds: defaultThresholds,
+		RedisURL: or(d.RedisURL, defaultRedisURL), Stream: or(d.Stream, defaultStream),
+		BackendURL: or(d.BackendURL, defaultBackendURL), Thresholds: defaultThresholds,
 	}
 	c.liftCredentials()
 	return c
@@ -71,8 +83,8 @@ func (c *config) liftCredentials() {
 
 // loadConfig reads the settings file, falling back to the defaults for what it
 // does not hold.
-func loadConfig(dir string, getenv func(string) string) (config, error) {
-	c := defaultConfig(getenv)
+func loadConfig(dir string, d Defaults) (config, error) {
+	c := defaultConfig(d)
 	b, err := readPrivate(filepath.Join(dir, settingsName))
 	if err != nil || b == nil {
 		return c, err

@@ -13,25 +13,41 @@ import (
 	"sync"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/billie/supervisor/backend/ledger"
 	"github.com/billie/supervisor/backend/projector"
 	"github.com/billie/supervisor/backend/store"
 )
 
-// runBenchProjector measures the projector end to end: it projects a stream that is
-// already filled (scripts/bench-projector.sh fills it with the simulator) from zero
-// into a fresh database and reports events/s from first read to last commit and peak
-// RSS; then it rebuilds a second database from the first one's archive and reports
-// that rate too.
-func runBenchProjector(ctx context.Context, args []string, stdout io.Writer) error {
-	var cfg config
-	fs := newFlags("bench-projector", &cfg)
-	batch := fs.Int("batch", 2000, "entries per read")
-	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the projection to this file")
-	rebuild := fs.Bool("rebuild", true, "also rebuild a second database from the archive and report that rate")
-	if err := fs.Parse(args); err != nil {
-		return err
+func newBenchProjectorCmd(cfg *config) *cobra.Command {
+	var f benchFlags
+	cmd := &cobra.Command{
+		Use:   "bench-projector",
+		Short: "Benchmark: project a filled stream from zero, then rebuild from the archive",
+		Long: `Project --stream, already filled (scripts/bench-projector.sh fills it with the
+simulator), from zero into a fresh --db and report events/s from first read to last
+commit and peak RSS; then rebuild a second database from the first one's archive and
+report that rate too. --group must not exist on the stream yet.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runBenchProjector(cmd.Context(), cfg, f, cmd.OutOrStdout())
+		},
 	}
+	cmd.Flags().IntVar(&f.batch, "batch", 2000, "entries per read")
+	cmd.Flags().StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile of the projection to this file")
+	cmd.Flags().BoolVar(&f.rebuild, "rebuild", true, "also rebuild a second database from the archive and report that rate")
+	return cmd
+}
+
+type benchFlags struct {
+	batch      int
+	cpuProfile string
+	rebuild    bool
+}
+
+// runBenchProjector measures the projector end to end.
+func runBenchProjector(ctx context.Context, cfg *config, f benchFlags, stdout io.Writer) error {
 	if _, err := os.Stat(cfg.db); err == nil {
 		return fmt.Errorf("bench-projector: %s exists; the benchmark needs a fresh database", cfg.db)
 	}
@@ -72,7 +88,7 @@ func runBenchProjector(ctx context.Context, args []string, stdout io.Writer) err
 	defer stop()
 	p := projector.New(rdb, st, projector.Config{
 		Stream: cfg.stream, Group: cfg.group, Consumer: cfg.consumer, DeadLetterStream: cfg.deadStream,
-		BatchSize: *batch, Block: 200 * time.Millisecond,
+		BatchSize: f.batch, Block: 200 * time.Millisecond,
 	}, cfg.logger())
 	var (
 		mu       sync.Mutex
@@ -96,8 +112,8 @@ func runBenchProjector(ctx context.Context, args []string, stdout io.Writer) err
 			stop()
 		}
 	}
-	if *cpuProfile != "" {
-		f, err := os.Create(*cpuProfile)
+	if f.cpuProfile != "" {
+		f, err := os.Create(f.cpuProfile)
 		if err != nil {
 			return err
 		}
@@ -122,13 +138,13 @@ func runBenchProjector(ctx context.Context, args []string, stdout io.Writer) err
 	fmt.Fprintf(stdout, "projector: %s from start to last commit (first batch to last commit %s): %.0f events/s\n",
 		took.Round(time.Millisecond), finished.Sub(first).Round(time.Millisecond), float64(total)/took.Seconds())
 	fmt.Fprintf(stdout, "projector: peak RSS %s\n", peakRSS())
-	if !*rebuild {
+	if !f.rebuild {
 		return nil
 	}
 	return benchRebuild(ctx, st, cfg, stdout)
 }
 
-func benchRebuild(ctx context.Context, src *store.Store, cfg config, stdout io.Writer) error {
+func benchRebuild(ctx context.Context, src *store.Store, cfg *config, stdout io.Writer) error {
 	path := cfg.db + ".rebuild"
 	dst, err := store.Open(ctx, path, store.Options{})
 	if err != nil {

@@ -2,13 +2,13 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"log/slog"
 	"os"
 	"strings"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/spf13/cobra"
 
 	"github.com/billie/supervisor/backend/store"
 )
@@ -24,25 +24,57 @@ type config struct {
 	deadStream string
 	addr       string
 	logLevel   string
+
+	// env is the environment the defaults came from, for settings read after the
+	// flags are parsed (the token secret named by --secret-env, for example).
+	env environ
 }
 
-func (c *config) register(fs *flag.FlagSet) {
-	host, _ := os.Hostname()
-	fs.StringVar(&c.redisURL, "redis", env("BILLIE_REDIS_URL", "redis://127.0.0.1:6379/0"), "Redis URL (env BILLIE_REDIS_URL)")
-	fs.StringVar(&c.db, "db", env("BILLIE_DB", "data/billie.db"), "SQLite database of the read models (env BILLIE_DB)")
-	fs.StringVar(&c.stream, "stream", env("BILLIE_STREAM", "chatLedger"), "ledger stream key (env BILLIE_STREAM)")
-	fs.StringVar(&c.group, "group", env("BILLIE_GROUP", "billie-projector"), "consumer group (env BILLIE_GROUP)")
-	fs.StringVar(&c.consumer, "consumer", env("BILLIE_CONSUMER", "projector-"+host), "consumer name within the group, stable across restarts (env BILLIE_CONSUMER)")
-	fs.StringVar(&c.deadStream, "dead-letter-stream", env("BILLIE_DEAD_LETTER_STREAM", "chatLedger:dead"), "dead-letter stream (env BILLIE_DEAD_LETTER_STREAM)")
-	fs.StringVar(&c.addr, "addr", env("BILLIE_ADDR", "127.0.0.1:8080"), "HTTP listen address (env BILLIE_ADDR)")
-	fs.StringVar(&c.logLevel, "log-level", env("BILLIE_LOG_LEVEL", "info"), "debug, info, warn or error (env BILLIE_LOG_LEVEL)")
-}
-
-func env(name, fallback string) string {
-	if v, ok := os.LookupEnv(name); ok && v != "" {
-		return v
+// defaultConfig is the configuration before flags: the environment's, else the
+// developer defaults. It is the only place the connection variables are read.
+func defaultConfig(env environ) config {
+	get := func(name, fallback string) string {
+		if v, ok := env(name); ok && v != "" {
+			return v
+		}
+		return fallback
 	}
-	return fallback
+	host, _ := os.Hostname()
+	return config{
+		redisURL:   get("BILLIE_REDIS_URL", "redis://127.0.0.1:6379/0"),
+		db:         get("BILLIE_DB", "data/billie.db"),
+		stream:     get("BILLIE_STREAM", "chatLedger"),
+		group:      get("BILLIE_GROUP", "billie-projector"),
+		consumer:   get("BILLIE_CONSUMER", "projector-"+host),
+		deadStream: get("BILLIE_DEAD_LETTER_STREAM", "chatLedger:dead"),
+		addr:       get("BILLIE_ADDR", "127.0.0.1:8080"),
+		logLevel:   get("BILLIE_LOG_LEVEL", "info"),
+		env:        env,
+	}
+}
+
+// getenv is the value of an environment variable, empty when unset.
+func (c *config) getenv(name string) string {
+	if c.env == nil {
+		return ""
+	}
+	v, _ := c.env(name)
+	return v
+}
+
+// register makes the connection flags persistent flags of root, defaulting to c.
+func (c *config) register(root *cobra.Command) {
+	fs := root.PersistentFlags()
+	fs.StringVar(&c.redisURL, "redis", c.redisURL, "Redis URL (env BILLIE_REDIS_URL)")
+	fs.StringVar(&c.db, "db", c.db, "SQLite database of the read models (env BILLIE_DB)")
+	fs.StringVar(&c.stream, "stream", c.stream, "ledger stream key (env BILLIE_STREAM)")
+	fs.StringVar(&c.group, "group", c.group, "consumer group (env BILLIE_GROUP)")
+	fs.StringVar(&c.consumer, "consumer", c.consumer, "consumer name within the group, stable across restarts (env BILLIE_CONSUMER)")
+	fs.StringVar(&c.deadStream, "dead-letter-stream", c.deadStream, "dead-letter stream (env BILLIE_DEAD_LETTER_STREAM)")
+	fs.StringVar(&c.addr, "addr", c.addr, "HTTP listen address (env BILLIE_ADDR)")
+	fs.StringVar(&c.logLevel, "log-level", c.logLevel, "debug, info, warn or error (env BILLIE_LOG_LEVEL)")
+	_ = root.RegisterFlagCompletionFunc("log-level", cobra.FixedCompletions(
+		[]string{"debug", "info", "warn", "error"}, cobra.ShellCompDirectiveNoFileComp))
 }
 
 func (c *config) logger() *slog.Logger {

@@ -2,12 +2,12 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/spf13/cobra"
 )
 
 // deadLetter is one entry of the dead-letter stream as an operator sees it.
@@ -40,35 +40,60 @@ func toDeadLetter(m redis.XMessage) deadLetter {
 	return dl
 }
 
-func runDLQ(ctx context.Context, args []string, stdout io.Writer) error {
-	var cfg config
-	fs := newFlags("dlq", &cfg)
-	limit := fs.Int64("limit", 100, "list: at most this many")
-	all := fs.Bool("all", false, "retry/drop: every dead letter")
-	if err := fs.Parse(args); err != nil {
-		return err
+func newDLQCmd(cfg *config) *cobra.Command {
+	var limit int64
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "Print the dead letters as JSON",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return withRedis(cmd.Context(), cfg, func(rdb *redis.Client) error {
+				return listDeadLetters(cmd.Context(), rdb, cfg.deadStream, limit, cmd.OutOrStdout())
+			})
+		},
 	}
-	if fs.NArg() < 1 {
-		return errors.New("usage: backend dlq list | retry ID...|--all | drop ID...|--all")
+	list.Flags().Int64Var(&limit, "limit", 100, "at most this many")
+	return groupOf(&cobra.Command{
+		Use:   "dlq",
+		Short: "List, retry or drop dead letters",
+		Long: `List, retry or drop the entries of --dead-letter-stream. Retry publishes a dead
+letter's original fields to --stream as a new entry (after a fix); both remove it from
+the dead-letter stream.`,
+		Example: "  backend dlq list\n  backend dlq retry 1717171717171-0\n  backend dlq drop --all",
+	}, list, newResolveCmd(cfg, "retry", true), newResolveCmd(cfg, "drop", false))
+}
+
+// newResolveCmd is dlq retry or dlq drop.
+func newResolveCmd(cfg *config, verb string, retry bool) *cobra.Command {
+	var all bool
+	short := "Drop dead letters"
+	if retry {
+		short = "Publish dead letters to the stream again, then remove them"
 	}
+	cmd := &cobra.Command{
+		Use:   verb + " ID...|--all",
+		Short: short,
+		RunE: func(cmd *cobra.Command, ids []string) error {
+			if !all && len(ids) == 0 {
+				return fmt.Errorf("dlq %s: name the dead-letter IDs or pass --all", verb)
+			}
+			return withRedis(cmd.Context(), cfg, func(rdb *redis.Client) error {
+				return resolveDeadLetters(cmd.Context(), rdb, cfg, ids, all, retry, cmd.OutOrStdout())
+			})
+		},
+	}
+	cmd.Flags().BoolVar(&all, "all", false, "every dead letter")
+	return cmd
+}
+
+// withRedis runs f with a connection to cfg's Redis, closed after.
+func withRedis(ctx context.Context, cfg *config, f func(*redis.Client) error) error {
 	rdb, err := cfg.openRedis(ctx)
 	if err != nil {
 		return err
 	}
 	defer rdb.Close()
-	verb, ids := fs.Arg(0), fs.Args()[1:]
-	if verb != "list" && !*all && len(ids) == 0 {
-		return fmt.Errorf("dlq %s: name the dead-letter IDs or pass --all", verb)
-	}
-	switch verb {
-	case "list":
-		return listDeadLetters(ctx, rdb, cfg.deadStream, *limit, stdout)
-	case "retry":
-		return resolveDeadLetters(ctx, rdb, &cfg, ids, *all, true, stdout)
-	case "drop":
-		return resolveDeadLetters(ctx, rdb, &cfg, ids, *all, false, stdout)
-	}
-	return fmt.Errorf("dlq %q: want list, retry or drop", verb)
+	return f(rdb)
 }
 
 func listDeadLetters(ctx context.Context, rdb redis.UniversalClient, stream string, limit int64, stdout io.Writer) error {

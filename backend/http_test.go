@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -46,7 +47,7 @@ func testRouter(t *testing.T) (http.Handler, *deps, *syncBuffer) {
 	t.Cleanup(func() { st.Close() })
 	logs := &syncBuffer{}
 	d := &deps{cfg: &config{stream: "s", group: "g"}, log: slog.New(slog.NewTextHandler(logs, nil)), store: st}
-	hc, err := httpConfigFromEnv()
+	hc, err := httpConfigFrom(os.Getenv)
 	if err != nil {
 		t.Fatal(err)
 	}

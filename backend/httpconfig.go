@@ -26,16 +26,16 @@ type httpConfig struct {
 	customerErr error
 }
 
-// httpConfigFromEnv reads the HTTP configuration from the environment (the
+// httpConfigFrom reads the HTTP configuration from the environment main hands down (the
 // customerapi.Env* variables and BILLIE_TRUSTED_PROXIES). It fails only on a trusted
 // proxy that is not a CIDR prefix.
-func httpConfigFromEnv() (httpConfig, error) {
+func httpConfigFrom(getenv func(string) string) (httpConfig, error) {
 	var hc httpConfig
 	var err error
-	if hc.trustedProxies, err = parseTrustedProxies(os.Getenv(envTrustedProxies)); err != nil {
+	if hc.trustedProxies, err = parseTrustedProxies(getenv(envTrustedProxies)); err != nil {
 		return hc, err
 	}
-	hc.customer, hc.customerErr = customerConfigFromEnv()
+	hc.customer, hc.customerErr = customerConfigFrom(getenv)
 	return hc, nil
 }
 
@@ -54,17 +54,17 @@ func parseTrustedProxies(list string) ([]netip.Prefix, error) {
 	return prefixes, nil
 }
 
-// customerConfigFromEnv reads the customer API's configuration (see the
+// customerConfigFrom reads the customer API's configuration (see the
 // customerapi.Env constants). BILLIE_CUSTOMER_JWT_PUBLIC_KEY holds the PEM text
 // itself or the path of a PEM file. It fails only on values that are present but
 // unusable; a missing key is reported by customerapi.New, so that the backend can
 // still start and answer 503 on /api/customer.
-func customerConfigFromEnv() (customerapi.Config, error) {
+func customerConfigFrom(getenv func(string) string) (customerapi.Config, error) {
 	var c customerapi.Config
-	if s := os.Getenv(customerapi.EnvSecret); s != "" {
+	if s := getenv(customerapi.EnvSecret); s != "" {
 		c.Secret = []byte(s)
 	}
-	if s := strings.TrimSpace(os.Getenv(customerapi.EnvPublicKey)); s != "" {
+	if s := strings.TrimSpace(getenv(customerapi.EnvPublicKey)); s != "" {
 		pemText := []byte(s)
 		if !strings.HasPrefix(s, "-----BEGIN") {
 			b, err := os.ReadFile(s)
@@ -79,9 +79,9 @@ func customerConfigFromEnv() (customerapi.Config, error) {
 		}
 		c.PublicKey = key
 	}
-	c.Issuer = strings.TrimSpace(os.Getenv(customerapi.EnvIssuer))
-	c.Audience = strings.TrimSpace(os.Getenv(customerapi.EnvAudience))
-	for _, o := range strings.Split(os.Getenv(customerapi.EnvCORSOrigins), ",") {
+	c.Issuer = strings.TrimSpace(getenv(customerapi.EnvIssuer))
+	c.Audience = strings.TrimSpace(getenv(customerapi.EnvAudience))
+	for _, o := range strings.Split(getenv(customerapi.EnvCORSOrigins), ",") {
 		if o = strings.TrimRight(strings.TrimSpace(o), "/"); o != "" {
 			c.CORSOrigins = append(c.CORSOrigins, o)
 		}
@@ -90,7 +90,7 @@ func customerConfigFromEnv() (customerapi.Config, error) {
 		name string
 		dst  *int
 	}{{customerapi.EnvRatePerIP, &c.RatePerIP}, {customerapi.EnvRatePerCustomer, &c.RatePerCustomer}} {
-		if s := strings.TrimSpace(os.Getenv(v.name)); s != "" {
+		if s := strings.TrimSpace(getenv(v.name)); s != "" {
 			n, err := strconv.Atoi(s)
 			if err != nil {
 				return c, fmt.Errorf("%s: %q is not a whole number of requests per minute", v.name, s)

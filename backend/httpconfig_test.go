@@ -33,7 +33,7 @@ func TestCustomerConfigFromEnv(t *testing.T) {
 	for name, value := range map[string]string{"RS256 key from env PEM": string(pubPEM), "RS256 key from a PEM file": file} {
 		t.Run(name, func(t *testing.T) {
 			t.Setenv(customerapi.EnvPublicKey, value)
-			cfg, err := customerConfigFromEnv()
+			cfg, err := customerConfigFrom(os.Getenv)
 			if err != nil || cfg.PublicKey == nil || !cfg.PublicKey.Equal(&key.PublicKey) {
 				t.Fatalf("config %+v, %v", cfg, err)
 			}
@@ -41,12 +41,12 @@ func TestCustomerConfigFromEnv(t *testing.T) {
 	}
 	t.Setenv(customerapi.EnvPublicKey, "")
 	t.Setenv(customerapi.EnvRatePerIP, "lots")
-	if _, err := customerConfigFromEnv(); err == nil || !strings.Contains(err.Error(), customerapi.EnvRatePerIP) {
+	if _, err := customerConfigFrom(os.Getenv); err == nil || !strings.Contains(err.Error(), customerapi.EnvRatePerIP) {
 		t.Errorf("a rate that is not a number: %v", err)
 	}
 	t.Setenv(customerapi.EnvRatePerIP, " 12 ")
 	t.Setenv(customerapi.EnvCORSOrigins, " https://portal.test/ ,, https://b.test")
-	cfg, err := customerConfigFromEnv()
+	cfg, err := customerConfigFrom(os.Getenv)
 	if err != nil || cfg.RatePerIP != 12 || strings.Join(cfg.CORSOrigins, " ") != "https://portal.test https://b.test" {
 		t.Errorf("config %+v, %v", cfg, err)
 	}

@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+
+	"github.com/spf13/cobra"
 
 	"github.com/billie/supervisor/backend/projection"
 	"github.com/billie/supervisor/backend/store"
@@ -12,32 +15,55 @@ import (
 
 var errNotFound = errors.New("not found")
 
-func runInspect(ctx context.Context, args []string, stdout io.Writer) error {
-	var cfg config
-	fs := newFlags("inspect", &cfg)
-	raw := fs.Bool("raw", false, "with conversation: include the archived raw events")
-	if err := fs.Parse(args); err != nil {
-		return err
+// inspectKinds are what inspect prints, in the order help lists them.
+var inspectKinds = []string{"conversation", "customer", "application"}
+
+func newInspectCmd(cfg *config) *cobra.Command {
+	var raw bool
+	cmd := &cobra.Command{
+		Use:   "inspect conversation|customer|application ID",
+		Short: "Print a projected conversation, customer or application as JSON",
+		Long: `Print a projected record of --db as JSON: a conversation with its messages and portal
+view (--raw adds the archived raw events), a customer, or an application (APP-...) with
+its portal view.`,
+		Example: "  backend inspect conversation conv-7f3a91 --raw\n  backend inspect application APP-1042",
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 2 {
+				return errors.New("usage: backend inspect conversation|customer|application ID")
+			}
+			return nil
+		},
+		ValidArgsFunction: func(_ *cobra.Command, args []string, _ string) ([]cobra.Completion, cobra.ShellCompDirective) {
+			if len(args) == 0 {
+				return inspectKinds, cobra.ShellCompDirectiveNoFileComp
+			}
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runInspect(cmd.Context(), cfg, args[0], args[1], raw, cmd.OutOrStdout())
+		},
 	}
-	if fs.NArg() != 2 {
-		return errors.New("usage: backend inspect conversation|customer|application ID")
+	cmd.Flags().BoolVar(&raw, "raw", false, "with conversation: include the archived raw events")
+	return cmd
+}
+
+func runInspect(ctx context.Context, cfg *config, kind, id string, raw bool, stdout io.Writer) error {
+	if !slices.Contains(inspectKinds, kind) {
+		return fmt.Errorf("inspect %q: want conversation, customer or application", kind)
 	}
 	st, err := cfg.openStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	kind, id := fs.Arg(0), fs.Arg(1)
 	var v any
 	switch kind {
 	case "conversation":
-		v, err = inspectConversation(ctx, st, id, *raw)
+		v, err = inspectConversation(ctx, st, id, raw)
 	case "customer":
 		v, err = inspectCustomer(ctx, st, id)
 	case "application":
 		v, err = inspectApplication(ctx, st, id)
-	default:
-		return fmt.Errorf("inspect %q: want conversation, customer or application", kind)
 	}
 	if err != nil {
 		return fmt.Errorf("inspect %s %s: %w", kind, id, err)

@@ -5,9 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/billie/supervisor/backend/simulator"
 	"github.com/billie/supervisor/backend/store"
@@ -17,32 +18,49 @@ import (
 // a backend serving the loaded database reads its real stream from where it was.
 const loadCheckpoint = "load"
 
-// runLoad fills the database straight from the simulator, through the same
-// store.ApplyBatch the projector uses but without Redis: the fastest honest way to
-// make a large database for benchmarks and demos.
-func runLoad(ctx context.Context, args []string, stdout io.Writer) error {
-	var cfg config
-	fs := newFlags("load", &cfg)
-	convs := fs.Int("conversations", 10_000, "how many conversations (some customers come back: 105,500 make about 100,000 customers)")
-	seed := fs.Int64("seed", 1, "random seed; the same seed and flags give the same data")
-	history := fs.Duration("history", 26*time.Hour, "start conversations up to this long ago")
-	messy := fs.Bool("messy", false, "mix in the producer's quirks and a few broken events")
-	batchSize := fs.Int("batch", 4000, "entries per transaction")
-	cache := fs.Int("cache-mib", 256, "SQLite page cache of the writer, MiB")
-	quiet := fs.Bool("quiet", false, "no progress lines")
-	if err := fs.Parse(args); err != nil {
-		return err
+type loadFlags struct {
+	conversations, batch, cacheMiB int
+	seed                           int64
+	history                        time.Duration
+	messy, quiet                   bool
+}
+
+func newLoadCmd(cfg *config) *cobra.Command {
+	var f loadFlags
+	cmd := &cobra.Command{
+		Use:   "load",
+		Short: "Fill the database straight from the simulator, without Redis (benchmarks)",
+		Long: `Fill --db straight from the simulator, through the same store.ApplyBatch the projector
+uses but without Redis: the fastest honest way to make a large database for benchmarks
+and demos. It moves the checkpoint "load", not the projector group's.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runLoad(cmd.Context(), cfg, f, cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
 	}
-	if *batchSize < 1 {
+	fs := cmd.Flags()
+	fs.IntVar(&f.conversations, "conversations", 10_000, "how many conversations (some customers come back: 105,500 make about 100,000 customers)")
+	fs.Int64Var(&f.seed, "seed", 1, "random seed; the same seed and flags give the same data")
+	fs.DurationVar(&f.history, "history", 26*time.Hour, "start conversations up to this long ago")
+	fs.BoolVar(&f.messy, "messy", false, "mix in the producer's quirks and a few broken events")
+	fs.IntVar(&f.batch, "batch", 4000, "entries per transaction")
+	fs.IntVar(&f.cacheMiB, "cache-mib", 256, "SQLite page cache of the writer, MiB")
+	fs.BoolVar(&f.quiet, "quiet", false, "no progress lines")
+	return cmd
+}
+
+// runLoad fills the database from the simulator in transactions of f.batch entries.
+func runLoad(ctx context.Context, cfg *config, f loadFlags, stdout, stderr io.Writer) error {
+	if f.batch < 1 {
 		return errors.New("load: --batch must be at least 1")
 	}
-	st, err := store.Open(ctx, cfg.db, store.Options{Relaxed: true, CacheMiB: *cache})
+	st, err := store.Open(ctx, cfg.db, store.Options{Relaxed: true, CacheMiB: f.cacheMiB})
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	gen, err := simulator.New(simulator.Options{
-		Conversations: *convs, Seed: *seed, Messy: *messy, Start: time.Now(), History: *history,
+		Conversations: f.conversations, Seed: f.seed, Messy: f.messy, Start: time.Now(), History: f.history,
 	})
 	if err != nil {
 		return err
@@ -50,7 +68,7 @@ func runLoad(ctx context.Context, args []string, stdout io.Writer) error {
 	start := time.Now()
 	var total store.Counts
 	var ids streamIDs
-	batch := make([]store.Entry, 0, *batchSize)
+	batch := make([]store.Entry, 0, f.batch)
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
@@ -70,7 +88,7 @@ func runLoad(ctx context.Context, args []string, stdout io.Writer) error {
 			break
 		}
 		batch = append(batch, store.Entry{ID: ids.next(e.At), Fields: e.Fields})
-		if len(batch) < *batchSize {
+		if len(batch) < f.batch {
 			continue
 		}
 		if err := flush(); err != nil {
@@ -79,10 +97,10 @@ func runLoad(ctx context.Context, args []string, stdout io.Writer) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if !*quiet && time.Since(lastReport) >= 5*time.Second {
+		if !f.quiet && time.Since(lastReport) >= 5*time.Second {
 			lastReport = time.Now()
 			el := time.Since(start)
-			fmt.Fprintf(os.Stderr, "load: %d entries in %s (%.0f/s)\n", total.Total(), el.Round(time.Second), float64(total.Total())/el.Seconds())
+			fmt.Fprintf(stderr, "load: %d entries in %s (%.0f/s)\n", total.Total(), el.Round(time.Second), float64(total.Total())/el.Seconds())
 		}
 	}
 	if err := flush(); err != nil {
@@ -94,7 +112,7 @@ func runLoad(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("load: count customers: %w", err)
 	}
 	fmt.Fprintf(stdout, "loaded %d entries of %d conversations (%d customers) into %s in %s (%.0f/s): %d applied, %d skipped, %d dead letters\n",
-		total.Total(), *convs, customers, cfg.db, el.Round(time.Millisecond), float64(total.Total())/el.Seconds(),
+		total.Total(), f.conversations, customers, cfg.db, el.Round(time.Millisecond), float64(total.Total())/el.Seconds(),
 		total.Applied, total.Skipped, total.DeadLettered)
 	return nil
 }

@@ -4,89 +4,101 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"os"
 	"os/signal"
-	"runtime/debug"
+	"strings"
 	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/billie/supervisor/backend/gctune"
 )
 
-type command struct {
-	name, summary string
-	run           func(ctx context.Context, args []string, stdout io.Writer) error
-}
-
-func commands() []command {
-	return []command{
-		{"serve", "run the projector and the HTTP APIs", runServe},
-		{"simulate", "write realistic live conversations to the stream", runSimulate},
-		{"inspect", "print a projected conversation, customer or application as JSON", runInspect},
-		{"dlq", "list, retry or drop dead letters", runDLQ},
-		{"status", "stream length, group lag and pending, last applied ID, dead letters", runStatus},
-		{"rebuild", "rebuild the read models from the event archive into a new database", runRebuild},
-		{"user", "add, list, disable, enable, re-role supervisor accounts, set passwords", runUser},
-		{"load", "fill the database straight from the simulator, without Redis (benchmarks)", runLoad},
-		{"bench-projector", "benchmark: project a filled stream from zero, then rebuild from the archive", runBenchProjector},
-		{"token", "mint HS256 customer-API tokens for testing", runToken},
-	}
-}
+// version is the backend's version; releases set it with
+//
+//	go build -ldflags "-X main.version=1.2.3" ./backend
+var version = "dev"
 
 func main() {
-	tuneGC()
+	// The projector allocates per event (JSON in, JSON out) and with the default GOGC
+	// of 100 the collector took a fifth of its CPU on a two-core machine. Collecting
+	// at five times the live heap, under a soft limit of 1 GiB, keeps that to a few
+	// percent and the process below the limit.
+	gctune.Apply(gctune.Tuning{Percent: 400, MemoryLimit: 1 << 30}, os.Getenv("GOGC"), os.Getenv("GOMEMLIMIT"))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := dispatch(ctx, os.Args[1:], os.Stdout)
+	err := newRootCmd(os.LookupEnv).ExecuteContext(ctx)
 	stop()
-	if errors.Is(err, flag.ErrHelp) {
-		os.Exit(2)
-	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "backend:", err)
 		os.Exit(1)
 	}
 }
 
-// tuneGC trades memory for CPU unless the operator chose with GOGC or GOMEMLIMIT:
-// the projector allocates per event (JSON in, JSON out) and with the default GOGC
-// of 100 the collector took a fifth of its CPU on a two-core machine. Collecting at
-// five times the live heap, under a soft limit of 1 GiB, keeps that to a few percent
-// and the process below the limit.
-func tuneGC() {
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(400)
+// environ looks up an environment variable, as os.LookupEnv does. main passes the
+// process's; tests pass their own, so no command reads the environment directly.
+type environ func(key string) (string, bool)
+
+// newRootCmd is the backend command with every subcommand. The connection flags are
+// the root's, so they go anywhere on the command line; their defaults come from env.
+func newRootCmd(env environ) *cobra.Command {
+	cfg := defaultConfig(env)
+	root := &cobra.Command{
+		Use:   "backend",
+		Short: "The Billie Supervisor backend: projector, HTTP APIs and operator tools",
+		Long: `backend projects the chatLedger stream into SQLite read models and serves the HTTP
+APIs (serve); its other commands are the operator's tools.
+
+Every command takes the connection flags (--redis, --db, --stream, --group, ...);
+each defaults to its environment variable, then to a value for a developer machine.`,
+		Version:       version,
+		SilenceUsage:  true,
+		SilenceErrors: true, // main prints them, prefixed "backend:"
 	}
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(1 << 30)
-	}
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return fmt.Errorf("%w (see %s --help)", err, cmd.CommandPath())
+	})
+	cfg.register(root)
+	root.AddCommand(
+		newServeCmd(&cfg),
+		newSimulateCmd(&cfg),
+		newInspectCmd(&cfg),
+		newDLQCmd(&cfg),
+		newStatusCmd(&cfg),
+		newRebuildCmd(&cfg),
+		newUserCmd(&cfg),
+		newLoadCmd(&cfg),
+		newBenchProjectorCmd(&cfg),
+		newTokenCmd(&cfg),
+	)
+	return root
 }
 
-func dispatch(ctx context.Context, args []string, stdout io.Writer) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		usage(os.Stderr)
-		return flag.ErrHelp
+// groupOf makes cmd a command that groups subs. Called with no subcommand it prints
+// its help; with an unknown one it fails, where cobra would print the help and succeed.
+func groupOf(cmd *cobra.Command, subs ...*cobra.Command) *cobra.Command {
+	names := make([]string, len(subs))
+	for i, s := range subs {
+		names[i] = s.Name()
 	}
-	for _, c := range commands() {
-		if c.name == args[0] {
-			return c.run(ctx, args[1:], stdout)
+	cmd.Args = cobra.ArbitraryArgs
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return cmd.Help()
 		}
+		return fmt.Errorf("%s: unknown subcommand %q; want %s", cmd.Name(), args[0], strings.Join(names, ", "))
 	}
-	usage(os.Stderr)
-	return fmt.Errorf("unknown command %q", args[0])
+	cmd.AddCommand(subs...)
+	return cmd
 }
 
-func usage(w io.Writer) {
-	fmt.Fprintln(w, "usage: backend <command> [flags]\n\ncommands:")
-	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+// exactArgs is cobra.ExactArgs with the message the commands have always given.
+func exactArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return fmt.Errorf("%s: expected %d argument(s), got %d (see %s --help)",
+				strings.TrimPrefix(cmd.CommandPath(), cmd.Root().Name()+" "), n, len(args), cmd.CommandPath())
+		}
+		return nil
 	}
-	fmt.Fprintln(w, "\nEvery command takes --redis, --db, --stream, --group and the other connection flags; see backend <command> -h.")
-}
-
-// newFlags makes a subcommand's flag set with the shared connection flags.
-func newFlags(name string, cfg *config) *flag.FlagSet {
-	fs := flag.NewFlagSet("backend "+name, flag.ContinueOnError)
-	cfg.register(fs)
-	return fs
 }

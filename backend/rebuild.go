@@ -7,37 +7,51 @@ import (
 	"os"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/billie/supervisor/backend/store"
 )
 
-func runRebuild(ctx context.Context, args []string, stdout io.Writer) error {
-	var cfg config
-	fs := newFlags("rebuild", &cfg)
-	into := fs.String("into", "", "new database to build (default: --db with .rebuild appended); must not exist")
-	swap := fs.Bool("swap", false, "after a successful rebuild, move the old database to .bak and the new one into its place (stop serve first)")
-	if err := fs.Parse(args); err != nil {
-		return err
+func newRebuildCmd(cfg *config) *cobra.Command {
+	var into string
+	var swap bool
+	cmd := &cobra.Command{
+		Use:   "rebuild",
+		Short: "Rebuild the read models from the event archive into a new database",
+		Long: `Rebuild the read models of --db from its event archive into a new database (--into),
+leaving --db as it is. With --swap, and serve stopped, the old database then moves to
+.bak and the new one into its place.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runRebuild(cmd.Context(), cfg, into, swap, cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
 	}
-	if *into == "" {
-		*into = cfg.db + ".rebuild"
+	cmd.Flags().StringVar(&into, "into", "", "new database to build (default: --db with .rebuild appended); must not exist")
+	cmd.Flags().BoolVar(&swap, "swap", false, "after a successful rebuild, move the old database to .bak and the new one into its place (stop serve first)")
+	return cmd
+}
+
+func runRebuild(ctx context.Context, cfg *config, into string, swap bool, stdout, stderr io.Writer) error {
+	if into == "" {
+		into = cfg.db + ".rebuild"
 	}
-	if _, err := os.Stat(*into); err == nil {
-		return fmt.Errorf("rebuild: %s exists; remove it or choose another --into", *into)
+	if _, err := os.Stat(into); err == nil {
+		return fmt.Errorf("rebuild: %s exists; remove it or choose another --into", into)
 	}
 	src, err := cfg.openStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
-	dst, err := store.Open(ctx, *into, store.Options{})
+	dst, err := store.Open(ctx, into, store.Options{})
 	if err != nil {
 		return err
 	}
 	start := time.Now()
 	counts, err := store.Rebuild(ctx, src, dst, cfg.group, 10000, func(p store.RebuildProgress) {
-		fmt.Fprintf(os.Stderr, "\rrebuild: %d/%d events", p.Done, p.Total)
+		fmt.Fprintf(stderr, "\rrebuild: %d/%d events", p.Done, p.Total)
 	})
-	fmt.Fprintln(os.Stderr)
+	fmt.Fprintln(stderr)
 	if cerr := dst.Close(); err == nil {
 		err = cerr
 	}
@@ -46,11 +60,11 @@ func runRebuild(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	took := time.Since(start)
 	rate := float64(counts.Total()) / took.Seconds()
-	fmt.Fprintf(stdout, "rebuilt %s from the archive of %s: %d events in %s (%.0f events/s)\n", *into, cfg.db, counts.Total(), took.Round(time.Millisecond), rate)
-	if !*swap {
+	fmt.Fprintf(stdout, "rebuilt %s from the archive of %s: %d events in %s (%.0f events/s)\n", into, cfg.db, counts.Total(), took.Round(time.Millisecond), rate)
+	if !swap {
 		return nil
 	}
-	return swapDatabases(cfg.db, *into)
+	return swapDatabases(cfg.db, into)
 }
 
 func swapDatabases(current, rebuilt string) error {

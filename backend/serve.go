@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/spf13/cobra"
 
 	"github.com/billie/supervisor/backend/projector"
 	"github.com/billie/supervisor/backend/store"
@@ -25,28 +25,35 @@ type deps struct {
 	onBatch []func(store.Result, time.Duration)
 }
 
-func runServe(ctx context.Context, args []string, stdout io.Writer) error {
-	var cfg config
-	fs := newFlags("serve", &cfg)
-	if err := fs.Parse(args); err != nil {
-		return err
+func newServeCmd(cfg *config) *cobra.Command {
+	return &cobra.Command{
+		Use:   "serve",
+		Short: "Run the projector and the HTTP APIs",
+		Long: `Run the projector (a member of --group on --stream) and the HTTP APIs on --addr:
+/healthz, /readyz, /metrics and /api/... SIGINT or SIGTERM finish the batch in hand,
+commit, acknowledge and exit 0.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runServe(cmd.Context(), cfg) },
 	}
+}
+
+func runServe(ctx context.Context, cfg *config) error {
 	log := cfg.logger()
 	st, err := cfg.openStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	rdb, err := connectRedis(ctx, &cfg, log)
+	rdb, err := connectRedis(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer rdb.Close()
-	hc, err := httpConfigFromEnv()
+	hc, err := httpConfigFrom(cfg.getenv)
 	if err != nil {
 		return err
 	}
-	d := &deps{cfg: &cfg, log: log, rdb: rdb, store: st}
+	d := &deps{cfg: cfg, log: log, rdb: rdb, store: st}
 	handler, err := newRouter(ctx, d, hc)
 	if err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/spf13/cobra"
 
 	"github.com/billie/supervisor/backend/store"
 )
@@ -68,11 +69,19 @@ type statusReport struct {
 	Counters         store.Counts `json:"counters"`
 }
 
-func runStatus(ctx context.Context, args []string, stdout io.Writer) error {
-	var cfg config
-	if err := newFlags("status", &cfg).Parse(args); err != nil {
-		return err
+func newStatusCmd(cfg *config) *cobra.Command {
+	return &cobra.Command{
+		Use:   "status",
+		Short: "Stream length, group lag and pending, last applied ID, dead letters, counters",
+		Long: `Print as JSON: the length of --stream, the lag, pending entries and last delivered ID
+of --group, the last ID applied to --db, the length of --dead-letter-stream and the
+projection's counters.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runStatus(cmd.Context(), cfg, cmd.OutOrStdout()) },
 	}
+}
+
+func runStatus(ctx context.Context, cfg *config, stdout io.Writer) error {
 	rdb, err := cfg.openRedis(ctx)
 	if err != nil {
 		return err

@@ -5,50 +5,65 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/spf13/cobra"
 
 	"github.com/billie/supervisor/customerapi"
 )
 
-// runToken mints HS256 customer tokens for testing the customer API: one for
-// --customer, or one per customer for --sample N customers picked at random from the
-// database (lines "customerId<TAB>token", for load generators).
-func runToken(ctx context.Context, args []string, stdout io.Writer) error {
-	var cfg config
-	fs := newFlags("token", &cfg)
-	customer := fs.String("customer", "", "the customer id (the token's sub)")
-	sample := fs.Int("sample", 0, "instead: tokens for this many random customers of the database")
-	secretEnv := fs.String("secret-env", customerapi.EnvSecret, "environment variable holding the HS256 secret")
-	ttl := fs.Duration("ttl", time.Hour, "lifetime (exp - iat)")
-	issuer := fs.String("issuer", os.Getenv(customerapi.EnvIssuer), "iss (default env "+customerapi.EnvIssuer+")")
-	audience := fs.String("audience", os.Getenv(customerapi.EnvAudience), "aud (default env "+customerapi.EnvAudience+")")
-	if err := fs.Parse(args); err != nil {
-		return err
+type tokenFlags struct {
+	customer, secretEnv, issuer, audience string
+	sample                                int
+	ttl                                   time.Duration
+}
+
+func newTokenCmd(cfg *config) *cobra.Command {
+	var f tokenFlags
+	cmd := &cobra.Command{
+		Use:   "token --customer ID | --sample N",
+		Short: "Mint HS256 customer-API tokens for testing",
+		Long: `Mint HS256 customer tokens for testing the customer API: one for --customer, or one
+per customer for --sample N customers picked at random from --db (lines
+"customerId<TAB>token", for load generators). The secret is read from the environment
+variable --secret-env names.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runToken(cmd.Context(), cfg, f, cmd.OutOrStdout()) },
 	}
-	secret := os.Getenv(*secretEnv)
+	fs := cmd.Flags()
+	fs.StringVar(&f.customer, "customer", "", "the customer id (the token's sub)")
+	fs.IntVar(&f.sample, "sample", 0, "instead: tokens for this many random customers of the database")
+	fs.StringVar(&f.secretEnv, "secret-env", customerapi.EnvSecret, "environment variable holding the HS256 secret")
+	fs.DurationVar(&f.ttl, "ttl", time.Hour, "lifetime (exp - iat)")
+	fs.StringVar(&f.issuer, "issuer", cfg.getenv(customerapi.EnvIssuer), "iss (default env "+customerapi.EnvIssuer+")")
+	fs.StringVar(&f.audience, "audience", cfg.getenv(customerapi.EnvAudience), "aud (default env "+customerapi.EnvAudience+")")
+	return cmd
+}
+
+// runToken prints one token for f.customer, or tokens for f.sample customers.
+func runToken(ctx context.Context, cfg *config, f tokenFlags, stdout io.Writer) error {
+	secret := cfg.getenv(f.secretEnv)
 	if len(secret) < customerapi.MinSecretLen {
-		return fmt.Errorf("token: %s must hold the HS256 secret, at least %d bytes", *secretEnv, customerapi.MinSecretLen)
+		return fmt.Errorf("token: %s must hold the HS256 secret, at least %d bytes", f.secretEnv, customerapi.MinSecretLen)
 	}
 	mint := func(sub string) (string, error) {
 		now := time.Now()
-		claims := jwt.RegisteredClaims{Subject: sub, IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(*ttl)), Issuer: *issuer}
-		if *audience != "" {
-			claims.Audience = jwt.ClaimStrings{*audience}
+		claims := jwt.RegisteredClaims{Subject: sub, IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(f.ttl)), Issuer: f.issuer}
+		if f.audience != "" {
+			claims.Audience = jwt.ClaimStrings{f.audience}
 		}
 		return jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString([]byte(secret))
 	}
 	switch {
-	case *customer != "" && *sample == 0:
-		tok, err := mint(*customer)
+	case f.customer != "" && f.sample == 0:
+		tok, err := mint(f.customer)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintln(stdout, tok)
 		return nil
-	case *customer == "" && *sample > 0:
+	case f.customer == "" && f.sample > 0:
 	default:
 		return errors.New("token: give --customer ID or --sample N")
 	}
@@ -58,7 +73,7 @@ func runToken(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	defer st.Close()
 	rows, err := st.DB().QueryContext(ctx,
-		"SELECT DISTINCT customer_id FROM portal_applications ORDER BY random() LIMIT ?", *sample)
+		"SELECT DISTINCT customer_id FROM portal_applications ORDER BY random() LIMIT ?", f.sample)
 	if err != nil {
 		return fmt.Errorf("token: sample customers: %w", err)
 	}

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -12,56 +11,109 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
 	"github.com/billie/supervisor/backend/accounts"
 )
 
-// Where `backend user` reads passwords from; tests replace them.
+// How `backend user` tells a terminal and reads a password from it; tests replace them.
 var (
-	userStdin    io.Reader = os.Stdin
-	userPrompts  io.Writer = os.Stderr
-	stdinTermFd            = func() (int, bool) { fd := int(os.Stdin.Fd()); return fd, term.IsTerminal(fd) }
-	readTermPass           = term.ReadPassword
+	terminalFd = func(in io.Reader) (int, bool) {
+		f, ok := in.(*os.File)
+		if !ok {
+			return 0, false
+		}
+		fd := int(f.Fd())
+		return fd, term.IsTerminal(fd)
+	}
+	readTermPass = term.ReadPassword
 )
 
-const userUsage = `usage:
-  backend user add --email E --name N --role admin|supervisor
+func newUserCmd(cfg *config) *cobra.Command {
+	var add struct{ email, name, role string }
+	addCmd := &cobra.Command{
+		Use:   "add --email E --name N --role admin|supervisor",
+		Short: "Add an account; its password is asked for",
+		Args:  exactArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if add.email == "" || add.name == "" || add.role == "" {
+				return errors.New("user add: --email, --name and --role are required")
+			}
+			return withAccounts(cmd, cfg, func(svc *accounts.Service) error {
+				return addUser(cmd, svc, add.email, add.name, add.role)
+			})
+		},
+	}
+	addCmd.Flags().StringVar(&add.email, "email", "", "the account's email")
+	addCmd.Flags().StringVar(&add.name, "name", "", "display name")
+	addCmd.Flags().StringVar(&add.role, "role", "", "admin or supervisor")
+	_ = addCmd.RegisterFlagCompletionFunc("role", completeRoles)
+
+	var asJSON bool
+	listCmd := &cobra.Command{
+		Use:   "list",
+		Short: "List the accounts",
+		Args:  exactArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return withAccounts(cmd, cfg, func(svc *accounts.Service) error {
+				return listUsers(cmd.Context(), svc, asJSON, cmd.OutOrStdout())
+			})
+		},
+	}
+	listCmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+
+	return groupOf(&cobra.Command{
+		Use:   "user",
+		Short: "Add, list, disable, enable, re-role supervisor accounts, set passwords",
+		Long: `Manage the supervisor accounts in --db. Passwords are asked for on the terminal, or
+read from standard input (one line) when it is not one.`,
+		Example: `  backend user add --email E --name N --role admin|supervisor
+  printf '%s\n' "$PW" | backend user add --email E --name N --role supervisor
   backend user list [--json]
   backend user disable E
   backend user enable E
   backend user role E admin|supervisor
-  backend user passwd E
-Passwords are asked for on the terminal, or read from standard input (one line) when it is not one.`
+  backend user passwd E`,
+	}, addCmd, listCmd,
+		newUserSetCmd(cfg, "disable E", "Disable an account and end its sessions", 1, disableUser(true)),
+		newUserSetCmd(cfg, "enable E", "Enable a disabled account", 1, disableUser(false)),
+		newUserSetCmd(cfg, "role E admin|supervisor", "Change an account's role", 2, setRole),
+		newUserSetCmd(cfg, "passwd E", "Set an account's password and end its sessions", 1, setPassword),
+	)
+}
 
-func runUser(ctx context.Context, args []string, stdout io.Writer) error {
-	if len(args) == 0 {
-		fmt.Fprintln(userPrompts, userUsage)
-		return flag.ErrHelp
+func completeRoles(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	return []cobra.Completion{"admin", "supervisor"}, cobra.ShellCompDirectiveNoFileComp
+}
+
+// userChange changes the account named by args[0].
+type userChange func(cmd *cobra.Command, svc *accounts.Service, args []string) error
+
+// newUserSetCmd is a user subcommand that changes one account given by email.
+func newUserSetCmd(cfg *config, use, short string, nargs int, change userChange) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   use,
+		Short: short,
+		Args:  exactArgs(nargs),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withAccounts(cmd, cfg, func(svc *accounts.Service) error { return change(cmd, svc, args) })
+		},
 	}
-	sub, args := args[0], args[1:]
-	var cfg config
-	fs := newFlags("user "+sub, &cfg)
-	fs.Usage = func() { fmt.Fprintln(fs.Output(), userUsage); fs.PrintDefaults() }
-	email := fs.String("email", "", "the account's email (add)")
-	name := fs.String("name", "", "display name (add)")
-	role := fs.String("role", "", "admin or supervisor (add)")
-	asJSON := fs.Bool("json", false, "print JSON (list)")
-	pos, err := parseInterspersed(fs, args)
-	if err != nil {
-		return err
+	if nargs == 2 {
+		cmd.ValidArgsFunction = func(cmd *cobra.Command, args []string, s string) ([]cobra.Completion, cobra.ShellCompDirective) {
+			if len(args) == 1 {
+				return completeRoles(cmd, args, s)
+			}
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
 	}
-	want := map[string]int{"add": 0, "list": 0, "disable": 1, "enable": 1, "role": 2, "passwd": 1}
-	n, ok := want[sub]
-	if !ok {
-		fmt.Fprintln(userPrompts, userUsage)
-		return fmt.Errorf("user: unknown subcommand %q", sub)
-	}
-	if len(pos) != n {
-		fmt.Fprintln(userPrompts, userUsage)
-		return fmt.Errorf("user %s: expected %d argument(s), got %d", sub, n, len(pos))
-	}
-	st, err := cfg.openStore(ctx)
+	return cmd
+}
+
+// withAccounts runs f with the accounts service of cfg's database.
+func withAccounts(cmd *cobra.Command, cfg *config, f func(*accounts.Service) error) error {
+	st, err := cfg.openStore(cmd.Context())
 	if err != nil {
 		return err
 	}
@@ -70,106 +122,96 @@ func runUser(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	switch sub {
-	case "add":
-		if *email == "" || *name == "" || *role == "" {
-			return errors.New("user add: --email, --name and --role are required")
-		}
-		if err := accounts.CheckRole(*role); err != nil {
-			return err
-		}
-		pw, err := readNewPassword()
-		if err != nil {
-			return err
-		}
-		u, err := svc.Create(ctx, *email, *name, *role, pw)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "created %s %s (id %d)\n", u.Role, u.Email, u.ID)
-	case "list":
-		users, err := svc.List(ctx)
-		if err != nil {
-			return err
-		}
-		if *asJSON {
-			return printJSON(stdout, users)
-		}
-		printUsers(stdout, users)
-	case "disable", "enable":
-		v := sub == "disable"
-		u, err := svc.UpdateByEmail(ctx, pos[0], accounts.Patch{Disabled: &v})
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "%sd %s\n", sub, u.Email)
-	case "role":
-		r := pos[1]
-		u, err := svc.UpdateByEmail(ctx, pos[0], accounts.Patch{Role: &r})
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "%s is now %s\n", u.Email, u.Role)
-	case "passwd":
-		if _, err := svc.ByEmail(ctx, pos[0]); err != nil {
-			return err
-		}
-		pw, err := readNewPassword()
-		if err != nil {
-			return err
-		}
-		u, err := svc.UpdateByEmail(ctx, pos[0], accounts.Patch{Password: &pw})
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "password of %s changed; its sessions are ended\n", u.Email)
+	return f(svc)
+}
+
+func addUser(cmd *cobra.Command, svc *accounts.Service, email, name, role string) error {
+	if err := accounts.CheckRole(role); err != nil {
+		return err
 	}
+	pw, err := readNewPassword(cmd.InOrStdin(), cmd.ErrOrStderr())
+	if err != nil {
+		return err
+	}
+	u, err := svc.Create(cmd.Context(), email, name, role, pw)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "created %s %s (id %d)\n", u.Role, u.Email, u.ID)
 	return nil
 }
 
-// parseInterspersed parses flags that may come before, between or after positional
-// arguments, which it returns.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
+func listUsers(ctx context.Context, svc *accounts.Service, asJSON bool, stdout io.Writer) error {
+	users, err := svc.List(ctx)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return printJSON(stdout, users)
+	}
+	printUsers(stdout, users)
+	return nil
+}
+
+func disableUser(disabled bool) userChange {
+	return func(cmd *cobra.Command, svc *accounts.Service, args []string) error {
+		u, err := svc.UpdateByEmail(cmd.Context(), args[0], accounts.Patch{Disabled: &disabled})
+		if err != nil {
+			return err
 		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return pos, nil
-		}
-		if args[0] == "--" {
-			return append(pos, args[1:]...), nil
-		}
-		pos = append(pos, args[0])
-		args = args[1:]
+		fmt.Fprintf(cmd.OutOrStdout(), "%sd %s\n", cmd.Name(), u.Email)
+		return nil
 	}
 }
 
+func setRole(cmd *cobra.Command, svc *accounts.Service, args []string) error {
+	u, err := svc.UpdateByEmail(cmd.Context(), args[0], accounts.Patch{Role: &args[1]})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "%s is now %s\n", u.Email, u.Role)
+	return nil
+}
+
+func setPassword(cmd *cobra.Command, svc *accounts.Service, args []string) error {
+	if _, err := svc.ByEmail(cmd.Context(), args[0]); err != nil {
+		return err
+	}
+	pw, err := readNewPassword(cmd.InOrStdin(), cmd.ErrOrStderr())
+	if err != nil {
+		return err
+	}
+	u, err := svc.UpdateByEmail(cmd.Context(), args[0], accounts.Patch{Password: &pw})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "password of %s changed; its sessions are ended\n", u.Email)
+	return nil
+}
+
 // readNewPassword asks twice on a terminal, or reads one line from standard input.
-func readNewPassword() (string, error) {
-	fd, isTerm := stdinTermFd()
+func readNewPassword(in io.Reader, prompts io.Writer) (string, error) {
+	fd, isTerm := terminalFd(in)
 	if !isTerm {
-		line, err := bufio.NewReader(userStdin).ReadString('\n')
+		line, err := bufio.NewReader(in).ReadString('\n')
 		if err != nil && !(errors.Is(err, io.EOF) && line != "") {
 			return "", fmt.Errorf("read password from stdin: %w", err)
 		}
 		pw := strings.TrimRight(line, "\r\n")
 		return pw, accounts.CheckPassword(pw)
 	}
-	fmt.Fprint(userPrompts, "Password: ")
+	fmt.Fprint(prompts, "Password: ")
 	a, err := readTermPass(fd)
-	fmt.Fprintln(userPrompts)
+	fmt.Fprintln(prompts)
 	if err != nil {
 		return "", err
 	}
 	if err := accounts.CheckPassword(string(a)); err != nil {
 		return "", err
 	}
-	fmt.Fprint(userPrompts, "Again: ")
+	fmt.Fprint(prompts, "Again: ")
 	b, err := readTermPass(fd)
-	fmt.Fprintln(userPrompts)
+	fmt.Fprintln(prompts)
 	if err != nil {
 		return "", err
 	}

@@ -17,12 +17,22 @@ import (
 // standard input.
 func runUserWith(t *testing.T, db, stdin string, args ...string) (string, error) {
 	t.Helper()
-	oldIn, oldTerm, oldPrompts := userStdin, stdinTermFd, userPrompts
-	t.Cleanup(func() { userStdin, stdinTermFd, userPrompts = oldIn, oldTerm, oldPrompts })
-	userStdin, userPrompts = strings.NewReader(stdin), io.Discard
-	stdinTermFd = func() (int, bool) { return 0, false }
+	oldTerm := terminalFd
+	t.Cleanup(func() { terminalFd = oldTerm })
+	terminalFd = func(io.Reader) (int, bool) { return 0, false }
+	return runBackend(strings.NewReader(stdin), append(append([]string{"user"}, args...), "--db", db)...)
+}
+
+// runBackend runs the backend command with args, no environment, stdin as its
+// standard input and prompts discarded; it returns the standard output.
+func runBackend(stdin io.Reader, args ...string) (string, error) {
+	root := newRootCmd(func(string) (string, bool) { return "", false })
 	var out bytes.Buffer
-	err := runUser(context.Background(), append(args, "--db", db), &out)
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(&out)
+	root.SetErr(io.Discard)
+	err := root.ExecuteContext(context.Background())
 	return out.String(), err
 }
 
@@ -107,21 +117,19 @@ func TestUserCommand(t *testing.T) {
 
 func TestUserPasswordFromTerminal(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "users.db")
-	oldTerm, oldRead, oldPrompts := stdinTermFd, readTermPass, userPrompts
-	t.Cleanup(func() { stdinTermFd, readTermPass, userPrompts = oldTerm, oldRead, oldPrompts })
-	stdinTermFd = func() (int, bool) { return 0, true }
-	userPrompts = io.Discard
+	oldTerm, oldRead := terminalFd, readTermPass
+	t.Cleanup(func() { terminalFd, readTermPass = oldTerm, oldRead })
+	terminalFd = func(io.Reader) (int, bool) { return 0, true }
 	answers := []string{"terminal-pw-01", "terminal-pw-01", "terminal-pw-01", "terminal-pw-02"}
 	readTermPass = func(int) ([]byte, error) {
 		a := answers[0]
 		answers = answers[1:]
 		return []byte(a), nil
 	}
-	var out bytes.Buffer
-	if err := runUser(context.Background(), []string{"add", "--db", db, "--email", "t@example.com", "--name", "T", "--role", "admin"}, &out); err != nil {
+	if _, err := runBackend(nil, "user", "add", "--db", db, "--email", "t@example.com", "--name", "T", "--role", "admin"); err != nil {
 		t.Fatal(err)
 	}
-	err := runUser(context.Background(), []string{"passwd", "--db", db, "t@example.com"}, &out)
+	_, err := runBackend(nil, "user", "passwd", "--db", db, "t@example.com")
 	if err == nil || !strings.Contains(err.Error(), "differ") {
 		t.Fatalf("mismatched confirmation accepted: %v", err)
 	}
