@@ -107,12 +107,12 @@ func runLoad(ctx context.Context, cfg *config, f loadFlags, stdout, stderr io.Wr
 		return err
 	}
 	el := time.Since(start)
-	var customers int64
-	if err := st.DB().QueryRowContext(ctx, "SELECT count(DISTINCT customer_id) FROM portal_conversations").Scan(&customers); err != nil {
+	customers, err := st.PortalCustomers(ctx)
+	if err != nil {
 		return fmt.Errorf("load: count customers: %w", err)
 	}
 	fmt.Fprintf(stdout, "loaded %d entries of %d conversations (%d customers) into %s in %s (%.0f/s): %d applied, %d skipped, %d dead letters\n",
-		total.Total(), f.conversations, customers, cfg.db, el.Round(time.Millisecond), float64(total.Total())/el.Seconds(),
+		total.Total(), f.conversations, len(customers), cfg.db, el.Round(time.Millisecond), float64(total.Total())/el.Seconds(),
 		total.Applied, total.Skipped, total.DeadLettered)
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -72,27 +73,19 @@ func runToken(ctx context.Context, cfg *config, f tokenFlags, stdout io.Writer) 
 		return err
 	}
 	defer st.Close()
-	rows, err := st.DB().QueryContext(ctx,
-		"SELECT DISTINCT customer_id FROM portal_applications ORDER BY random() LIMIT ?", f.sample)
+	ids, err := st.PortalCustomers(ctx)
 	if err != nil {
 		return fmt.Errorf("token: sample customers: %w", err)
 	}
-	defer rows.Close()
+	rand.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
 	n := 0
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return err
-		}
+	for _, id := range ids[:min(f.sample, len(ids))] {
 		tok, err := mint(id)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "%s\t%s\n", id, tok)
 		n++
-	}
-	if err := rows.Err(); err != nil {
-		return err
 	}
 	if n == 0 {
 		return errors.New("token: the database has no customers; run backend load first")
