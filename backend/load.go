@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/billie/supervisor/backend/ledger"
 	"github.com/billie/supervisor/backend/simulator"
 	"github.com/billie/supervisor/backend/store"
 )
@@ -50,7 +51,7 @@ func runLoad(ctx context.Context, args []string, stdout io.Writer) error {
 	start := time.Now()
 	var total store.Counts
 	var ids streamIDs
-	batch := make([]store.Entry, 0, *batchSize)
+	batch := make([]ledger.Entry, 0, *batchSize)
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
@@ -69,7 +70,7 @@ func runLoad(ctx context.Context, args []string, stdout io.Writer) error {
 		if !ok {
 			break
 		}
-		batch = append(batch, store.Entry{ID: ids.next(e.At), Fields: e.Fields})
+		batch = append(batch, ledger.Entry{ID: ids.next(e.At), Fields: e.Fields})
 		if len(batch) < *batchSize {
 			continue
 		}

@@ -97,14 +97,12 @@ type effect func(s *Snapshot, c *Conversation, ev *ledger.Event, ids ids) error
 // first, then from its payload.
 type ids struct{ application, customer string }
 
-// Apply applies one event. A *ledger.Error means the event is bad input and belongs
-// in the dead-letter stream; any other error means the source failed.
+// Apply applies one event, as ledger.Decode gave it (without tax fields). A
+// *ledger.Error means the event is bad input and belongs in the dead-letter stream;
+// any other error means the source failed.
 func (s *Snapshot) Apply(ev ledger.Event) (Outcome, error) {
 	if !ev.Projected() {
 		return SkippedAgent, nil
-	}
-	if mayHoldTaxFields(ev) {
-		StripTaxFields(ev.Data)
 	}
 	eff, known, err := parse(ev.Type, ev.Data)
 	if err != nil {

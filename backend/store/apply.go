@@ -12,42 +12,6 @@ import (
 	"github.com/billie/supervisor/backend/projection"
 )
 
-// Entry is one raw stream entry as read from Redis.
-type Entry struct {
-	ID     string
-	Fields map[string]string
-
-	decoded *decoded
-}
-
-type decoded struct {
-	ev  ledger.Event
-	err error
-}
-
-// Decode interprets entries ahead of ApplyBatch, so that a reader can decode one batch
-// while the previous one is being written. ApplyBatch decodes what was not.
-func Decode(entries []Entry) {
-	for i := range entries {
-		ev, err := ledger.Decode(entries[i].ID, entries[i].Fields)
-		entries[i].decoded = &decoded{ev: ev, err: err}
-	}
-}
-
-func (e Entry) decode() (ledger.Event, error) {
-	if e.decoded != nil {
-		return e.decoded.ev, e.decoded.err
-	}
-	return ledger.Decode(e.ID, e.Fields)
-}
-
-// DeadLetter is an entry that could not be interpreted.
-type DeadLetter struct {
-	Entry  Entry
-	Reason string
-	At     time.Time
-}
-
 // Result says what one ApplyBatch did.
 type Result struct {
 	Counts
@@ -55,7 +19,8 @@ type Result struct {
 	Last ledger.ID
 	// DeadLetters must reach the dead-letter stream before the batch is acknowledged;
 	// an entry redelivered after a crash is listed again, so a sender may repeat one.
-	DeadLetters []DeadLetter
+	// The sender names the consumer.
+	DeadLetters []ledger.DeadLetter
 	// Changes are the records and messages the batch changed, for live views. The
 	// store keeps the records and changes them in later batches: read them before
 	// the next ApplyBatch, do not keep them.
@@ -94,7 +59,7 @@ func (c *Counts) add(o projection.Outcome) {
 // also moves the named checkpoint, so the effect of each entry happens exactly once:
 // an entry at or before the checkpoint that was already archived or dead-lettered is
 // counted as redelivered and changes nothing.
-func (s *Store) ApplyBatch(ctx context.Context, checkpoint string, entries []Entry) (Result, error) {
+func (s *Store) ApplyBatch(ctx context.Context, checkpoint string, entries []ledger.Entry) (Result, error) {
 	s.applying.Lock()
 	defer s.applying.Unlock()
 	tx, err := s.w.BeginTx(ctx, nil)
@@ -164,7 +129,7 @@ type batch struct {
 }
 
 // reduce applies the entries and hands everything they changed to the writer.
-func (b *batch) reduce(snap *projection.Snapshot, entries []Entry) error {
+func (b *batch) reduce(snap *projection.Snapshot, entries []ledger.Entry) error {
 	for _, e := range entries {
 		if err := b.apply(snap, e); err != nil {
 			return err
@@ -181,7 +146,7 @@ type archived struct {
 	outcome projection.Outcome
 }
 
-func (b *batch) apply(snap *projection.Snapshot, e Entry) error {
+func (b *batch) apply(snap *projection.Snapshot, e ledger.Entry) error {
 	id, err := ledger.ParseID(e.ID)
 	if err != nil {
 		return b.deadLetter(e, ledger.ID{}, err.Error())
@@ -203,7 +168,7 @@ func (b *batch) apply(snap *projection.Snapshot, e Entry) error {
 	} else {
 		b.last = id
 	}
-	ev, err := e.decode()
+	ev, err := e.Event()
 	if err != nil {
 		return b.deadLetter(e, id, reasonOf(err))
 	}
@@ -234,7 +199,7 @@ func reasonOf(err error) string {
 // normally one applied before a crash that came between commit and acknowledgement.
 // An entry that was not (one a dead consumer held while this one moved on) is applied
 // now, out of order. A dead letter redelivered is sent again.
-func (b *batch) processed(e Entry, id ledger.ID) (bool, error) {
+func (b *batch) processed(e ledger.Entry, id ledger.ID) (bool, error) {
 	pos, err := position(id)
 	if err != nil {
 		return false, fmt.Errorf("apply %s: %w", e.ID, err)
@@ -256,14 +221,14 @@ func (b *batch) processed(e Entry, id ledger.ID) (bool, error) {
 	case err != nil:
 		return false, fmt.Errorf("apply %s: look up dead letter: %w", e.ID, err)
 	}
-	b.res.DeadLetters = append(b.res.DeadLetters, DeadLetter{Entry: e, Reason: reason, At: b.now})
+	b.res.DeadLetters = append(b.res.DeadLetters, ledger.DeadLetter{Entry: e, Reason: reason, At: b.now})
 	b.res.Redelivered++
 	return true, nil
 }
 
-func (b *batch) deadLetter(e Entry, id ledger.ID, reason string) error {
+func (b *batch) deadLetter(e ledger.Entry, id ledger.ID, reason string) error {
 	b.res.DeadLettered++
-	b.res.DeadLetters = append(b.res.DeadLetters, DeadLetter{Entry: e, Reason: reason, At: b.now})
+	b.res.DeadLetters = append(b.res.DeadLetters, ledger.DeadLetter{Entry: e, Reason: reason, At: b.now})
 	fields, err := json.Marshal(e.Fields)
 	if err != nil {
 		return fmt.Errorf("dead letter %s: %w", e.ID, err)

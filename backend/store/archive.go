@@ -3,7 +3,6 @@ package store
 import (
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/billie/supervisor/backend/ledger"
 )
@@ -37,9 +36,9 @@ func archiveRow(a archived) ([]any, error) {
 	for _, k := range envelopeFields {
 		row = append(row, fields[k])
 	}
-	// The reducer stripped tax fields from the decoded payload; re-encode it only when
-	// the raw text may hold one, so the archive never keeps them either.
-	if a.ev.Data != nil && strings.Contains(fields["dat"], "tax_") {
+	// Decoding removed the tax fields from the payload by ledger's one rule; where it
+	// removed any, the archive keeps the payload without them, never the raw text.
+	if a.ev.TaxFieldsRemoved {
 		dat, err := json.Marshal(a.ev.Data)
 		if err != nil {
 			return nil, err
