@@ -60,7 +60,7 @@ func runLoad(ctx context.Context, args []string, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		addCounts(&total, res.Counts)
+		total.Add(res.Counts)
 		batch = batch[:0]
 		return nil
 	}
@@ -98,15 +98,6 @@ func runLoad(ctx context.Context, args []string, stdout io.Writer) error {
 		total.Total(), *convs, customers, cfg.db, el.Round(time.Millisecond), float64(total.Total())/el.Seconds(),
 		total.Applied, total.Skipped, total.DeadLettered)
 	return nil
-}
-
-func addCounts(t *store.Counts, c store.Counts) {
-	t.Applied += c.Applied
-	t.Skipped += c.Skipped
-	t.Duplicates += c.Duplicates
-	t.Unhandled += c.Unhandled
-	t.DeadLettered += c.DeadLettered
-	t.Redelivered += c.Redelivered
 }
 
 // streamIDs makes Redis-like stream IDs from event times: the millisecond, then a

@@ -461,7 +461,7 @@ func TestFixtureRepublished(t *testing.T) {
 	for i, r := range res {
 		want := projection.Duplicate
 		if entries[i]["agt"] != "broker" {
-			want = projection.SkippedAgent
+			want = projection.SkippedOtherAgent
 		}
 		if r.err != nil || r.out != want {
 			t.Errorf("entry %d (%s seq %s): %v, %v; want %v", i, entries[i]["typ"], entries[i]["seq"], r.out, r.err, want)
@@ -481,7 +481,7 @@ func checkFixture(t *testing.T, m *memStore, w fixtureWant, entries []map[string
 	if got := m.outcomes[projection.Applied]; got != w.Events.Projected {
 		t.Errorf("applied %d, want %d", got, w.Events.Projected)
 	}
-	if got := m.outcomes[projection.SkippedAgent]; got != w.Events.SkippedOtherAgent {
+	if got := m.outcomes[projection.SkippedOtherAgent]; got != w.Events.SkippedOtherAgent {
 		t.Errorf("skipped %d, want %d", got, w.Events.SkippedOtherAgent)
 	}
 	if m.dead != w.Events.DeadLettered || m.outcomes[projection.Duplicate] != 0 || m.outcomes[projection.Unhandled] != 0 {
@@ -1592,7 +1592,7 @@ func TestOtherAgents(t *testing.T) {
 		if err != nil {
 			t.Fatalf("entry %d: Decode: %v", i, err)
 		}
-		if out, err := s.Apply(e); err != nil || out != projection.SkippedAgent {
+		if out, err := s.Apply(e); err != nil || out != projection.SkippedOtherAgent {
 			t.Errorf("entry %d: %v, %v; want skipped", i, out, err)
 		}
 	}

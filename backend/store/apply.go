@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/billie/supervisor/backend/ledger"
@@ -27,32 +29,88 @@ type Result struct {
 	Changes projection.Changes
 }
 
-// Counts of what happened to entries.
+// Counts are how many entries came to each outcome.
 type Counts struct {
-	Applied      int64 `json:"applied"`
-	Skipped      int64 `json:"skippedOtherAgent"`
-	Duplicates   int64 `json:"duplicates"`
-	Unhandled    int64 `json:"unhandled"`
-	DeadLettered int64 `json:"deadLettered"`
-	Redelivered  int64 `json:"redelivered"`
+	Applied      int64
+	Skipped      int64 // projection.SkippedOtherAgent
+	Duplicates   int64
+	Unhandled    int64
+	DeadLettered int64
+	Redelivered  int64
+}
+
+// of is the count of o: the one place that pairs outcomes with fields.
+func (c *Counts) of(o projection.Outcome) *int64 {
+	switch o {
+	case projection.Applied:
+		return &c.Applied
+	case projection.SkippedOtherAgent:
+		return &c.Skipped
+	case projection.Duplicate:
+		return &c.Duplicates
+	case projection.Unhandled:
+		return &c.Unhandled
+	case projection.DeadLettered:
+		return &c.DeadLettered
+	case projection.Redelivered:
+		return &c.Redelivered
+	}
+	return new(int64)
+}
+
+// Of is how many entries came to o.
+func (c Counts) Of(o projection.Outcome) int64 { return *c.of(o) }
+
+// Add adds every count of o to c.
+func (c *Counts) Add(o Counts) {
+	for _, out := range projection.Outcomes() {
+		*c.of(out) += o.Of(out)
+	}
 }
 
 // Total is every entry counted.
 func (c Counts) Total() int64 {
-	return c.Applied + c.Skipped + c.Duplicates + c.Unhandled + c.DeadLettered + c.Redelivered
+	var n int64
+	for _, o := range projection.Outcomes() {
+		n += c.Of(o)
+	}
+	return n
 }
 
-func (c *Counts) add(o projection.Outcome) {
-	switch o {
-	case projection.Applied:
-		c.Applied++
-	case projection.SkippedAgent:
-		c.Skipped++
-	case projection.Duplicate:
-		c.Duplicates++
-	case projection.Unhandled:
-		c.Unhandled++
+// counterName is how the counters table names o. The table said "duplicates" before
+// outcomes had one spelling, and its rows are kept.
+func counterName(o projection.Outcome) string {
+	if o == projection.Duplicate {
+		return "duplicates"
 	}
+	return o.String()
+}
+
+// MarshalJSON writes the counts as `backend status` has always shown them: each
+// outcome by its counter name in camel case (applied, skippedOtherAgent, duplicates,
+// unhandled, deadLettered, redelivered), in the order of projection.Outcomes.
+func (c Counts) MarshalJSON() ([]byte, error) {
+	b := []byte{'{'}
+	for i, o := range projection.Outcomes() {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendQuote(b, camel(counterName(o)))
+		b = append(b, ':')
+		b = strconv.AppendInt(b, c.Of(o), 10)
+	}
+	return append(b, '}'), nil
+}
+
+// camel turns snake_case into camelCase.
+func camel(s string) string {
+	parts := strings.Split(s, "_")
+	for i := 1; i < len(parts); i++ {
+		if parts[i] != "" {
+			parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
+		}
+	}
+	return strings.Join(parts, "")
 }
 
 // ApplyBatch applies entries, in order, to the read models in one transaction that
@@ -143,7 +201,7 @@ func (b *batch) reduce(snap *projection.Snapshot, entries []ledger.Entry) error 
 
 type archived struct {
 	ev      ledger.Event
-	outcome projection.Outcome
+	outcome archivedOutcome
 }
 
 func (b *batch) apply(snap *projection.Snapshot, e ledger.Entry) error {
@@ -179,9 +237,9 @@ func (b *batch) apply(snap *projection.Snapshot, e ledger.Entry) error {
 	if err != nil {
 		return fmt.Errorf("apply %s: %w", e.ID, err)
 	}
-	b.res.add(out)
+	*b.res.of(out)++
 	if b.archiving {
-		b.archive = append(b.archive, archived{ev: ev, outcome: out})
+		b.archive = append(b.archive, archived{ev: ev, outcome: archivedOutcome(out)})
 		b.spans.add(ev.ConversationID, id)
 	}
 	return nil
@@ -270,13 +328,12 @@ func writeCheckpoint(ctx context.Context, tx *sql.Tx, name string, id ledger.ID,
 }
 
 func addCounters(ctx context.Context, tx *sql.Tx, c Counts) error {
-	for name, n := range map[string]int64{
-		"applied": c.Applied, "skipped_other_agent": c.Skipped, "duplicates": c.Duplicates,
-		"unhandled": c.Unhandled, "dead_lettered": c.DeadLettered, "redelivered": c.Redelivered,
-	} {
+	for _, o := range projection.Outcomes() {
+		n := c.Of(o)
 		if n == 0 {
 			continue
 		}
+		name := counterName(o)
 		_, err := tx.ExecContext(ctx,
 			`INSERT INTO counters (name, value) VALUES (?, ?)
 			 ON CONFLICT (name) DO UPDATE SET value = value + excluded.value`, name, n)
@@ -300,9 +357,9 @@ func (s *Store) Counters(ctx context.Context) (Counts, error) {
 	}
 	defer rows.Close()
 	var c Counts
-	fields := map[string]*int64{
-		"applied": &c.Applied, "skipped_other_agent": &c.Skipped, "duplicates": &c.Duplicates,
-		"unhandled": &c.Unhandled, "dead_lettered": &c.DeadLettered, "redelivered": &c.Redelivered,
+	fields := map[string]*int64{}
+	for _, o := range projection.Outcomes() {
+		fields[counterName(o)] = c.of(o)
 	}
 	for rows.Next() {
 		var name string

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/billie/supervisor/backend/ledger"
+	"github.com/billie/supervisor/backend/projection"
 )
 
 // envelopeFields are the ledger fields the archive keeps in columns of their own; any
@@ -25,6 +26,18 @@ func position(id ledger.ID) (int64, error) {
 
 func idAt(pos int64) ledger.ID {
 	return ledger.ID{Ms: uint64(pos) >> seqBits, Seq: uint64(pos) & (1<<seqBits - 1)}
+}
+
+// archivedOutcome is an outcome as the archive's outcome column spells it: other
+// agents' entries have always been archived as "skipped_agent", and archived rows are
+// kept for good; every other outcome is spelled as projection.Outcome spells it.
+type archivedOutcome projection.Outcome
+
+func (o archivedOutcome) String() string {
+	if projection.Outcome(o) == projection.SkippedOtherAgent {
+		return "skipped_agent"
+	}
+	return projection.Outcome(o).String()
 }
 
 const archiveColumns = "agt, typ, cid, aid, uid, event_seq, tsp, dat, extra"

@@ -33,7 +33,7 @@ func Rebuild(ctx context.Context, src, dst *Store, checkpoint string, batchSize 
 		if err != nil {
 			return total, fmt.Errorf("rebuild: %w", err)
 		}
-		total.addAll(res.Counts)
+		total.Add(res.Counts)
 		p.Done += int64(len(entries))
 		if progress != nil {
 			progress(p)
@@ -65,15 +65,6 @@ func (s *Store) readArchive(ctx context.Context, batchSize int, out chan<- []led
 			return ctx.Err()
 		}
 	}
-}
-
-func (c *Counts) addAll(o Counts) {
-	c.Applied += o.Applied
-	c.Skipped += o.Skipped
-	c.Duplicates += o.Duplicates
-	c.Unhandled += o.Unhandled
-	c.DeadLettered += o.DeadLettered
-	c.Redelivered += o.Redelivered
 }
 
 func (s *Store) archivePage(ctx context.Context, after int64, n int) ([]ledger.Entry, error) {
