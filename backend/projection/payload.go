@@ -57,16 +57,6 @@ func flag(v any) bool {
 	return false
 }
 
-// optFlag is flag for a field that may be absent.
-func optFlag(m map[string]any, key string) *bool {
-	v, ok := m[key]
-	if !ok || v == nil {
-		return nil
-	}
-	b := flag(v)
-	return &b
-}
-
 func object(m map[string]any, key string) (map[string]any, error) {
 	switch t := m[key].(type) {
 	case nil:

@@ -674,7 +674,7 @@ func checkFixture(t *testing.T, m *memStore, w fixtureWant, entries []map[string
 	wp := w.CustomerPortal
 	row := m.portalRow(t, wa.Number)
 	pa := wp.Application
-	if row.Status != pa.Status || row.ProgressPercentage != pa.ProgressPercentage || row.CurrentStage != pa.CurrentStage ||
+	if string(row.Status) != pa.Status || row.ProgressPercentage != pa.ProgressPercentage || row.CurrentStage != pa.CurrentStage ||
 		row.CustomerName != pa.CustomerName || row.CustomerEmail != pa.CustomerEmail {
 		t.Errorf("portal row = %+v, want %+v", row, pa)
 	}
@@ -1486,7 +1486,7 @@ func TestFinalDecision(t *testing.T) {
 		decision string
 		reason   string
 		status   projection.Status
-		portal   string
+		portal   projection.ApplicationStatus
 	}{
 		{"decision", obj{"decision": "APPROVED", "reason": "ok"}, "APPROVED", "ok", projection.StatusApproved, "approved"},
 		{"outcome spelling", obj{"outcome": "DECLINED"}, "DECLINED", "", projection.StatusDeclined, "declined"},
@@ -1942,7 +1942,7 @@ func TestPortalApplicationOf(t *testing.T) {
 		outcome     string
 		detail      obj
 		cust        *projection.Customer
-		status      string
+		status      projection.ApplicationStatus
 		stage       string
 		progress    int
 		outstanding bool
