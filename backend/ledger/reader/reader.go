@@ -42,38 +42,32 @@ type Options struct {
 
 // Run reads src and applies what it read, in order, until ctx ends (then it returns
 // nil, leaving what was read but not applied unapplied), Apply fails or a read fails
-// that is not retried. It returns once its reader has stopped.
+// that is not retried. It does not wait for a read in progress, which may block for a
+// while: its reader stops as soon as that read returns, or fails when the caller
+// closes the client.
 func Run(ctx context.Context, src Source, apply Apply, o Options) error {
 	if o.ReadAhead <= 0 {
 		o.ReadAhead = 4
 	}
 	readCtx, stopReading := context.WithCancel(ctx)
+	defer stopReading()
 	batches := make(chan []ledger.Entry, o.ReadAhead)
 	readErr := make(chan error, 1)
 	go func() { readErr <- read(readCtx, src, batches, o.OnReadError) }()
-	err := applyAll(ctx, batches, readErr, apply, o.MaxApply)
-	stopReading()
-	if rerr := <-readErr; err == nil && ctx.Err() == nil {
-		err = rerr
-	}
-	return err
-}
-
-// applyAll applies batches until ctx ends, apply fails or the reader stops; it takes
-// the reader's error out of readErr only when it leaves it there for Run.
-func applyAll(ctx context.Context, batches <-chan []ledger.Entry, readErr chan error, apply Apply, max int) error {
 	for {
 		select {
 		case entries := <-batches:
 			if ctx.Err() != nil {
 				return nil
 			}
-			if err := apply(ctx, join(entries, batches, max)); err != nil {
+			if err := apply(ctx, join(entries, batches, o.MaxApply)); err != nil {
 				return err
 			}
 		case err := <-readErr:
-			readErr <- err // Run takes it
-			return nil
+			if ctx.Err() != nil {
+				return nil
+			}
+			return err
 		case <-ctx.Done():
 			return nil
 		}
