@@ -15,6 +15,7 @@ import (
 
 	"github.com/billie/supervisor/backend/ledger"
 	"github.com/billie/supervisor/backend/ledger/reader"
+	"github.com/billie/supervisor/backend/projection"
 	"github.com/billie/supervisor/backend/store"
 )
 
@@ -128,8 +129,13 @@ func (p *Projector) apply(ctx context.Context, entries []ledger.Entry) error {
 		return fmt.Errorf("batch from %s: %w", entries[0].ID, err)
 	}
 	took := time.Since(started)
-	p.log.Debug("batch applied", "first", entries[0].ID, "last", entries[len(entries)-1].ID, "applied", res.Applied,
-		"skipped", res.Skipped, "dead", res.DeadLettered, "redelivered", res.Redelivered, "took", took)
+	if p.log.Enabled(ctx, slog.LevelDebug) {
+		attrs := []any{"first", entries[0].ID, "last", entries[len(entries)-1].ID, "took", took}
+		for _, o := range projection.Outcomes() {
+			attrs = append(attrs, o.String(), res.Of(o))
+		}
+		p.log.Debug("batch applied", attrs...)
+	}
 	if p.OnBatch != nil {
 		p.OnBatch(res, took)
 	}
