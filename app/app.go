@@ -67,7 +67,7 @@ type App struct {
 	cfg     config
 	st      *store.Store
 	openErr error
-	run     *ledgerRun
+	run     *consumerRun
 }
 
 // New returns an App ready to be passed to wails.Run, starting from d.
@@ -111,7 +111,7 @@ func (a *App) start(ctx context.Context, emit func(string, any)) {
 	a.coal = newCoalescer(a.opts.interval, a.emitF, a.liveCards, a.signedIn, a.log)
 	go a.coal.run(a.base)
 	a.mu.Lock()
-	if err := a.switchLedger(cfg, cfg); err != nil {
+	if err := a.switchStream(cfg, cfg); err != nil {
 		a.log.Error("the ledger could not start", "err", err)
 	}
 	a.mu.Unlock()
@@ -270,7 +270,7 @@ func (a *App) SaveSettings(s Settings) (Settings, error) {
 	prev := a.cfg
 	a.cfg = next
 	if prev.redisKey() != next.redisKey() || a.st == nil {
-		if err := a.switchLedger(prev, next); err != nil {
+		if err := a.switchStream(prev, next); err != nil {
 			return next.public(), fmt.Errorf("Settings saved, but the ledger could not restart: %w", err)
 		}
 	}

@@ -122,9 +122,10 @@ func (c *coalescer) run(ctx context.Context) {
 		case <-c.kick:
 		}
 		if wait := time.Until(last.Add(c.interval)); wait > 0 {
-			sleep(ctx, wait)
-			if ctx.Err() != nil {
+			select {
+			case <-ctx.Done():
 				return
+			case <-time.After(wait):
 			}
 		}
 		c.mu.Lock()

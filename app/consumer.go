@@ -1,14 +1,15 @@
 package app
 
-// The desktop's stream consumer: a plain XREAD reader (not a member of the backend's
-// consumer group) that applies batches to the local cache through store.ApplyBatch,
-// which moves the cache's own checkpoint in the same transaction. Restarting, or
-// reconnecting after Redis went away, always resumes from that checkpoint, so nothing
-// is applied twice and nothing is skipped.
+// The desktop's stream consumer: the shared ledger reader with a tail source (XREAD,
+// not a member of the backend's consumer group) that applies batches to the local
+// cache through store.ApplyBatch, which moves the cache's own checkpoint in the same
+// transaction. Restarting, or reconnecting after Redis went away, always resumes from
+// that checkpoint, so nothing is applied twice and nothing is skipped. What is the
+// desktop's own: the connection state the window shows, progress while catching up,
+// and noticing entries trimmed away before they were read.
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -19,7 +20,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/billie/supervisor/backend/ledger"
-	"github.com/billie/supervisor/backend/projector"
+	"github.com/billie/supervisor/backend/ledger/reader"
 	"github.com/billie/supervisor/backend/store"
 )
 
@@ -84,33 +85,25 @@ func newConsumer(rdb redis.UniversalClient, st *store.Store, cfg consumerConfig,
 
 // run consumes until ctx ends, reconnecting with backoff whenever Redis fails.
 func (c *consumer) run(ctx context.Context) {
-	bo := backoff.NewExponentialBackOff()
-	bo.InitialInterval, bo.MaxInterval, bo.MaxElapsedTime = 250*time.Millisecond, 10*time.Second, 0
-	for ctx.Err() == nil {
+	bo := backoff.WithContext(reader.NewBackoff(), ctx)
+	session := func() error {
 		c.track.update(func(s *ConnectionState) { s.State = LinkConnecting })
 		started := time.Now()
 		err := c.session(ctx)
 		if ctx.Err() != nil {
-			return
+			return nil
 		}
 		if time.Since(started) > time.Minute {
 			bo.Reset() // a long healthy session earns a quick first retry
 		}
-		wait := bo.NextBackOff()
+		return err
+	}
+	lost := func(err error, wait time.Duration) {
 		msg := err.Error()
 		c.log.Warn("ledger connection lost; retrying", "err", msg, "in", wait)
 		c.track.update(func(s *ConnectionState) { s.State, s.Error, s.CatchingUp = LinkOffline, &msg, false })
-		sleep(ctx, wait)
 	}
-}
-
-func sleep(ctx context.Context, d time.Duration) {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-ctx.Done():
-	}
+	_ = backoff.RetryNotify(session, bo, lost) // it ends only with ctx
 }
 
 // progress is what the reader and the applier share to tell how far behind the
@@ -133,8 +126,6 @@ func (p *progress) behind() int64 {
 
 // session is one connection's life: connect, read and apply until an error.
 func (c *consumer) session(ctx context.Context) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	if err := c.rdb.Ping(ctx).Err(); err != nil {
 		return fmt.Errorf("connect to Redis: %w", err)
 	}
@@ -146,22 +137,14 @@ func (c *consumer) session(ctx context.Context) error {
 	if err := c.start(ctx, prog); err != nil {
 		return err
 	}
-	batches := make(chan []store.Entry, 4)
-	readErr := make(chan error, 1)
-	go func() { readErr <- c.read(ctx, prog, batches) }()
-	for {
-		select {
-		case entries := <-batches:
-			if err := c.apply(ctx, prog, c.drain(entries, batches)); err != nil {
-				return err
-			}
-		case err := <-readErr:
-			return err
-		case <-ctx.Done():
-			return nil
-		}
-	}
+	src := &tailSource{c: c, prog: prog, tail: reader.NewTail(c.rdb, c.cfg.Stream, pos, c.cfg.Count, c.cfg.Block),
+		nextInfo: time.Now().Add(c.cfg.InfoEvery)}
+	apply := func(ctx context.Context, entries []ledger.Entry) error { return c.apply(ctx, prog, entries) }
+	return reader.Run(ctx, src, apply, reader.Options{ReadAhead: readAhead, MaxApply: c.cfg.MaxApply})
 }
+
+// readAhead is how many read batches may wait for the cache.
+const readAhead = 4
 
 // start reads the stream's state, records a gap if the stream was trimmed past the
 // checkpoint, estimates how far behind the cache is and reports "connected".
@@ -268,83 +251,55 @@ func lostAfter(info *redis.XInfoStream, pos ledger.ID) (ledger.ID, bool) {
 	return ledger.ID{}, false
 }
 
-// read feeds batches to the applier, decoded, so reading and decoding overlap
-// applying, and keeps the progress figures fresh.
-func (c *consumer) read(ctx context.Context, prog *progress, out chan<- []store.Entry) error {
-	nextInfo := time.Now().Add(c.cfg.InfoEvery)
-	for ctx.Err() == nil {
-		if time.Now().After(nextInfo) {
-			nextInfo = time.Now().Add(c.cfg.InfoEvery)
-			if err := c.refresh(ctx, prog); err != nil {
-				return err
-			}
-		}
-		prog.mu.Lock()
-		from := prog.readPos
-		prog.mu.Unlock()
-		msgs, err := c.xread(ctx, from)
-		if err != nil {
-			return err
-		}
-		if len(msgs) < c.cfg.Count {
-			if err := c.caughtUp(ctx, prog, msgs); err != nil {
-				return err
-			}
-		}
-		if len(msgs) == 0 {
-			continue
-		}
-		if err := c.advance(prog, msgs); err != nil {
-			return err
-		}
-		entries := projector.Entries(msgs)
-		store.Decode(entries)
-		select {
-		case out <- entries:
-		case <-ctx.Done():
-			return nil
-		}
-	}
-	return nil
+// tailSource is the tail of the stream plus the desktop's bookkeeping around each
+// read: progress figures kept fresh and gaps noticed.
+type tailSource struct {
+	c        *consumer
+	prog     *progress
+	tail     *reader.Tail
+	nextInfo time.Time
 }
 
-func (c *consumer) xread(ctx context.Context, from ledger.ID) ([]redis.XMessage, error) {
-	res, err := c.rdb.XRead(ctx, &redis.XReadArgs{
-		Streams: []string{c.cfg.Stream, from.String()}, Count: int64(c.cfg.Count), Block: c.cfg.Block,
-	}).Result()
-	if errors.Is(err, redis.Nil) || ctx.Err() != nil {
-		return nil, nil
+func (s *tailSource) Next(ctx context.Context) ([]ledger.Entry, error) {
+	c := s.c
+	if time.Now().After(s.nextInfo) {
+		s.nextInfo = time.Now().Add(c.cfg.InfoEvery)
+		if err := c.refresh(ctx, s.prog); err != nil {
+			return nil, err
+		}
 	}
+	entries, err := s.tail.Next(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("XREAD %s: %w", c.cfg.Stream, err)
+		return nil, err
 	}
-	if len(res) == 0 {
-		return nil, nil
+	if len(entries) < c.cfg.Count {
+		if err := c.caughtUp(ctx, s.prog, entries); err != nil {
+			return nil, err
+		}
 	}
-	return res[0].Messages, nil
+	if len(entries) > 0 {
+		c.advance(s.prog, entries)
+	}
+	return entries, nil
 }
 
-func (c *consumer) advance(prog *progress, msgs []redis.XMessage) error {
-	last, err := ledger.ParseID(msgs[len(msgs)-1].ID)
-	if err != nil {
-		return fmt.Errorf("stream entry id: %w", err)
-	}
+func (c *consumer) advance(prog *progress, entries []ledger.Entry) {
+	last, _ := ledger.ParseID(entries[len(entries)-1].ID) // the tail read it
 	prog.mu.Lock()
 	prog.readPos = last
-	prog.readAdded += int64(len(msgs))
-	prog.inflight += int64(len(msgs))
-	if len(msgs) == c.cfg.Count {
+	prog.readAdded += int64(len(entries))
+	prog.inflight += int64(len(entries))
+	if len(entries) == c.cfg.Count {
 		prog.full = true
 	}
 	prog.mu.Unlock()
-	return nil
 }
 
 // caughtUp resynchronises the progress figures after a read that drained the
 // stream: if nothing was added since, the reader is exactly at entries-added. The
 // newest entry left counts as the end too: entries deleted after it were added but
 // can never be read.
-func (c *consumer) caughtUp(ctx context.Context, prog *progress, msgs []redis.XMessage) error {
+func (c *consumer) caughtUp(ctx context.Context, prog *progress, entries []ledger.Entry) error {
 	info, ok, err := c.info(ctx)
 	if err != nil {
 		return err
@@ -353,11 +308,11 @@ func (c *consumer) caughtUp(ctx context.Context, prog *progress, msgs []redis.XM
 	prog.full = false
 	prog.added = info.EntriesAdded
 	at := prog.readPos.String()
-	if len(msgs) > 0 {
-		at = msgs[len(msgs)-1].ID
+	if len(entries) > 0 {
+		at = entries[len(entries)-1].ID
 	}
 	if !ok || info.LastGeneratedID == at || info.LastEntry.ID == at {
-		prog.readAdded = info.EntriesAdded - int64(len(msgs)) // advance adds these back
+		prog.readAdded = info.EntriesAdded - int64(len(entries)) // advance adds these back
 	}
 	prog.mu.Unlock()
 	if ok {
@@ -383,23 +338,9 @@ func (c *consumer) refresh(ctx context.Context, prog *progress) error {
 	return nil
 }
 
-// drain joins batches already queued behind first, up to MaxApply entries.
-func (c *consumer) drain(first []store.Entry, in <-chan []store.Entry) []store.Entry {
-	entries := first
-	for len(entries) < c.cfg.MaxApply {
-		select {
-		case more := <-in:
-			entries = append(entries, more...)
-		default:
-			return entries
-		}
-	}
-	return entries
-}
-
 // apply commits one batch. Once started it finishes even if ctx ends, so a stop
 // keeps the batch in hand (the transaction makes this optional, not necessary).
-func (c *consumer) apply(ctx context.Context, prog *progress, entries []store.Entry) error {
+func (c *consumer) apply(ctx context.Context, prog *progress, entries []ledger.Entry) error {
 	res, err := c.st.ApplyBatch(context.WithoutCancel(ctx), c.cfg.Checkpoint, entries)
 	if err != nil {
 		return fmt.Errorf("apply to the local cache: %w", err)

@@ -5,8 +5,6 @@ package app
 import (
 	"fmt"
 	"sort"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/billie/supervisor/backend/projection"
@@ -124,63 +122,15 @@ func noticeboardOf(topics map[string]*projection.Topic) []NoticeboardTopic {
 // ---------------------------------------------------------------------------
 // Customers
 
-// field reads a string field of producer data; numbers are formatted, other kinds
-// are treated as absent.
-func field(m map[string]any, key string) string {
-	switch v := m[key].(type) {
-	case string:
-		return v
-	case float64:
-		return strconv.FormatFloat(v, 'f', -1, 64)
-	case bool:
-		return strconv.FormatBool(v)
-	}
-	return ""
-}
-
-func optField(m map[string]any, key string) *string { return str(field(m, key)) }
-
-// boolField reads a flag sent as a bool or as "true"/"false"; nil when absent.
-func boolField(m map[string]any, key string) *bool {
-	var b bool
-	switch v := m[key].(type) {
-	case bool:
-		b = v
-	case string:
-		parsed, err := strconv.ParseBool(strings.TrimSpace(v))
-		if err != nil {
-			return nil
-		}
-		b = parsed
-	default:
-		return nil
-	}
-	return &b
-}
-
-// numberField reads a number sent as a number or a numeric string; nil when absent.
-func numberField(m map[string]any, key string) *float64 {
-	var f float64
-	switch v := m[key].(type) {
-	case float64:
-		f = v
-	case string:
-		parsed, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-		if err != nil {
-			return nil
-		}
-		f = parsed
-	default:
-		return nil
-	}
-	return &f
-}
+// optField is a text field of producer data, nil when absent. The field readers are
+// projection's, so the desktop reads a field as the portal does.
+func optField(m map[string]any, key string) *string { return str(projection.Text(m, key)) }
 
 func stringMap(v any) map[string]string {
 	out := map[string]string{}
 	m, _ := v.(map[string]any)
 	for k := range m {
-		if s := field(m, k); s != "" {
+		if s := projection.Text(m, k); s != "" {
 			out[k] = s
 		}
 	}
@@ -193,14 +143,6 @@ func addressOf(v any) *Address {
 		return nil
 	}
 	return &Address{Formatted: projection.FormatAddress(m), Fields: stringMap(m)}
-}
-
-// emailOf reads email_address, which the producer sends as a string or {"value": ...}.
-func emailOf(profile map[string]any) string {
-	if obj, ok := profile["email_address"].(map[string]any); ok {
-		return field(obj, "value")
-	}
-	return field(profile, "email_address")
 }
 
 func customerProfileOf(c *projection.Customer, now time.Time) CustomerProfile {
@@ -217,11 +159,11 @@ func customerProfileOf(c *projection.Customer, now time.Time) CustomerProfile {
 	return CustomerProfile{
 		ID: c.ID, Name: str(projection.DisplayName(p)), Title: optField(p, "title"),
 		PreferredName: optField(p, "preferred_name"), FirstName: optField(p, "first_name"),
-		MiddleName: optField(p, "middle_name"), LastName: optField(p, "last_name"), Email: str(emailOf(p)),
+		MiddleName: optField(p, "middle_name"), LastName: optField(p, "last_name"), Email: str(c.Email()),
 		Mobile: optField(p, "mobile_phone_number"), DateOfBirth: optField(p, "date_of_birth"),
 		ResidentialAddress: addressOf(p["residential_address"]), MailingAddress: addressOf(p["mailing_address"]),
 		Flags: CustomerFlags{
-			Staff: boolField(p, "staff_flag"), Investor: boolField(p, "investor_flag"), Founder: boolField(p, "founder_flag"),
+			Staff: projection.Flag(p, "staff_flag"), Investor: projection.Flag(p, "investor_flag"), Founder: projection.Flag(p, "founder_flag"),
 		},
 		EkycStatus: optField(p, "ekyc_status"), IndividualStatus: optField(p, "individual_status"), Documents: docs,
 	}
@@ -259,10 +201,10 @@ func stagesOf(detail map[string]any) []ProcessStage {
 			continue
 		}
 		steps, _ := st["steps"].([]any)
-		stage := ProcessStage{Name: field(st, "stageName"), Complete: isTrue(st, "complete"), Steps: make([]ProcessStep, 0, len(steps))}
+		stage := ProcessStage{Name: projection.Text(st, "stageName"), Complete: isTrue(st, "complete"), Steps: make([]ProcessStep, 0, len(steps))}
 		for _, s := range steps {
 			if step, ok := s.(map[string]any); ok {
-				stage.Steps = append(stage.Steps, ProcessStep{Name: field(step, "stepName"),
+				stage.Steps = append(stage.Steps, ProcessStep{Name: projection.Text(step, "stepName"),
 					Description: optField(step, "description"), Complete: isTrue(step, "complete"), Type: optField(step, "type")})
 			}
 		}
@@ -272,7 +214,7 @@ func stagesOf(detail map[string]any) []ProcessStage {
 }
 
 func isTrue(m map[string]any, key string) bool {
-	b := boolField(m, key)
+	b := projection.Flag(m, key)
 	return b != nil && *b
 }
 
@@ -284,16 +226,16 @@ func applicationOf(a *projection.Application, cust *projection.Customer) Applica
 	proc, _ := d["applicationProcess"].(map[string]any)
 	return Application{
 		Number: a.Number, CustomerID: str(a.CustomerID), ConversationID: str(a.ConversationID),
-		Status: row.Status, Outcome: str(a.Outcome), OutcomeReason: str(a.OutcomeReason),
+		Status: string(row.Status), Outcome: str(a.Outcome), OutcomeReason: str(a.OutcomeReason),
 		CurrentStage: optField(proc, "currentProcessStage"), CurrentStep: optField(proc, "currentProcessStep"),
 		ProgressPercentage: row.ProgressPercentage, Stages: stagesOf(d), LoanPurpose: optField(d, "loanPurpose"),
 		LoanAmount: row.LoanAmount, LoanFee: row.LoanFee, LoanTotalPayable: row.LoanTotalPayable,
-		LoanTermDays: numberField(d, "loanTerm"),
+		LoanTermDays: projection.Number(d, "loanTerm"),
 		Flags: ApplicationFlags{
-			CustomerAttestationAcceptance:   boolField(d, "customerAttestationAcceptance"),
-			StatementCaptureConsentProvided: boolField(d, "statementCaptureConsentProvided"),
-			StatementCaptureCompleted:       boolField(d, "statementCaptureCompleted"),
-			ProductOfferAcceptance:          boolField(d, "productOfferAcceptance"),
+			CustomerAttestationAcceptance:   projection.Flag(d, "customerAttestationAcceptance"),
+			StatementCaptureConsentProvided: projection.Flag(d, "statementCaptureConsentProvided"),
+			StatementCaptureCompleted:       projection.Flag(d, "statementCaptureCompleted"),
+			ProductOfferAcceptance:          projection.Flag(d, "productOfferAcceptance"),
 		},
 		SubmittedAt: row.SubmittedAt, UpdatedAt: a.UpdatedAt, Detail: orEmpty(d),
 	}
@@ -312,4 +254,12 @@ func statusOf(s string) (projection.Status, error) {
 	return "", fmt.Errorf("unknown status %q", s)
 }
 
-var applicationStatuses = map[string]bool{"draft": true, "submitted": true, "under_review": true, "approved": true, "declined": true}
+// isApplicationStatus checks an application status name from the frontend.
+func isApplicationStatus(s string) bool {
+	for _, st := range projection.ApplicationStatuses() {
+		if string(st) == s {
+			return true
+		}
+	}
+	return false
+}

@@ -166,7 +166,7 @@ func (a *App) GetCustomer(id string) (CustomerDetail, error) {
 
 // ListApplications is one page of applications, most recently updated first.
 func (a *App) ListApplications(q ApplicationQuery) (ApplicationPage, error) {
-	if q.Status != "" && !applicationStatuses[q.Status] {
+	if q.Status != "" && !isApplicationStatus(q.Status) {
 		return ApplicationPage{}, fmt.Errorf("unknown application status %q", q.Status)
 	}
 	var page ApplicationPage

@@ -102,11 +102,7 @@ func runBenchProjector(ctx context.Context, cfg *config, f benchFlags, stdout io
 		if first.IsZero() {
 			first = time.Now().Add(-took)
 		}
-		counts.Applied += res.Applied
-		counts.Skipped += res.Skipped
-		counts.Duplicates += res.Duplicates
-		counts.Unhandled += res.Unhandled
-		counts.DeadLettered += res.DeadLettered
+		counts.Add(res.Counts)
 		if res.Last.Compare(end) >= 0 && finished.IsZero() {
 			finished = time.Now()
 			stop()

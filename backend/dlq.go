@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 	"github.com/spf13/cobra"
+
+	"github.com/billie/supervisor/backend/ledger"
 )
 
 // deadLetter is one entry of the dead-letter stream as an operator sees it.
@@ -21,23 +24,12 @@ type deadLetter struct {
 }
 
 func toDeadLetter(m redis.XMessage) deadLetter {
-	dl := deadLetter{ID: m.ID, Fields: map[string]string{}}
-	for k, v := range m.Values {
-		s := fmt.Sprint(v)
-		switch k {
-		case "x_original_id":
-			dl.OriginalID = s
-		case "x_reason":
-			dl.Reason = s
-		case "x_consumer":
-			dl.Consumer = s
-		case "x_dead_at":
-			dl.DeadAt = s
-		default:
-			dl.Fields[k] = s
-		}
+	dl := ledger.ParseDeadLetter(m.Values)
+	out := deadLetter{ID: m.ID, OriginalID: dl.Entry.ID, Reason: dl.Reason, Consumer: dl.Consumer, Fields: dl.Entry.Fields}
+	if !dl.At.IsZero() {
+		out.DeadAt = dl.At.Format(time.RFC3339Nano)
 	}
-	return dl
+	return out
 }
 
 func newDLQCmd(cfg *config) *cobra.Command {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/billie/supervisor/backend/ledger"
 	"github.com/billie/supervisor/backend/simulator"
 	"github.com/billie/supervisor/backend/store"
 )
@@ -68,7 +69,7 @@ func runLoad(ctx context.Context, cfg *config, f loadFlags, stdout, stderr io.Wr
 	start := time.Now()
 	var total store.Counts
 	var ids streamIDs
-	batch := make([]store.Entry, 0, f.batch)
+	batch := make([]ledger.Entry, 0, f.batch)
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
@@ -77,7 +78,7 @@ func runLoad(ctx context.Context, cfg *config, f loadFlags, stdout, stderr io.Wr
 		if err != nil {
 			return err
 		}
-		addCounts(&total, res.Counts)
+		total.Add(res.Counts)
 		batch = batch[:0]
 		return nil
 	}
@@ -87,7 +88,7 @@ func runLoad(ctx context.Context, cfg *config, f loadFlags, stdout, stderr io.Wr
 		if !ok {
 			break
 		}
-		batch = append(batch, store.Entry{ID: ids.next(e.At), Fields: e.Fields})
+		batch = append(batch, ledger.Entry{ID: ids.next(e.At), Fields: e.Fields})
 		if len(batch) < f.batch {
 			continue
 		}
@@ -115,15 +116,6 @@ func runLoad(ctx context.Context, cfg *config, f loadFlags, stdout, stderr io.Wr
 		total.Total(), f.conversations, len(customers), cfg.db, el.Round(time.Millisecond), float64(total.Total())/el.Seconds(),
 		total.Applied, total.Skipped, total.DeadLettered)
 	return nil
-}
-
-func addCounts(t *store.Counts, c store.Counts) {
-	t.Applied += c.Applied
-	t.Skipped += c.Skipped
-	t.Duplicates += c.Duplicates
-	t.Unhandled += c.Unhandled
-	t.DeadLettered += c.DeadLettered
-	t.Redelivered += c.Redelivered
 }
 
 // streamIDs makes Redis-like stream IDs from event times: the millisecond, then a

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -13,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/billie/supervisor/backend/projection"
 	"github.com/billie/supervisor/backend/store"
 )
 
@@ -36,14 +38,14 @@ func newMetrics(d *deps) *metrics {
 	}, []string{"route", "method", "code"})
 	m.events = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "billie_events_total",
-		Help: "Ledger entries handled by the projector, by outcome (applied, skipped_other_agent, duplicate, unhandled, dead_lettered, redelivered).",
+		Help: "Ledger entries handled by the projector, by outcome (" + outcomeList() + ").",
 	}, []string{"outcome"})
 	m.batches = prometheus.NewHistogram(prometheus.HistogramOpts{
 		Name: "billie_projector_batch_duration_seconds", Help: "Time to apply one batch of entries.",
 		Buckets: prometheus.ExponentialBuckets(0.001, 2.5, 10),
 	})
-	for _, o := range outcomes {
-		m.events.WithLabelValues(o.name) // every outcome is exported from the start, at 0
+	for _, o := range projection.Outcomes() {
+		m.events.WithLabelValues(o.String()) // every outcome is exported from the start, at 0
 	}
 	m.reg.MustRegister(m.requests, m.latency, m.events, m.batches,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -53,23 +55,19 @@ func newMetrics(d *deps) *metrics {
 	return m
 }
 
-var outcomes = []struct {
-	name string
-	of   func(store.Counts) int64
-}{
-	{"applied", func(c store.Counts) int64 { return c.Applied }},
-	{"skipped_other_agent", func(c store.Counts) int64 { return c.Skipped }},
-	{"duplicate", func(c store.Counts) int64 { return c.Duplicates }},
-	{"unhandled", func(c store.Counts) int64 { return c.Unhandled }},
-	{"dead_lettered", func(c store.Counts) int64 { return c.DeadLettered }},
-	{"redelivered", func(c store.Counts) int64 { return c.Redelivered }},
+func outcomeList() string {
+	names := make([]string, 0, 6)
+	for _, o := range projection.Outcomes() {
+		names = append(names, o.String())
+	}
+	return strings.Join(names, ", ")
 }
 
 // observeBatch is a deps.onBatch observer.
 func (m *metrics) observeBatch(res store.Result, took time.Duration) {
-	for _, o := range outcomes {
-		if n := o.of(res.Counts); n > 0 {
-			m.events.WithLabelValues(o.name).Add(float64(n))
+	for _, o := range projection.Outcomes() {
+		if n := res.Of(o); n > 0 {
+			m.events.WithLabelValues(o.String()).Add(float64(n))
 		}
 	}
 	m.batches.Observe(took.Seconds())

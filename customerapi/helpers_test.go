@@ -24,6 +24,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/billie/supervisor/backend/ledger"
 	"github.com/billie/supervisor/backend/simulator"
 	"github.com/billie/supervisor/backend/store"
 )
@@ -140,9 +141,9 @@ func buildWorld(path string) (*world, error) {
 		}
 		all = append(all, e.Fields)
 	}
-	entries := make([]store.Entry, len(all))
+	entries := make([]ledger.Entry, len(all))
 	for i, f := range all {
-		entries[i] = store.Entry{ID: fmt.Sprintf("%d-0", 1764000000000+int64(i)), Fields: f}
+		entries[i] = ledger.Entry{ID: fmt.Sprintf("%d-0", 1764000000000+int64(i)), Fields: f}
 	}
 	if _, err := st.ApplyBatch(ctx, "test", entries); err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
-// Package ledger owns the chatLedger envelope: turning one Redis stream entry into an
-// Event with typed ids, sequence, time and a decoded payload, tolerating the real
-// producer's quirks and rejecting what cannot be interpreted.
+// Package ledger owns the chatLedger envelope: the raw stream Entry, turning it into an
+// Event with typed ids, sequence, time and a decoded payload (tolerating the real
+// producer's quirks and rejecting what cannot be interpreted), the one rule that keeps
+// tax fields out of every payload, and the fields of a dead letter.
 package ledger
 
 import (
@@ -36,8 +37,12 @@ type Event struct {
 	Time              time.Time
 	// TimeFromID is true when tsp was missing or unparsable and Time came from the ID.
 	TimeFromID bool
-	// Data is the decoded payload; nil for agents that are not projected.
+	// Data is the decoded payload without tax fields; nil for agents that are not
+	// projected.
 	Data map[string]any
+	// TaxFieldsRemoved is true when the raw dat named tax fields that Data no longer
+	// holds: whatever keeps the payload keeps Data, not Fields["dat"].
+	TaxFieldsRemoved bool
 	// Fields are the entry's original fields, kept verbatim for the archive and dead letters.
 	Fields map[string]string
 }
@@ -63,7 +68,7 @@ func IsBadInput(err error) bool {
 
 // Decode interprets one stream entry. Entries from other agents get their envelope
 // decoded but not their payload, so a broken payload from a foreign agent is never
-// dead-lettered.
+// dead-lettered. The tax fields are removed from every decoded payload here, once.
 func Decode(id string, fields map[string]string) (Event, error) {
 	sid, err := ParseID(id)
 	if err != nil {
@@ -90,6 +95,7 @@ func Decode(id string, fields map[string]string) (Event, error) {
 	if err != nil {
 		return ev, &Error{ID: sid, Reason: err.Error()}
 	}
+	ev.TaxFieldsRemoved = stripTaxFields(fields["dat"], data)
 	ev.Data = data
 	return ev, nil
 }

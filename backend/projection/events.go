@@ -36,7 +36,7 @@ func parseMessage(sender string, d map[string]any) (effect, bool, error) {
 		return nil, true, err
 	}
 	end := flag(d["end_conversation"]) || flag(d["e"])
-	stepComplete := optFlag(d, "c")
+	stepComplete := Flag(d, "c")
 	return func(s *Snapshot, c *Conversation, ev *ledger.Event, _ ids) error {
 		at := ev.Time
 		if t, ok := ledger.ParseTime(created); ok {
@@ -227,7 +227,7 @@ func (ch *applicationChange) applyCustomer(s *Snapshot, custID string, ev *ledge
 		s.touchCustomer(cust, ev.Time)
 	}
 	for _, doc := range ch.documents {
-		owner := firstNonEmpty(stringField(doc, "customer_id"), custID)
+		owner := firstNonEmpty(Text(doc, "customer_id"), custID)
 		cust, err := s.customer(owner)
 		if err != nil {
 			return err
@@ -240,9 +240,9 @@ func (ch *applicationChange) applyCustomer(s *Snapshot, custID string, ev *ledge
 
 // upsertDocument merges doc into the stored document of the same type and number.
 func (c *Customer) upsertDocument(doc map[string]any) {
-	typ, num := stringField(doc, "document_type"), stringField(doc, "document_number")
+	typ, num := Text(doc, "document_type"), Text(doc, "document_number")
 	for _, have := range c.Documents {
-		if stringField(have, "document_type") == typ && stringField(have, "document_number") == num {
+		if Text(have, "document_type") == typ && Text(have, "document_number") == num {
 			mergeInto(have, doc)
 			return
 		}
@@ -256,12 +256,7 @@ func customerKey(delta map[string]any) string {
 	if delta == nil {
 		return ""
 	}
-	return stringField(delta, "customer_id")
-}
-
-func stringField(m map[string]any, key string) string {
-	s, _ := str(m, key)
-	return strings.TrimSpace(s)
+	return Text(delta, "customer_id")
 }
 
 func firstNonEmpty(vals ...string) string {

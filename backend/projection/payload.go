@@ -6,46 +6,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
-
-	"github.com/billie/supervisor/backend/ledger"
 )
-
-// taxFields are excluded from the producer's own serialisation and must never be
-// stored, wherever in a payload they turn up.
-var taxFields = map[string]bool{
-	"australian_tax_residency_flag": true,
-	"tax_file_number":               true,
-	"tax_exemption_code":            true,
-	"foreign_tax_identifier":        true,
-	"tax_country":                   true,
-}
-
-// mayHoldTaxFields is false when the raw payload cannot name a tax field, so that
-// most events skip walking their payload. Every tax field's name contains "tax_",
-// and JSON can spell that otherwise only with a \u escape, at any level of encoding.
-func mayHoldTaxFields(ev ledger.Event) bool {
-	raw, ok := ev.Fields["dat"]
-	return !ok || strings.Contains(raw, "tax_") || strings.Contains(raw, `\u`)
-}
-
-// StripTaxFields removes the tax fields from v at any depth, in place, and returns v.
-func StripTaxFields(v any) any {
-	switch t := v.(type) {
-	case map[string]any:
-		for k, child := range t {
-			if taxFields[k] {
-				delete(t, k)
-				continue
-			}
-			StripTaxFields(child)
-		}
-	case []any:
-		for _, child := range t {
-			StripTaxFields(child)
-		}
-	}
-	return v
-}
 
 // str reads a string field; numbers are accepted as their text. A field of another
 // shape is an error so that a payload of the wrong shape is dead-lettered.
@@ -94,16 +55,6 @@ func flag(v any) bool {
 		return t != 0
 	}
 	return false
-}
-
-// optFlag is flag for a field that may be absent.
-func optFlag(m map[string]any, key string) *bool {
-	v, ok := m[key]
-	if !ok || v == nil {
-		return nil
-	}
-	b := flag(v)
-	return &b
 }
 
 func object(m map[string]any, key string) (map[string]any, error) {

@@ -5,11 +5,33 @@ import (
 	"time"
 )
 
+// ApplicationStatus is where an application stands, as the customer portal and the
+// desktop's application list show it.
+type ApplicationStatus string
+
+const (
+	ApplicationDraft       ApplicationStatus = "draft"
+	ApplicationSubmitted   ApplicationStatus = "submitted"
+	ApplicationUnderReview ApplicationStatus = "under_review"
+	ApplicationApproved    ApplicationStatus = "approved"
+	ApplicationDeclined    ApplicationStatus = "declined"
+)
+
+// ApplicationStatuses lists every application status, from first to last.
+func ApplicationStatuses() []ApplicationStatus {
+	return []ApplicationStatus{ApplicationDraft, ApplicationSubmitted, ApplicationUnderReview, ApplicationApproved, ApplicationDeclined}
+}
+
+// Decided reports whether the status is a final decision.
+func (s ApplicationStatus) Decided() bool {
+	return s == ApplicationApproved || s == ApplicationDeclined
+}
+
 // PortalApplication is the customer portal's denormalised row for one application.
 type PortalApplication struct {
 	CustomerID                 string             `json:"customerId"`
 	ApplicationID              string             `json:"applicationId"`
-	Status                     string             `json:"status"`
+	Status                     ApplicationStatus  `json:"status"`
 	CurrentStage               string             `json:"currentStage"`
 	ProgressPercentage         int                `json:"progressPercentage"`
 	LoanAmount                 *float64           `json:"loanAmount"`
@@ -58,8 +80,8 @@ func PortalApplicationOf(a *Application, cust *Customer) PortalApplication {
 	p := PortalApplication{
 		CustomerID: a.CustomerID, ApplicationID: a.Number,
 		CurrentStage: a.CurrentStage(), LastUpdateAt: a.UpdatedAt, Version: a.Version,
-		LoanAmount: number(a.Detail["loanAmount"]), LoanFee: number(a.Detail["loanFee"]),
-		LoanTotalPayable: number(a.Detail["loanTotalPayable"]),
+		LoanAmount: Number(a.Detail, "loanAmount"), LoanFee: Number(a.Detail, "loanFee"),
+		LoanTotalPayable: Number(a.Detail, "loanTotalPayable"),
 	}
 	if len(stages) > 0 {
 		p.ProgressPercentage = done * 100 / len(stages)
@@ -74,7 +96,7 @@ func PortalApplicationOf(a *Application, cust *Customer) PortalApplication {
 	}
 	p.RequiredDocuments = requiredDocuments(a, cust)
 	for _, d := range p.RequiredDocuments {
-		if d.Status == "outstanding" && p.Status != "approved" && p.Status != "declined" {
+		if d.Status == "outstanding" && !p.Status.Decided() {
 			p.HasOutstandingRequirements = true
 		}
 	}
@@ -83,20 +105,20 @@ func PortalApplicationOf(a *Application, cust *Customer) PortalApplication {
 
 // PortalStatus is approved / declined from the outcome; else under_review when a
 // current process stage is known; else submitted when a loan amount is known; else draft.
-func (a *Application) PortalStatus() string {
+func (a *Application) PortalStatus() ApplicationStatus {
 	switch strings.ToUpper(a.Outcome) {
 	case "APPROVED":
-		return "approved"
+		return ApplicationApproved
 	case "DECLINED":
-		return "declined"
+		return ApplicationDeclined
 	}
 	if a.processString("currentProcessStage") != "" {
-		return "under_review"
+		return ApplicationUnderReview
 	}
-	if number(a.Detail["loanAmount"]) != nil {
-		return "submitted"
+	if Number(a.Detail, "loanAmount") != nil {
+		return ApplicationSubmitted
 	}
-	return "draft"
+	return ApplicationDraft
 }
 
 // CurrentStage is the current process stage, else "submitted".
@@ -109,7 +131,7 @@ func (a *Application) CurrentStage() string {
 
 func (a *Application) processString(key string) string {
 	proc, _ := a.Detail["applicationProcess"].(map[string]any)
-	return stringField(proc, key)
+	return Text(proc, key)
 }
 
 func processStages(detail map[string]any) []map[string]any {
@@ -138,14 +160,6 @@ func requiredDocuments(a *Application, cust *Customer) []RequiredDocument {
 		{Name: "Offer acceptance", Status: status(flag(a.Detail["productOfferAcceptance"]))},
 		{Name: "Customer attestation", Status: status(flag(a.Detail["customerAttestationAcceptance"]))},
 	}
-}
-
-func number(v any) *float64 {
-	f, ok, err := amount(v)
-	if err != nil || !ok {
-		return nil
-	}
-	return &f
 }
 
 // PortalConversationOf derives the portal summary of c. It is active until the

@@ -16,20 +16,6 @@ type Source interface {
 	Customer(id string) (*Customer, error)
 }
 
-// Outcome says what applying one event did.
-type Outcome int
-
-const (
-	Applied      Outcome = iota // the read models changed
-	SkippedAgent                // another agent's event: acknowledged, counted, not projected
-	Duplicate                   // a re-published logical event already applied
-	Unhandled                   // a broker type we do not know: kept in the raw log, counted
-)
-
-func (o Outcome) String() string {
-	return [...]string{"applied", "skipped_agent", "duplicate", "unhandled"}[o]
-}
-
 // Snapshot is the part of the read models one batch of events touches. Apply changes
 // it in memory only; the caller persists Changes in one transaction.
 type Snapshot struct {
@@ -97,14 +83,12 @@ type effect func(s *Snapshot, c *Conversation, ev *ledger.Event, ids ids) error
 // first, then from its payload.
 type ids struct{ application, customer string }
 
-// Apply applies one event. A *ledger.Error means the event is bad input and belongs
-// in the dead-letter stream; any other error means the source failed.
+// Apply applies one event, as ledger.Decode gave it (without tax fields). A
+// *ledger.Error means the event is bad input and belongs in the dead-letter stream;
+// any other error means the source failed.
 func (s *Snapshot) Apply(ev ledger.Event) (Outcome, error) {
 	if !ev.Projected() {
-		return SkippedAgent, nil
-	}
-	if mayHoldTaxFields(ev) {
-		StripTaxFields(ev.Data)
+		return SkippedOtherAgent, nil
 	}
 	eff, known, err := parse(ev.Type, ev.Data)
 	if err != nil {

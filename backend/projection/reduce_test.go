@@ -461,7 +461,7 @@ func TestFixtureRepublished(t *testing.T) {
 	for i, r := range res {
 		want := projection.Duplicate
 		if entries[i]["agt"] != "broker" {
-			want = projection.SkippedAgent
+			want = projection.SkippedOtherAgent
 		}
 		if r.err != nil || r.out != want {
 			t.Errorf("entry %d (%s seq %s): %v, %v; want %v", i, entries[i]["typ"], entries[i]["seq"], r.out, r.err, want)
@@ -481,7 +481,7 @@ func checkFixture(t *testing.T, m *memStore, w fixtureWant, entries []map[string
 	if got := m.outcomes[projection.Applied]; got != w.Events.Projected {
 		t.Errorf("applied %d, want %d", got, w.Events.Projected)
 	}
-	if got := m.outcomes[projection.SkippedAgent]; got != w.Events.SkippedOtherAgent {
+	if got := m.outcomes[projection.SkippedOtherAgent]; got != w.Events.SkippedOtherAgent {
 		t.Errorf("skipped %d, want %d", got, w.Events.SkippedOtherAgent)
 	}
 	if m.dead != w.Events.DeadLettered || m.outcomes[projection.Duplicate] != 0 || m.outcomes[projection.Unhandled] != 0 {
@@ -674,7 +674,7 @@ func checkFixture(t *testing.T, m *memStore, w fixtureWant, entries []map[string
 	wp := w.CustomerPortal
 	row := m.portalRow(t, wa.Number)
 	pa := wp.Application
-	if row.Status != pa.Status || row.ProgressPercentage != pa.ProgressPercentage || row.CurrentStage != pa.CurrentStage ||
+	if string(row.Status) != pa.Status || row.ProgressPercentage != pa.ProgressPercentage || row.CurrentStage != pa.CurrentStage ||
 		row.CustomerName != pa.CustomerName || row.CustomerEmail != pa.CustomerEmail {
 		t.Errorf("portal row = %+v, want %+v", row, pa)
 	}
@@ -1486,7 +1486,7 @@ func TestFinalDecision(t *testing.T) {
 		decision string
 		reason   string
 		status   projection.Status
-		portal   string
+		portal   projection.ApplicationStatus
 	}{
 		{"decision", obj{"decision": "APPROVED", "reason": "ok"}, "APPROVED", "ok", projection.StatusApproved, "approved"},
 		{"outcome spelling", obj{"outcome": "DECLINED"}, "DECLINED", "", projection.StatusDeclined, "declined"},
@@ -1592,7 +1592,7 @@ func TestOtherAgents(t *testing.T) {
 		if err != nil {
 			t.Fatalf("entry %d: Decode: %v", i, err)
 		}
-		if out, err := s.Apply(e); err != nil || out != projection.SkippedAgent {
+		if out, err := s.Apply(e); err != nil || out != projection.SkippedOtherAgent {
 			t.Errorf("entry %d: %v, %v; want skipped", i, out, err)
 		}
 	}
@@ -1942,7 +1942,7 @@ func TestPortalApplicationOf(t *testing.T) {
 		outcome     string
 		detail      obj
 		cust        *projection.Customer
-		status      string
+		status      projection.ApplicationStatus
 		stage       string
 		progress    int
 		outstanding bool

@@ -78,18 +78,18 @@ func (c *Conversation) StatusInputs() StatusInputs {
 func DisplayName(profile map[string]any) string {
 	var parts []string
 	for _, k := range []string{"first_name", "middle_name", "last_name"} {
-		if s := stringField(profile, k); s != "" {
+		if s := Text(profile, k); s != "" {
 			parts = append(parts, s)
 		}
 	}
 	if len(parts) > 0 {
 		return strings.Join(parts, " ")
 	}
-	return stringField(profile, "preferred_name")
+	return Text(profile, "preferred_name")
 }
 
 // Email is the customer's email address.
-func (c *Customer) Email() string { return stringField(c.Profile, "email_address") }
+func (c *Customer) Email() string { return Text(c.Profile, "email_address") }
 
 // Name is the customer's display name.
 func (c *Customer) Name() string { return DisplayName(c.Profile) }
@@ -97,31 +97,31 @@ func (c *Customer) Name() string { return DisplayName(c.Profile) }
 // FormatAddress is the one-line form of an address: its full_address when the producer
 // sent one, else one built from its parts.
 func FormatAddress(a map[string]any) string {
-	if full := stringField(a, "full_address"); full != "" {
+	if full := Text(a, "full_address"); full != "" {
 		return full
 	}
 	var street []string
-	if u := stringField(a, "unit_number"); u != "" {
+	if u := Text(a, "unit_number"); u != "" {
 		street = append(street, "Unit "+u+",")
 	}
 	for _, k := range []string{"building_name", "floor_number"} {
-		if s := stringField(a, k); s != "" {
+		if s := Text(a, k); s != "" {
 			street = append(street, s+",")
 		}
 	}
 	for _, k := range []string{"street_number", "street_name", "street_type"} {
-		if s := stringField(a, k); s != "" {
+		if s := Text(a, k); s != "" {
 			street = append(street, s)
 		}
 	}
 	var place []string
 	for _, k := range []string{"suburb", "state", "postcode"} {
-		if s := stringField(a, k); s != "" {
+		if s := Text(a, k); s != "" {
 			place = append(place, s)
 		}
 	}
 	var lines []string
-	for _, l := range []string{strings.Join(street, " "), strings.Join(place, " "), stringField(a, "country")} {
+	for _, l := range []string{strings.Join(street, " "), strings.Join(place, " "), Text(a, "country")} {
 		if l = strings.TrimSuffix(strings.TrimSpace(l), ","); l != "" {
 			lines = append(lines, l)
 		}
@@ -131,7 +131,7 @@ func FormatAddress(a map[string]any) string {
 
 // DocumentExpired reports whether an identity document's expiry date has passed at now.
 func DocumentExpired(doc map[string]any, now time.Time) bool {
-	exp, err := time.Parse("2006-01-02", stringField(doc, "expiry_date"))
+	exp, err := time.Parse("2006-01-02", Text(doc, "expiry_date"))
 	if err != nil {
 		return false
 	}

@@ -6,47 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/billie/supervisor/backend/ledger"
 	"github.com/billie/supervisor/backend/projection"
 )
-
-// Entry is one raw stream entry as read from Redis.
-type Entry struct {
-	ID     string
-	Fields map[string]string
-
-	decoded *decoded
-}
-
-type decoded struct {
-	ev  ledger.Event
-	err error
-}
-
-// Decode interprets entries ahead of ApplyBatch, so that a reader can decode one batch
-// while the previous one is being written. ApplyBatch decodes what was not.
-func Decode(entries []Entry) {
-	for i := range entries {
-		ev, err := ledger.Decode(entries[i].ID, entries[i].Fields)
-		entries[i].decoded = &decoded{ev: ev, err: err}
-	}
-}
-
-func (e Entry) decode() (ledger.Event, error) {
-	if e.decoded != nil {
-		return e.decoded.ev, e.decoded.err
-	}
-	return ledger.Decode(e.ID, e.Fields)
-}
-
-// DeadLetter is an entry that could not be interpreted.
-type DeadLetter struct {
-	Entry  Entry
-	Reason string
-	At     time.Time
-}
 
 // Result says what one ApplyBatch did.
 type Result struct {
@@ -55,46 +21,103 @@ type Result struct {
 	Last ledger.ID
 	// DeadLetters must reach the dead-letter stream before the batch is acknowledged;
 	// an entry redelivered after a crash is listed again, so a sender may repeat one.
-	DeadLetters []DeadLetter
+	// The sender names the consumer.
+	DeadLetters []ledger.DeadLetter
 	// Changes are the records and messages the batch changed, for live views. The
 	// store keeps the records and changes them in later batches: read them before
 	// the next ApplyBatch, do not keep them.
 	Changes projection.Changes
 }
 
-// Counts of what happened to entries.
+// Counts are how many entries came to each outcome.
 type Counts struct {
-	Applied      int64 `json:"applied"`
-	Skipped      int64 `json:"skippedOtherAgent"`
-	Duplicates   int64 `json:"duplicates"`
-	Unhandled    int64 `json:"unhandled"`
-	DeadLettered int64 `json:"deadLettered"`
-	Redelivered  int64 `json:"redelivered"`
+	Applied      int64
+	Skipped      int64 // projection.SkippedOtherAgent
+	Duplicates   int64
+	Unhandled    int64
+	DeadLettered int64
+	Redelivered  int64
+}
+
+// of is the count of o: the one place that pairs outcomes with fields.
+func (c *Counts) of(o projection.Outcome) *int64 {
+	switch o {
+	case projection.Applied:
+		return &c.Applied
+	case projection.SkippedOtherAgent:
+		return &c.Skipped
+	case projection.Duplicate:
+		return &c.Duplicates
+	case projection.Unhandled:
+		return &c.Unhandled
+	case projection.DeadLettered:
+		return &c.DeadLettered
+	case projection.Redelivered:
+		return &c.Redelivered
+	}
+	return new(int64)
+}
+
+// Of is how many entries came to o.
+func (c Counts) Of(o projection.Outcome) int64 { return *c.of(o) }
+
+// Add adds every count of o to c.
+func (c *Counts) Add(o Counts) {
+	for _, out := range projection.Outcomes() {
+		*c.of(out) += o.Of(out)
+	}
 }
 
 // Total is every entry counted.
 func (c Counts) Total() int64 {
-	return c.Applied + c.Skipped + c.Duplicates + c.Unhandled + c.DeadLettered + c.Redelivered
+	var n int64
+	for _, o := range projection.Outcomes() {
+		n += c.Of(o)
+	}
+	return n
 }
 
-func (c *Counts) add(o projection.Outcome) {
-	switch o {
-	case projection.Applied:
-		c.Applied++
-	case projection.SkippedAgent:
-		c.Skipped++
-	case projection.Duplicate:
-		c.Duplicates++
-	case projection.Unhandled:
-		c.Unhandled++
+// counterName is how the counters table names o. The table said "duplicates" before
+// outcomes had one spelling, and its rows are kept.
+func counterName(o projection.Outcome) string {
+	if o == projection.Duplicate {
+		return "duplicates"
 	}
+	return o.String()
+}
+
+// MarshalJSON writes the counts as `backend status` has always shown them: each
+// outcome by its counter name in camel case (applied, skippedOtherAgent, duplicates,
+// unhandled, deadLettered, redelivered), in the order of projection.Outcomes.
+func (c Counts) MarshalJSON() ([]byte, error) {
+	b := []byte{'{'}
+	for i, o := range projection.Outcomes() {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendQuote(b, camel(counterName(o)))
+		b = append(b, ':')
+		b = strconv.AppendInt(b, c.Of(o), 10)
+	}
+	return append(b, '}'), nil
+}
+
+// camel turns snake_case into camelCase.
+func camel(s string) string {
+	parts := strings.Split(s, "_")
+	for i := 1; i < len(parts); i++ {
+		if parts[i] != "" {
+			parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
+		}
+	}
+	return strings.Join(parts, "")
 }
 
 // ApplyBatch applies entries, in order, to the read models in one transaction that
 // also moves the named checkpoint, so the effect of each entry happens exactly once:
 // an entry at or before the checkpoint that was already archived or dead-lettered is
 // counted as redelivered and changes nothing.
-func (s *Store) ApplyBatch(ctx context.Context, checkpoint string, entries []Entry) (Result, error) {
+func (s *Store) ApplyBatch(ctx context.Context, checkpoint string, entries []ledger.Entry) (Result, error) {
 	s.applying.Lock()
 	defer s.applying.Unlock()
 	tx, err := s.w.BeginTx(ctx, nil)
@@ -164,7 +187,7 @@ type batch struct {
 }
 
 // reduce applies the entries and hands everything they changed to the writer.
-func (b *batch) reduce(snap *projection.Snapshot, entries []Entry) error {
+func (b *batch) reduce(snap *projection.Snapshot, entries []ledger.Entry) error {
 	for _, e := range entries {
 		if err := b.apply(snap, e); err != nil {
 			return err
@@ -178,10 +201,10 @@ func (b *batch) reduce(snap *projection.Snapshot, entries []Entry) error {
 
 type archived struct {
 	ev      ledger.Event
-	outcome projection.Outcome
+	outcome archivedOutcome
 }
 
-func (b *batch) apply(snap *projection.Snapshot, e Entry) error {
+func (b *batch) apply(snap *projection.Snapshot, e ledger.Entry) error {
 	id, err := ledger.ParseID(e.ID)
 	if err != nil {
 		return b.deadLetter(e, ledger.ID{}, err.Error())
@@ -203,7 +226,7 @@ func (b *batch) apply(snap *projection.Snapshot, e Entry) error {
 	} else {
 		b.last = id
 	}
-	ev, err := e.decode()
+	ev, err := e.Event()
 	if err != nil {
 		return b.deadLetter(e, id, reasonOf(err))
 	}
@@ -214,9 +237,9 @@ func (b *batch) apply(snap *projection.Snapshot, e Entry) error {
 	if err != nil {
 		return fmt.Errorf("apply %s: %w", e.ID, err)
 	}
-	b.res.add(out)
+	*b.res.of(out)++
 	if b.archiving {
-		b.archive = append(b.archive, archived{ev: ev, outcome: out})
+		b.archive = append(b.archive, archived{ev: ev, outcome: archivedOutcome(out)})
 		b.spans.add(ev.ConversationID, id)
 	}
 	return nil
@@ -234,7 +257,7 @@ func reasonOf(err error) string {
 // normally one applied before a crash that came between commit and acknowledgement.
 // An entry that was not (one a dead consumer held while this one moved on) is applied
 // now, out of order. A dead letter redelivered is sent again.
-func (b *batch) processed(e Entry, id ledger.ID) (bool, error) {
+func (b *batch) processed(e ledger.Entry, id ledger.ID) (bool, error) {
 	pos, err := position(id)
 	if err != nil {
 		return false, fmt.Errorf("apply %s: %w", e.ID, err)
@@ -256,14 +279,14 @@ func (b *batch) processed(e Entry, id ledger.ID) (bool, error) {
 	case err != nil:
 		return false, fmt.Errorf("apply %s: look up dead letter: %w", e.ID, err)
 	}
-	b.res.DeadLetters = append(b.res.DeadLetters, DeadLetter{Entry: e, Reason: reason, At: b.now})
+	b.res.DeadLetters = append(b.res.DeadLetters, ledger.DeadLetter{Entry: e, Reason: reason, At: b.now})
 	b.res.Redelivered++
 	return true, nil
 }
 
-func (b *batch) deadLetter(e Entry, id ledger.ID, reason string) error {
+func (b *batch) deadLetter(e ledger.Entry, id ledger.ID, reason string) error {
 	b.res.DeadLettered++
-	b.res.DeadLetters = append(b.res.DeadLetters, DeadLetter{Entry: e, Reason: reason, At: b.now})
+	b.res.DeadLetters = append(b.res.DeadLetters, ledger.DeadLetter{Entry: e, Reason: reason, At: b.now})
 	fields, err := json.Marshal(e.Fields)
 	if err != nil {
 		return fmt.Errorf("dead letter %s: %w", e.ID, err)
@@ -305,13 +328,12 @@ func writeCheckpoint(ctx context.Context, tx *sql.Tx, name string, id ledger.ID,
 }
 
 func addCounters(ctx context.Context, tx *sql.Tx, c Counts) error {
-	for name, n := range map[string]int64{
-		"applied": c.Applied, "skipped_other_agent": c.Skipped, "duplicates": c.Duplicates,
-		"unhandled": c.Unhandled, "dead_lettered": c.DeadLettered, "redelivered": c.Redelivered,
-	} {
+	for _, o := range projection.Outcomes() {
+		n := c.Of(o)
 		if n == 0 {
 			continue
 		}
+		name := counterName(o)
 		_, err := tx.ExecContext(ctx,
 			`INSERT INTO counters (name, value) VALUES (?, ?)
 			 ON CONFLICT (name) DO UPDATE SET value = value + excluded.value`, name, n)
@@ -335,9 +357,9 @@ func (s *Store) Counters(ctx context.Context) (Counts, error) {
 	}
 	defer rows.Close()
 	var c Counts
-	fields := map[string]*int64{
-		"applied": &c.Applied, "skipped_other_agent": &c.Skipped, "duplicates": &c.Duplicates,
-		"unhandled": &c.Unhandled, "dead_lettered": &c.DeadLettered, "redelivered": &c.Redelivered,
+	fields := map[string]*int64{}
+	for _, o := range projection.Outcomes() {
+		fields[counterName(o)] = c.of(o)
 	}
 	for rows.Next() {
 		var name string

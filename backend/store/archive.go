@@ -3,9 +3,9 @@ package store
 import (
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/billie/supervisor/backend/ledger"
+	"github.com/billie/supervisor/backend/projection"
 )
 
 // envelopeFields are the ledger fields the archive keeps in columns of their own; any
@@ -28,6 +28,18 @@ func idAt(pos int64) ledger.ID {
 	return ledger.ID{Ms: uint64(pos) >> seqBits, Seq: uint64(pos) & (1<<seqBits - 1)}
 }
 
+// archivedOutcome is an outcome as the archive's outcome column spells it: other
+// agents' entries have always been archived as "skipped_agent", and archived rows are
+// kept for good; every other outcome is spelled as projection.Outcome spells it.
+type archivedOutcome projection.Outcome
+
+func (o archivedOutcome) String() string {
+	if projection.Outcome(o) == projection.SkippedOtherAgent {
+		return "skipped_agent"
+	}
+	return projection.Outcome(o).String()
+}
+
 const archiveColumns = "agt, typ, cid, aid, uid, event_seq, tsp, dat, extra"
 
 // archiveRow is the column values of an archived entry, in archiveColumns order.
@@ -37,9 +49,9 @@ func archiveRow(a archived) ([]any, error) {
 	for _, k := range envelopeFields {
 		row = append(row, fields[k])
 	}
-	// The reducer stripped tax fields from the decoded payload; re-encode it only when
-	// the raw text may hold one, so the archive never keeps them either.
-	if a.ev.Data != nil && strings.Contains(fields["dat"], "tax_") {
+	// Decoding removed the tax fields from the payload by ledger's one rule; where it
+	// removed any, the archive keeps the payload without them, never the raw text.
+	if a.ev.TaxFieldsRemoved {
 		dat, err := json.Marshal(a.ev.Data)
 		if err != nil {
 			return nil, err

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/billie/supervisor/backend/ledger"
 	"github.com/billie/supervisor/backend/projection"
 )
 
@@ -28,7 +29,7 @@ func qStore(t *testing.T) *Store {
 // qLedger builds chatLedger entries with increasing stream ids.
 type qLedger struct {
 	ms      int64
-	entries []Entry
+	entries []ledger.Entry
 }
 
 type qMsg struct {
@@ -53,7 +54,7 @@ func (l *qLedger) add(typ, cid, aid, uid string, seq int, tsp time.Time, dat map
 		panic(err)
 	}
 	l.ms++
-	l.entries = append(l.entries, Entry{ID: fmt.Sprintf("%d-0", l.ms), Fields: map[string]string{
+	l.entries = append(l.entries, ledger.Entry{ID: fmt.Sprintf("%d-0", l.ms), Fields: map[string]string{
 		"agt": "broker", "typ": typ, "cid": cid, "aid": aid, "uid": uid, "seq": strconv.Itoa(seq),
 		"tsp": tsp.UTC().Format("2006-01-02T15:04:05.000Z"), "dat": string(b),
 	}})

@@ -25,7 +25,7 @@ func Rebuild(ctx context.Context, src, dst *Store, checkpoint string, batchSize 
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	pages := make(chan []Entry, 2)
+	pages := make(chan []ledger.Entry, 2)
 	readErr := make(chan error, 1)
 	go func() { readErr <- src.readArchive(ctx, batchSize, pages) }()
 	for entries := range pages {
@@ -33,7 +33,7 @@ func Rebuild(ctx context.Context, src, dst *Store, checkpoint string, batchSize 
 		if err != nil {
 			return total, fmt.Errorf("rebuild: %w", err)
 		}
-		total.addAll(res.Counts)
+		total.Add(res.Counts)
 		p.Done += int64(len(entries))
 		if progress != nil {
 			progress(p)
@@ -43,7 +43,7 @@ func Rebuild(ctx context.Context, src, dst *Store, checkpoint string, batchSize 
 }
 
 // readArchive sends the archive, decoded, page by page, and closes out.
-func (s *Store) readArchive(ctx context.Context, batchSize int, out chan<- []Entry) error {
+func (s *Store) readArchive(ctx context.Context, batchSize int, out chan<- []ledger.Entry) error {
 	defer close(out)
 	var after int64
 	for {
@@ -58,7 +58,7 @@ func (s *Store) readArchive(ctx context.Context, batchSize int, out chan<- []Ent
 		if after, err = position(last); err != nil {
 			return fmt.Errorf("rebuild: %w", err)
 		}
-		Decode(entries)
+		ledger.DecodeEntries(entries)
 		select {
 		case out <- entries:
 		case <-ctx.Done():
@@ -67,29 +67,20 @@ func (s *Store) readArchive(ctx context.Context, batchSize int, out chan<- []Ent
 	}
 }
 
-func (c *Counts) addAll(o Counts) {
-	c.Applied += o.Applied
-	c.Skipped += o.Skipped
-	c.Duplicates += o.Duplicates
-	c.Unhandled += o.Unhandled
-	c.DeadLettered += o.DeadLettered
-	c.Redelivered += o.Redelivered
-}
-
-func (s *Store) archivePage(ctx context.Context, after int64, n int) ([]Entry, error) {
+func (s *Store) archivePage(ctx context.Context, after int64, n int) ([]ledger.Entry, error) {
 	rows, err := s.r.QueryContext(ctx,
 		"SELECT pos, "+archiveColumns+" FROM events WHERE pos > ? ORDER BY pos LIMIT ?", after, n)
 	if err != nil {
 		return nil, fmt.Errorf("rebuild: read archive: %w", err)
 	}
 	defer rows.Close()
-	var out []Entry
+	var out []ledger.Entry
 	for rows.Next() {
 		id, fields, err := scanArchiveRow(rows)
 		if err != nil {
 			return nil, fmt.Errorf("rebuild: %w", err)
 		}
-		out = append(out, Entry{ID: id, Fields: fields})
+		out = append(out, ledger.Entry{ID: id, Fields: fields})
 	}
 	return out, rows.Err()
 }

@@ -5,25 +5,27 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/billie/supervisor/backend/ledger"
 )
 
 // twoConversations is the fixture conversation interleaved with a copy of it under
 // another conversation id, ending with another agent's entry for the first one.
-func twoConversations(t *testing.T) (entries []Entry, first []string) {
+func twoConversations(t *testing.T) (entries []ledger.Entry, first []string) {
 	t.Helper()
 	for i, e := range fixtureEntries(t) {
 		e.ID = ledgerID(2*i, 0)
 		if e.Fields["cid"] == "conv-7f3a91" {
 			first = append(first, e.ID)
 		}
-		other := Entry{ID: ledgerID(2*i+1, 0), Fields: map[string]string{}}
+		other := ledger.Entry{ID: ledgerID(2*i+1, 0), Fields: map[string]string{}}
 		for k, v := range e.Fields {
 			other.Fields[k] = v
 		}
 		other.Fields["cid"] = "conv-other"
 		entries = append(entries, e, other)
 	}
-	late := Entry{ID: ledgerID(len(entries), 0), Fields: map[string]string{
+	late := ledger.Entry{ID: ledgerID(len(entries), 0), Fields: map[string]string{
 		"agt": "risk_agent", "typ": "note", "cid": "conv-7f3a91", "dat": "{}",
 	}}
 	return append(entries, late), append(first, late.ID)
@@ -38,15 +40,15 @@ func TestRawEventsAreTheConversationsOwn(t *testing.T) {
 	entries, want := twoConversations(t)
 	tests := []struct {
 		name    string
-		batches [][]Entry
+		batches [][]ledger.Entry
 	}{
-		{"one batch", [][]Entry{entries}},
+		{"one batch", [][]ledger.Entry{entries}},
 		{"batches of 3", chunks(entries, 3)},
 		// The second half first: the first half is then applied out of order, as
 		// when a dead consumer's pending entries are taken over.
-		{"out of order", [][]Entry{entries[20:], entries[:20]}},
+		{"out of order", [][]ledger.Entry{entries[20:], entries[:20]}},
 		// The last batch holds only the other agent's entry.
-		{"other agent alone", [][]Entry{entries[:len(entries)-1], entries[len(entries)-1:]}},
+		{"other agent alone", [][]ledger.Entry{entries[:len(entries)-1], entries[len(entries)-1:]}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

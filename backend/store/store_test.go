@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/billie/supervisor/backend/ledger"
 	"github.com/billie/supervisor/backend/projection"
 )
 
@@ -31,14 +32,14 @@ func openAt(t *testing.T, path string, o Options) *Store {
 
 // fixtureEntries reads the fixture conversation as stream entries with IDs one
 // millisecond apart.
-func fixtureEntries(t *testing.T) []Entry {
+func fixtureEntries(t *testing.T) []ledger.Entry {
 	t.Helper()
 	f, err := os.Open("testdata/conversation-approved.jsonl")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	var out []Entry
+	var out []ledger.Entry
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for i := 0; sc.Scan(); i++ {
@@ -46,14 +47,14 @@ func fixtureEntries(t *testing.T) []Entry {
 		if err := json.Unmarshal(sc.Bytes(), &fields); err != nil {
 			t.Fatal(err)
 		}
-		out = append(out, Entry{ID: fmt.Sprintf("1764000000%03d-0", i), Fields: fields})
+		out = append(out, ledger.Entry{ID: fmt.Sprintf("1764000000%03d-0", i), Fields: fields})
 	}
 	return out
 }
 
 // chunks splits entries into batches of n.
-func chunks(entries []Entry, n int) [][]Entry {
-	var out [][]Entry
+func chunks(entries []ledger.Entry, n int) [][]ledger.Entry {
+	var out [][]ledger.Entry
 	for i := 0; i < len(entries); i += n {
 		out = append(out, entries[i:min(i+n, len(entries))])
 	}
@@ -196,7 +197,7 @@ func TestApplyBatchRedeliveryChangesNothing(t *testing.T) {
 func TestApplyBatchDeadLetters(t *testing.T) {
 	ctx := context.Background()
 	s := openTemp(t)
-	bad := []Entry{
+	bad := []ledger.Entry{
 		{ID: "1-0", Fields: map[string]string{"agt": "broker", "typ": "user_input", "cid": "c1", "dat": "{not json"}},
 		{ID: "2-0", Fields: map[string]string{"agt": "broker", "typ": "user_input", "dat": `{"utterance":"hi"}`}},
 		{ID: "3-0", Fields: map[string]string{"agt": "other", "typ": "x", "dat": "{not json"}},

@@ -7,16 +7,18 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/billie/supervisor/backend/ledger"
 )
 
 // manyConversations is the fixture conversation under n conversation ids, its
 // entries interleaved: a batch of it is larger than the writer's chunks.
-func manyConversations(t *testing.T, n int) []Entry {
+func manyConversations(t *testing.T, n int) []ledger.Entry {
 	t.Helper()
-	var out []Entry
+	var out []ledger.Entry
 	for i, e := range fixtureEntries(t) {
 		for c := range n {
-			copied := Entry{ID: ledgerID(i*n+c, 0), Fields: maps.Clone(e.Fields)}
+			copied := ledger.Entry{ID: ledgerID(i*n+c, 0), Fields: maps.Clone(e.Fields)}
 			copied.Fields["cid"] = fmt.Sprintf("conv-%03d", c)
 			out = append(out, copied)
 		}

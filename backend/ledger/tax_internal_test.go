@@ -1,16 +1,16 @@
-package projection
+package ledger
 
 import (
 	"strings"
 	"testing"
 )
 
-// The reducer skips walking payloads whose text has no "tax_" and no escape; that
+// MayNameTaxField skips walking payloads whose text has no "tax_" and no escape; that
 // holds only while every tax field's name contains "tax_".
 func TestTaxFieldNamesContainTheGuard(t *testing.T) {
 	for k := range taxFields {
 		if !strings.Contains(k, "tax_") {
-			t.Errorf("%s: the raw-text guard in mayHoldTaxFields would miss it", k)
+			t.Errorf("%s: the raw-text guard in MayNameTaxField would miss it", k)
 		}
 	}
 }

@@ -1,7 +1,8 @@
 package app
 
-// The ledger side of the app: the local cache and the consumer that fills it, and
-// switching both when the settings point at another Redis or stream.
+// Keeping the local cache in sync with the stream: opening the cache, running the
+// consumer that fills it, and switching both when the settings point at another Redis
+// or stream.
 
 import (
 	"context"
@@ -103,21 +104,21 @@ func removeCache(dir string) error {
 	return nil
 }
 
-// ledgerRun is one running consumer.
-type ledgerRun struct {
+// consumerRun is one running consumer.
+type consumerRun struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 	rdb    *redis.Client
 }
 
-func (r *ledgerRun) stop() {
+func (r *consumerRun) stop() {
 	r.cancel()
 	<-r.done
 	_ = r.rdb.Close() // nothing to do about a failing close of a client we drop
 }
 
-// startLedger starts consuming c's stream into st. The caller holds a.mu.
-func (a *App) startLedger(c config, st *store.Store) error {
+// startConsumer starts consuming c's stream into st. The caller holds a.mu.
+func (a *App) startConsumer(c config, st *store.Store) error {
 	opts, err := c.redisOptions()
 	if err != nil {
 		return err
@@ -132,7 +133,7 @@ func (a *App) startLedger(c config, st *store.Store) error {
 	cons.onApplied = func(res store.Result) { a.coal.add(res.Changes) }
 	cons.onGap = a.recordGap
 	ctx, cancel := context.WithCancel(a.base)
-	run := &ledgerRun{cancel: cancel, done: make(chan struct{}), rdb: rdb}
+	run := &consumerRun{cancel: cancel, done: make(chan struct{}), rdb: rdb}
 	go func() {
 		defer close(run.done)
 		cons.run(ctx)
@@ -155,9 +156,9 @@ func (a *App) recordGap(g gap) {
 	}
 }
 
-// switchLedger moves the app from prev to next settings: the consumer restarts, and
+// switchStream moves the app from prev to next settings: the consumer restarts, and
 // when the stream itself changed the cache is replaced. The caller holds a.mu.
-func (a *App) switchLedger(prev, next config) error {
+func (a *App) switchStream(prev, next config) error {
 	oldID, _ := identityOf(prev)
 	newID, err := identityOf(next)
 	if err != nil {
@@ -186,5 +187,5 @@ func (a *App) switchLedger(prev, next config) error {
 		a.counts.reset()
 		a.track.update(func(s *ConnectionState) { s.LastAppliedID, s.Applied = "", 0 })
 	}
-	return a.startLedger(next, a.st)
+	return a.startConsumer(next, a.st)
 }

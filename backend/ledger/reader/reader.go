@@ -1,0 +1,153 @@
+// Package reader is the one loop that reads the chatLedger stream into an applier,
+// with its two sources: a member of a consumer group (XREADGROUP, XAUTOCLAIM takeover,
+// acknowledgement after commit) for the backend's projector, and a tail (XREAD from a
+// position) for the desktop's cache. The loop reads ahead while the applier writes,
+// decodes what it read, and joins batches that waited into one apply.
+package reader
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/cenkalti/backoff/v4"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/billie/supervisor/backend/ledger"
+)
+
+// Source is where the loop reads entries from.
+type Source interface {
+	// Next returns the next entries in stream order, waiting a while for some; none
+	// is not an error.
+	Next(ctx context.Context) ([]ledger.Entry, error)
+}
+
+// Apply commits one batch of decoded entries.
+type Apply func(ctx context.Context, entries []ledger.Entry) error
+
+// Options tune Run.
+type Options struct {
+	// ReadAhead is how many read batches may wait for the applier (default 4).
+	ReadAhead int
+	// MaxApply caps how many waiting entries are joined into one Apply: during
+	// catch-up fewer, larger transactions write each touched record once for many of
+	// its events, while a live update is applied at once (default: no joining).
+	MaxApply int
+	// OnReadError, when set, is told about a failed read and how long the loop waits
+	// before it reads again; without it a failed read ends Run.
+	OnReadError func(err error, wait time.Duration)
+}
+
+// Run reads src and applies what it read, in order, until ctx ends (then it returns
+// nil, leaving what was read but not applied unapplied), Apply fails or a read fails
+// that is not retried. It does not wait for a read in progress, which may block for a
+// while: its reader stops as soon as that read returns, or fails when the caller
+// closes the client.
+func Run(ctx context.Context, src Source, apply Apply, o Options) error {
+	if o.ReadAhead <= 0 {
+		o.ReadAhead = 4
+	}
+	readCtx, stopReading := context.WithCancel(ctx)
+	defer stopReading()
+	batches := make(chan []ledger.Entry, o.ReadAhead)
+	readErr := make(chan error, 1)
+	go func() { readErr <- read(readCtx, src, batches, o.OnReadError) }()
+	for {
+		select {
+		case entries := <-batches:
+			if ctx.Err() != nil {
+				return nil
+			}
+			if err := apply(ctx, join(entries, batches, o.MaxApply)); err != nil {
+				return err
+			}
+		case err := <-readErr:
+			if ctx.Err() != nil {
+				return nil
+			}
+			return err
+		case <-ctx.Done():
+			return nil
+		}
+	}
+}
+
+// read feeds batches, decoded, to the applier, so that reading and decoding overlap
+// applying.
+func read(ctx context.Context, src Source, out chan<- []ledger.Entry, onErr func(error, time.Duration)) error {
+	bo := backoff.WithContext(NewBackoff(), ctx)
+	for ctx.Err() == nil {
+		var entries []ledger.Entry
+		next := func() (err error) {
+			entries, err = src.Next(ctx)
+			return err
+		}
+		var err error
+		if onErr != nil {
+			err = backoff.RetryNotify(next, bo, onErr)
+		} else {
+			err = next()
+		}
+		if err != nil || ctx.Err() != nil {
+			return err
+		}
+		if len(entries) == 0 {
+			continue
+		}
+		ledger.DecodeEntries(entries)
+		select {
+		case out <- entries:
+		case <-ctx.Done():
+		}
+	}
+	return nil
+}
+
+// join appends batches already waiting to first, up to max entries.
+func join(first []ledger.Entry, waiting <-chan []ledger.Entry, max int) []ledger.Entry {
+	entries := first
+	for len(entries) < max {
+		select {
+		case more := <-waiting:
+			entries = append(entries, more...)
+		default:
+			return entries
+		}
+	}
+	return entries
+}
+
+// NewBackoff is the ledger readers' retry policy: from 200 ms up to 10 s between
+// attempts, for as long as it takes.
+func NewBackoff() *backoff.ExponentialBackOff {
+	b := backoff.NewExponentialBackOff()
+	b.InitialInterval = 200 * time.Millisecond
+	b.MaxInterval = 10 * time.Second
+	b.MaxElapsedTime = 0
+	return b
+}
+
+// entriesOf turns stream messages into entries.
+func entriesOf(msgs []redis.XMessage) []ledger.Entry {
+	out := make([]ledger.Entry, len(msgs))
+	for i, m := range msgs {
+		out[i] = ledger.Entry{ID: m.ID, Fields: ledger.FieldsOf(m.Values)}
+	}
+	return out
+}
+
+// firstStream is the messages of a one-stream read; redis.Nil (nothing came) is none.
+func firstStream(res []redis.XStream, err error, what string) ([]redis.XMessage, error) {
+	if errors.Is(err, redis.Nil) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	if len(res) == 0 {
+		return nil, nil
+	}
+	return res[0].Messages, nil
+}
