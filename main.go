@@ -11,6 +11,7 @@ import (
 
 	"github.com/billie/supervisor/app"
 	"github.com/billie/supervisor/backend/gctune"
+	"github.com/billie/supervisor/backend/store"
 )
 
 // assets is the built frontend. frontend/dist holds a committed placeholder
@@ -25,7 +26,7 @@ func main() {
 	// inside its memory budget: SQLite's memory, about 170 MB, is outside it, and the
 	// Go heap's live part stays under 50 MB. GOGC and GOMEMLIMIT still win.
 	gctune.Apply(gctune.Tuning{Percent: 400, MemoryLimit: 128 << 20}, os.Getenv("GOGC"), os.Getenv("GOMEMLIMIT"))
-	a := app.New(defaultsFromEnv(os.Getenv))
+	a := app.New(defaultsFromEnv(os.Getenv), store.Open)
 
 	err := wails.Run(&options.App{
 		Title:     "Billie Supervisor",

@@ -36,6 +36,7 @@ const (
 // options are what tests change; New uses the real ones.
 type options struct {
 	defaults Defaults
+	open     OpenStore
 	now      func() time.Time
 	log      *slog.Logger
 	consumer consumerConfig
@@ -70,9 +71,14 @@ type App struct {
 	run     *consumerRun
 }
 
-// New returns an App ready to be passed to wails.Run, starting from d.
-func New(d Defaults) *App {
-	return newApp(options{defaults: d, now: time.Now, log: slog.Default()})
+// OpenStore opens (creating if needed) a SQLite store at path: store.Open, handed in
+// by the desktop's main, which decides what the process opens.
+type OpenStore func(ctx context.Context, path string, o store.Options) (*store.Store, error)
+
+// New returns an App ready to be passed to wails.Run, starting from d and keeping its
+// local cache in a store that open opens.
+func New(d Defaults, open OpenStore) *App {
+	return newApp(options{defaults: d, open: open, now: time.Now, log: slog.Default()})
 }
 
 func newApp(o options) *App {

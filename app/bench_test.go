@@ -32,6 +32,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/billie/supervisor/backend/simulator"
+	"github.com/billie/supervisor/backend/store"
 )
 
 type benchEnv struct {
@@ -164,7 +165,7 @@ func (r *benchResults) catchUp(b *testing.B, env testEnv, rdb *redis.Client) {
 		b.Fatal(err)
 	}
 	resetPeakRSS()
-	a := newApp(options{defaults: env.defaults(), now: time.Now, log: quiet})
+	a := newApp(options{defaults: env.defaults(), open: store.Open, now: time.Now, log: quiet})
 	started := time.Now()
 	a.start(context.Background(), func(string, any) {})
 	next := time.Now().Add(10 * time.Second)
@@ -199,7 +200,7 @@ func (r *benchResults) catchUp(b *testing.B, env testEnv, rdb *redis.Client) {
 // disk, so no sign-in is in the way).
 func (r *benchResults) firstPage(b *testing.B, env testEnv, backend *fakeBackend) {
 	// Sign in once so the restart finds a stored session.
-	pre := newApp(options{defaults: env.defaults(), now: time.Now, log: quiet})
+	pre := newApp(options{defaults: env.defaults(), open: store.Open, now: time.Now, log: quiet})
 	pre.start(context.Background(), func(string, any) {})
 	if _, err := pre.SignIn("ada@example.com", backend.password); err != nil {
 		b.Fatal(err)
@@ -208,7 +209,7 @@ func (r *benchResults) firstPage(b *testing.B, env testEnv, backend *fakeBackend
 
 	r.ev = newEvents()
 	started := time.Now()
-	a := newApp(options{defaults: env.defaults(), now: time.Now, log: quiet})
+	a := newApp(options{defaults: env.defaults(), open: store.Open, now: time.Now, log: quiet})
 	a.start(context.Background(), r.ev.emit)
 	if s, err := a.Session(); err != nil || s == nil {
 		b.Fatalf("session not restored: %v", err)

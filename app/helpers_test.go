@@ -18,6 +18,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/billie/supervisor/backend/simulator"
+	"github.com/billie/supervisor/backend/store"
 )
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -272,7 +273,7 @@ func (e testEnv) defaults() Defaults {
 // several of them; Shutdown runs at the end of the test.
 func startApp(t *testing.T, env testEnv, ev *events) *App {
 	t.Helper()
-	a := newApp(options{defaults: env.defaults(), now: time.Now, log: quiet,
+	a := newApp(options{defaults: env.defaults(), open: store.Open, now: time.Now, log: quiet,
 		consumer:  consumerConfig{Count: 100, MaxApply: 300, Block: 100 * time.Millisecond, InfoEvery: 100 * time.Millisecond},
 		redisName: env.clientName})
 	a.start(context.Background(), ev.emit)

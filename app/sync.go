@@ -43,7 +43,7 @@ func identityOf(c config) (cacheIdentity, error) {
 
 // openCache opens the cache for c's stream, starting afresh when the cache on disk
 // belongs to another stream.
-func openCache(ctx context.Context, dir string, c config) (*store.Store, error) {
+func openCache(ctx context.Context, open OpenStore, dir string, c config) (*store.Store, error) {
 	id, err := identityOf(c)
 	if err != nil {
 		return nil, err
@@ -59,7 +59,7 @@ func openCache(ctx context.Context, dir string, c config) (*store.Store, error) 
 			return nil, err
 		}
 	}
-	st, err := store.Open(ctx, filepath.Join(dir, cacheFile), store.Options{Relaxed: true, NoArchive: true, NoPortal: true,
+	st, err := open(ctx, filepath.Join(dir, cacheFile), store.Options{Relaxed: true, NoArchive: true, NoPortal: true,
 		Readers: cacheReaders, CachedRecords: 1024, CachedDocsMiB: 32})
 	if err != nil {
 		return nil, fmt.Errorf("open the local cache: %w", err)
@@ -178,7 +178,7 @@ func (a *App) switchStream(prev, next config) error {
 			}
 			a.st = nil
 		}
-		st, err := openCache(a.base, a.dir, next)
+		st, err := openCache(a.base, a.opts.open, a.dir, next)
 		if err != nil {
 			a.openErr = err
 			return err
