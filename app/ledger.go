@@ -71,10 +71,6 @@ func openCache(ctx context.Context, dir string, c config) (*store.Store, error) 
 			return nil, fmt.Errorf("restrict the local cache: %w", err)
 		}
 	}
-	if err := st.PrepareSupervisorQueries(ctx); err != nil {
-		st.Close()
-		return nil, fmt.Errorf("open the local cache: %w", err)
-	}
 	// The writer maps nothing: its mapped pages counted up to 256 MB of resident
 	// memory during catch-up and made it no faster. The pool keeps its one
 	// connection; a replaced one only maps again.

@@ -19,6 +19,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/billie/supervisor/backend/store/supervisor"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
@@ -62,9 +63,8 @@ const loaderCacheMiB = 16
 // Store is one SQLite database of read models: one writer connection, a pool of
 // readers.
 type Store struct {
-	path string
-	w    *sql.DB
-	r    *sql.DB
+	w *sql.DB
+	r *sql.DB
 	// load is a read-only connection of ApplyBatch's own, for the records the
 	// reducer needs while the writer goroutine owns the transaction: it neither
 	// waits behind the window's queries nor shares their page cache.
@@ -103,7 +103,7 @@ func Open(ctx context.Context, path string, o Options) (*Store, error) {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	w.SetMaxOpenConns(1)
-	s := &Store{path: path, w: w, cache: newRecordCache(o.CachedRecords, o.CachedDocsMiB<<20), archive: !o.NoArchive, portal: !o.NoPortal}
+	s := &Store{w: w, cache: newRecordCache(o.CachedRecords, o.CachedDocsMiB<<20), archive: !o.NoArchive, portal: !o.NoPortal}
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
 		return nil, err
@@ -178,9 +178,6 @@ func (s *Store) Close() error {
 	return errors.Join(s.r.Close(), s.load.Close(), s.w.Close(), s.ckpt.close())
 }
 
-// Path is the database file.
-func (s *Store) Path() string { return s.path }
-
 // Ping checks the database answers.
 func (s *Store) Ping(ctx context.Context) error {
 	var one int
@@ -193,11 +190,19 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
+// Supervisor is the supervisor's desktop queries over the read pool.
+func (s *Store) Supervisor() *supervisor.Queries { return supervisor.New(s.r) }
+
 // DB is the read-only pool, for packages that run their own queries on the read models.
+//
+// Deprecated: no package outside the store sees the pools; its queries move into the
+// store (or a package under it) and DB goes once the last caller has.
 func (s *Store) DB() *sql.DB { return s.r }
 
 // WriteDB is the single writer connection, for packages that own tables in the same
 // database (accounts, for example) and must not race the projector's transactions.
+//
+// Deprecated: as DB; the tables' statements move into the store.
 func (s *Store) WriteDB() *sql.DB { return s.w }
 
 // migrate applies the embedded migrations newer than the database's user_version,
