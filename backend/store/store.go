@@ -78,6 +78,29 @@ type Store struct {
 	archive, portal bool
 }
 
+// PagePoolMiB is the page pool (package pagepool) that serves every connection of a
+// store opened with o, for the main package to configure before it opens the store.
+func PagePoolMiB(o Options) int {
+	o = o.withDefaults()
+	return (1+o.Readers)*o.CacheMiB + loaderCacheMiB
+}
+
+func (o Options) withDefaults() Options {
+	if o.CacheMiB <= 0 {
+		o.CacheMiB = 64
+	}
+	if o.Readers <= 0 {
+		o.Readers = 4
+	}
+	if o.CachedRecords <= 0 {
+		o.CachedRecords = 2048
+	}
+	if o.CachedDocsMiB <= 0 {
+		o.CachedDocsMiB = 16
+	}
+	return o
+}
+
 // Open opens (creating if needed) the database at path and migrates it.
 func Open(ctx context.Context, path string, o Options) (*Store, error) {
 	if dir := filepath.Dir(path); dir != "" {
@@ -85,19 +108,7 @@ func Open(ctx context.Context, path string, o Options) (*Store, error) {
 			return nil, fmt.Errorf("open store: %w", err)
 		}
 	}
-	if o.CacheMiB <= 0 {
-		o.CacheMiB = 64
-	}
-	if o.Readers <= 0 {
-		o.Readers = 4
-	}
-	configurePageCache((1+o.Readers)*o.CacheMiB + loaderCacheMiB)
-	if o.CachedRecords <= 0 {
-		o.CachedRecords = 2048
-	}
-	if o.CachedDocsMiB <= 0 {
-		o.CachedDocsMiB = 16
-	}
+	o = o.withDefaults()
 	w, err := sql.Open("sqlite", dsn(path, o, false))
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
