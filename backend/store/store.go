@@ -19,6 +19,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/billie/supervisor/backend/store/internal/recordcache"
 	"github.com/billie/supervisor/backend/store/supervisor"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
@@ -73,7 +74,7 @@ type Store struct {
 	// applying serialises ApplyBatch, so that a batch's records are back in the
 	// cache before the next batch looks there.
 	applying sync.Mutex
-	cache    *recordCache
+	cache    *recordcache.Cache
 	// archive is false when Options.NoArchive is set, portal when NoPortal is.
 	archive, portal bool
 }
@@ -114,7 +115,7 @@ func Open(ctx context.Context, path string, o Options) (*Store, error) {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	w.SetMaxOpenConns(1)
-	s := &Store{w: w, cache: newRecordCache(o.CachedRecords, o.CachedDocsMiB<<20), archive: !o.NoArchive, portal: !o.NoPortal}
+	s := &Store{w: w, cache: recordcache.New(o.CachedRecords, o.CachedDocsMiB<<20), archive: !o.NoArchive, portal: !o.NoPortal}
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
 		return nil, err
