@@ -75,6 +75,8 @@ type Store struct {
 	// cache before the next batch looks there.
 	applying sync.Mutex
 	cache    *recordcache.Cache
+	// sup are the supervisor queries over r.
+	sup *supervisor.Queries
 	// archive is false when Options.NoArchive is set, portal when NoPortal is.
 	archive, portal bool
 }
@@ -140,6 +142,7 @@ func Open(ctx context.Context, path string, o Options) (*Store, error) {
 	r.SetMaxOpenConns(o.Readers)
 	r.SetMaxIdleConns(o.Readers)
 	s.r = r
+	s.sup = supervisor.New(r)
 	lo := o
 	lo.CacheMiB = min(o.CacheMiB, loaderCacheMiB)
 	if s.load, err = sql.Open("sqlite", dsn(path, lo, true)); err != nil {
@@ -203,7 +206,7 @@ func (s *Store) Ping(ctx context.Context) error {
 }
 
 // Supervisor is the supervisor's desktop queries over the read pool.
-func (s *Store) Supervisor() *supervisor.Queries { return supervisor.New(s.r) }
+func (s *Store) Supervisor() *supervisor.Queries { return s.sup }
 
 // DB is the read-only pool, for packages that run their own queries on the read models.
 //
