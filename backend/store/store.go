@@ -1,6 +1,13 @@
 // Package store owns the SQLite read models: their schema and migrations, applying a
 // batch of ledger entries in one transaction together with the checkpoint, the raw
-// event archive and the dead letters, and reading the records back.
+// event archive and the dead letters, reading the records back, and rebuilding them
+// from the archive.
+//
+// Packages under it: supervisor (the desktop's grid, search, customer and application
+// queries, handed the read pool by Store.Supervisor), pagepool (SQLite's page buffers,
+// configured by the mains), and the apply path's machinery in internal/txwriter (the
+// transaction's writer goroutine and typed rows) and internal/recordcache (committed
+// records kept between batches).
 package store
 
 import (
