@@ -59,7 +59,7 @@ func openCache(ctx context.Context, dir string, c config) (*store.Store, error) 
 		}
 	}
 	st, err := store.Open(ctx, filepath.Join(dir, cacheFile), store.Options{Relaxed: true, NoArchive: true, NoPortal: true,
-		Readers: cacheReaders, CachedRecords: 1024, CachedDocsMiB: 32})
+		SupervisorQueries: true, Readers: cacheReaders, CachedRecords: 1024, CachedDocsMiB: 32})
 	if err != nil {
 		return nil, fmt.Errorf("open the local cache: %w", err)
 	}

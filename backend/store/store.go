@@ -13,16 +13,12 @@ package store
 import (
 	"context"
 	"database/sql"
-	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -30,9 +26,6 @@ import (
 	"github.com/billie/supervisor/backend/store/supervisor"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
-
-//go:embed migrations/*.sql
-var migrations embed.FS
 
 // Options tune a store. The zero value suits the backend projector.
 type Options struct {
@@ -57,6 +50,11 @@ type Options struct {
 	// customers, the writer keeps decoded between batches (default 2048 each: some
 	// hundreds of conversations are live at a time; each costs tens of KiB of heap).
 	CachedRecords int
+	// SupervisorQueries creates the indexes package supervisor's queries need
+	// (migrations/supervisor), for a store that serves them (the desktop). They are
+	// maintained on every write, which costs the backend projector, which never
+	// serves them, some percent of its throughput.
+	SupervisorQueries bool
 	// CachedDocsMiB bounds the committed JSON documents the writer keeps beyond the
 	// decoded records (default 16: with GOGC=400 each MiB of live heap costs about five of
 	// memory), to decode rather than read back from SQLite.
@@ -125,7 +123,7 @@ func Open(ctx context.Context, path string, o Options) (*Store, error) {
 	}
 	w.SetMaxOpenConns(1)
 	s := &Store{w: w, cache: recordcache.New(o.CachedRecords, o.CachedDocsMiB<<20), archive: !o.NoArchive, portal: !o.NoPortal}
-	if err := s.migrate(ctx); err != nil {
+	if err := s.migrate(ctx, o); err != nil {
 		w.Close()
 		return nil, err
 	}
@@ -212,7 +210,8 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Supervisor is the supervisor's desktop queries over the read pool.
+// Supervisor is the supervisor's desktop queries over the read pool. They need a
+// store opened with Options.SupervisorQueries.
 func (s *Store) Supervisor() *supervisor.Queries { return s.sup }
 
 // DB is the read-only pool, for packages that run their own queries on the read models.
@@ -226,52 +225,3 @@ func (s *Store) DB() *sql.DB { return s.r }
 //
 // Deprecated: as DB; the tables' statements move into the store.
 func (s *Store) WriteDB() *sql.DB { return s.w }
-
-// migrate applies the embedded migrations newer than the database's user_version,
-// each in its own transaction.
-func (s *Store) migrate(ctx context.Context) error {
-	var version int
-	if err := s.w.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
-		return fmt.Errorf("migrate: read version: %w", err)
-	}
-	names, err := fs.Glob(migrations, "migrations/*.sql")
-	if err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		n, err := strconv.Atoi(strings.SplitN(filepath.Base(name), "_", 2)[0])
-		if err != nil {
-			return fmt.Errorf("migrate: bad migration name %s", name)
-		}
-		if n <= version {
-			continue
-		}
-		if err := s.applyMigration(ctx, name, n); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (s *Store) applyMigration(ctx context.Context, name string, n int) error {
-	body, err := migrations.ReadFile(name)
-	if err != nil {
-		return fmt.Errorf("migrate %s: %w", name, err)
-	}
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("migrate %s: %w", name, err)
-	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-		return fmt.Errorf("migrate %s: %w", name, err)
-	}
-	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", n)); err != nil {
-		return fmt.Errorf("migrate %s: %w", name, err)
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("migrate %s: %w", name, err)
-	}
-	return nil
-}

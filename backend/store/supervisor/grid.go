@@ -1,7 +1,8 @@
 // Package supervisor owns the queries the supervisor's desktop reads its cache with:
 // the conversation grid (keyset pages newest first, status filter, search, counts),
 // customers and applications. They read the tables that store.ApplyBatch writes and
-// never write them; the indexes they rely on are in the store's migrations.
+// never write them; the indexes they rely on are the store's supervisor migrations,
+// which a store opened with Options.SupervisorQueries has.
 //
 // Status depends on the clock, so it is never stored: StatusFilter and statusCase turn
 // projection.StatusAt's rules into SQL over the stored columns at a given instant, and
@@ -32,8 +33,8 @@ type Queries struct {
 	db *sql.DB
 }
 
-// New returns the queries over db, a read-only pool on a database that the store
-// has migrated (the indexes these queries name are in its migrations).
+// New returns the queries over db, a read-only pool on a database with the store's
+// supervisor migrations (the indexes these queries name).
 func New(db *sql.DB) *Queries { return &Queries{db: db} }
 
 // Tuning of the search plans (see conversationIDs).

@@ -25,10 +25,10 @@ type qDB struct {
 }
 
 // qStore opens a qDB, closed when the test ends. The supervisor indexes come with the
-// store's migrations.
+// store's supervisor migrations (Options.SupervisorQueries).
 func qStore(t *testing.T) qDB {
 	t.Helper()
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "cache.db"), store.Options{Relaxed: true})
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "cache.db"), store.Options{Relaxed: true, SupervisorQueries: true})
 	if err != nil {
 		t.Fatal(err)
 	}
