@@ -324,7 +324,7 @@ func (a *App) liveCards(ctx context.Context, ids []string) ([]ConversationCard, 
 	if a.st == nil {
 		return []ConversationCard{}, nil
 	}
-	cards, err := a.st.CardsByID(ctx, ids, a.opts.now(), a.cfg.Thresholds.projection())
+	cards, err := a.st.Supervisor().CardsByID(ctx, ids, a.opts.now(), a.cfg.Thresholds.projection())
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/billie/supervisor/backend/projection"
+	"github.com/billie/supervisor/backend/store"
 )
 
 // Bounds of one ledger:batch. During catch-up thousands of conversations change per
@@ -84,20 +85,20 @@ func newCoalescer(interval time.Duration, emit func(string, any), cards cardSour
 }
 
 // add records the changes of one applied batch.
-func (c *coalescer) add(ch projection.Changes) {
+func (c *coalescer) add(ch store.Changes) {
 	if len(ch.Conversations)+len(ch.Messages)+len(ch.Applications)+len(ch.Customers) == 0 {
 		return
 	}
 	c.mu.Lock()
 	p := &c.pend
-	for _, conv := range ch.Conversations {
-		p.convs.add(conv.ID)
+	for _, id := range ch.Conversations {
+		p.convs.add(id)
 	}
-	for _, a := range ch.Applications {
-		p.apps.add(a.Number)
+	for _, number := range ch.Applications {
+		p.apps.add(number)
 	}
-	for _, cu := range ch.Customers {
-		p.custs.add(cu.ID)
+	for _, id := range ch.Customers {
+		p.custs.add(id)
 	}
 	p.msgs = append(p.msgs, ch.Messages...)
 	if extra := len(p.msgs) - maxBatchMessages; extra > 0 {

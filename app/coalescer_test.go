@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/billie/supervisor/backend/projection"
+	"github.com/billie/supervisor/backend/store"
 )
 
 func TestCoalescerTurnsManyBatchesIntoFewEmits(t *testing.T) {
@@ -33,10 +34,10 @@ func TestCoalescerTurnsManyBatchesIntoFewEmits(t *testing.T) {
 	start := time.Now()
 	for i := range n {
 		id := fmt.Sprintf("conv-%03d", i%150)
-		c.add(projection.Changes{
-			Conversations: []*projection.Conversation{{ID: id}},
+		c.add(store.Changes{
+			Conversations: []string{id},
 			Messages:      []projection.Message{{ConversationID: id, StreamID: fmt.Sprintf("%d-0", i), Text: "hi", Sender: "customer"}},
-			Applications:  []*projection.Application{{Number: fmt.Sprintf("APP-%d", i%7)}},
+			Applications:  []string{fmt.Sprintf("APP-%d", i%7)},
 		})
 		time.Sleep(time.Millisecond)
 	}
@@ -85,12 +86,12 @@ func TestCoalescerTurnsManyBatchesIntoFewEmits(t *testing.T) {
 	enabled = false
 	mu.Unlock()
 	before := len(ev.batches())
-	c.add(projection.Changes{Conversations: []*projection.Conversation{{ID: "secret"}}})
+	c.add(store.Changes{Conversations: []string{"secret"}})
 	time.Sleep(200 * time.Millisecond)
 	mu.Lock()
 	enabled = true
 	mu.Unlock()
-	c.add(projection.Changes{Conversations: []*projection.Conversation{{ID: "after"}}})
+	c.add(store.Changes{Conversations: []string{"after"}})
 	waitFor(t, "the next emit", time.Second, func() bool { return len(ev.batches()) > before })
 	for _, b := range ev.batches()[before:] {
 		for _, cd := range b.Conversations {
@@ -111,9 +112,9 @@ func TestCoalescerBoundsPayloads(t *testing.T) {
 		return out, nil
 	}
 	c := newCoalescer(75*time.Millisecond, ev.emit, cards, func() bool { return true }, quiet)
-	var ch projection.Changes
+	var ch store.Changes
 	for i := range 1000 {
-		ch.Conversations = append(ch.Conversations, &projection.Conversation{ID: fmt.Sprintf("c%04d", i)})
+		ch.Conversations = append(ch.Conversations, fmt.Sprintf("c%04d", i))
 		ch.Messages = append(ch.Messages, projection.Message{StreamID: fmt.Sprintf("%d-0", i), Text: strings.Repeat("é", 5000),
 			Rationale: strings.Repeat("r", 5000), AdditionalData: map[string]any{"blob": strings.Repeat("x", 5000)}})
 	}

@@ -1,6 +1,6 @@
 package app
 
-// Conversions from the read models (projection, store) to the contract's shapes.
+// Conversions from the read models (projection, supervisor queries) to the contract's shapes.
 
 import (
 	"fmt"
@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/billie/supervisor/backend/projection"
-	"github.com/billie/supervisor/backend/store"
+	"github.com/billie/supervisor/backend/store/supervisor"
 )
 
 // str is nil for "", so absent strings reach the frontend as null.
@@ -26,7 +26,7 @@ func timePtr(t time.Time) *time.Time {
 	return &t
 }
 
-func cardOf(c store.ConversationCard) ConversationCard {
+func cardOf(c supervisor.ConversationCard) ConversationCard {
 	card := ConversationCard{
 		ID: c.ID, CustomerID: str(c.CustomerID), CustomerName: str(c.CustomerName),
 		ApplicationNumber: str(c.ApplicationNumber), StartedAt: c.StartedAt,
@@ -39,7 +39,7 @@ func cardOf(c store.ConversationCard) ConversationCard {
 	return card
 }
 
-func cardsOf(cs []store.ConversationCard) []ConversationCard {
+func cardsOf(cs []supervisor.ConversationCard) []ConversationCard {
 	out := make([]ConversationCard, len(cs))
 	for i, c := range cs {
 		out[i] = cardOf(c)
@@ -169,7 +169,7 @@ func customerProfileOf(c *projection.Customer, now time.Time) CustomerProfile {
 	}
 }
 
-func customerRowOf(r store.CustomerRow) CustomerRow {
+func customerRowOf(r supervisor.CustomerRow) CustomerRow {
 	return CustomerRow{ID: r.ID, Name: str(r.Name), Email: str(r.Email), Mobile: str(r.Mobile),
 		Applications: r.Applications, Conversations: r.Conversations}
 }
@@ -177,13 +177,13 @@ func customerRowOf(r store.CustomerRow) CustomerRow {
 // ---------------------------------------------------------------------------
 // Applications
 
-func applicationRowOf(r store.ApplicationRow) ApplicationRow {
+func applicationRowOf(r supervisor.ApplicationRow) ApplicationRow {
 	return ApplicationRow{Number: r.Number, CustomerID: str(r.CustomerID), CustomerName: str(r.CustomerName),
 		LoanAmount: r.LoanAmount, Status: r.Status, Stage: r.Stage, UpdatedAt: r.UpdatedAt,
 		ConversationID: str(r.ConversationID)}
 }
 
-func applicationRowsOf(rs []store.ApplicationRow) []ApplicationRow {
+func applicationRowsOf(rs []supervisor.ApplicationRow) []ApplicationRow {
 	out := make([]ApplicationRow, len(rs))
 	for i, r := range rs {
 		out[i] = applicationRowOf(r)

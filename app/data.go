@@ -11,6 +11,7 @@ import (
 
 	"github.com/billie/supervisor/backend/projection"
 	"github.com/billie/supervisor/backend/store"
+	"github.com/billie/supervisor/backend/store/supervisor"
 )
 
 func deref(p *string) string {
@@ -28,7 +29,7 @@ func (a *App) ListConversations(q ConversationQuery) (ConversationPage, error) {
 	}
 	var page ConversationPage
 	err = a.cache(func(ctx context.Context, st *store.Store, c config) error {
-		p, err := st.Conversations(ctx, store.ConversationQuery{
+		p, err := st.Supervisor().Conversations(ctx, supervisor.ConversationQuery{
 			Search: q.Search, Status: status, Cursor: deref(q.Cursor), Limit: q.Limit,
 			Now: a.opts.now(), Thresholds: c.Thresholds.projection(),
 		})
@@ -46,7 +47,7 @@ func (a *App) StatusCounts(search string) (map[string]int, error) {
 	var out map[string]int
 	err := a.cache(func(ctx context.Context, st *store.Store, c config) error {
 		counts, err := a.counts.get(strings.TrimSpace(search), func() (map[projection.Status]int, error) {
-			return st.StatusCounts(ctx, search, a.opts.now(), c.Thresholds.projection())
+			return st.Supervisor().StatusCounts(ctx, search, a.opts.now(), c.Thresholds.projection())
 		})
 		if err != nil {
 			return err
@@ -68,7 +69,7 @@ func (a *App) GetConversation(id string) (ConversationDetail, error) {
 		if err != nil {
 			return err
 		}
-		cards, err := st.CardsByID(ctx, []string{id}, a.opts.now(), c.Thresholds.projection())
+		cards, err := st.Supervisor().CardsByID(ctx, []string{id}, a.opts.now(), c.Thresholds.projection())
 		if err != nil {
 			return err
 		}
@@ -125,7 +126,7 @@ func (a *App) applicationAndCustomer(ctx context.Context, st *store.Store, numbe
 func (a *App) SearchCustomers(q string, cursor *string, limit int) (CustomerPage, error) {
 	var page CustomerPage
 	err := a.cache(func(ctx context.Context, st *store.Store, _ config) error {
-		p, err := st.SearchCustomers(ctx, q, deref(cursor), limit)
+		p, err := st.Supervisor().SearchCustomers(ctx, q, deref(cursor), limit)
 		if err != nil {
 			return err
 		}
@@ -149,11 +150,11 @@ func (a *App) GetCustomer(id string) (CustomerDetail, error) {
 		if cust == nil {
 			return fmt.Errorf("Customer %s was not found", id)
 		}
-		apps, err := st.ApplicationsOfCustomer(ctx, id)
+		apps, err := st.Supervisor().ApplicationsOfCustomer(ctx, id)
 		if err != nil {
 			return err
 		}
-		convs, err := st.ConversationsOfCustomer(ctx, id, a.opts.now(), c.Thresholds.projection())
+		convs, err := st.Supervisor().ConversationsOfCustomer(ctx, id, a.opts.now(), c.Thresholds.projection())
 		if err != nil {
 			return err
 		}
@@ -171,7 +172,7 @@ func (a *App) ListApplications(q ApplicationQuery) (ApplicationPage, error) {
 	}
 	var page ApplicationPage
 	err := a.cache(func(ctx context.Context, st *store.Store, _ config) error {
-		p, err := st.Applications(ctx, store.ApplicationQuery{Status: q.Status, Search: q.Search, Cursor: deref(q.Cursor), Limit: q.Limit})
+		p, err := st.Supervisor().Applications(ctx, supervisor.ApplicationQuery{Status: q.Status, Search: q.Search, Cursor: deref(q.Cursor), Limit: q.Limit})
 		if err != nil {
 			return err
 		}
@@ -192,7 +193,7 @@ func (a *App) GetApplication(number string) (ApplicationDetail, error) {
 		if app == nil {
 			return fmt.Errorf("Application %s was not found", number)
 		}
-		convs, err := st.ConversationsOfApplication(ctx, number, a.opts.now(), c.Thresholds.projection())
+		convs, err := st.Supervisor().ConversationsOfApplication(ctx, number, a.opts.now(), c.Thresholds.projection())
 		if err != nil {
 			return err
 		}

@@ -60,7 +60,7 @@ func openCache(ctx context.Context, open OpenStore, dir string, c config) (*stor
 		}
 	}
 	st, err := open(ctx, filepath.Join(dir, cacheFile), store.Options{Relaxed: true, NoArchive: true, NoPortal: true,
-		Readers: cacheReaders, CachedRecords: 1024, CachedDocsMiB: 32})
+		SupervisorQueries: true, Readers: cacheReaders, CachedRecords: 1024, CachedDocsMiB: 32})
 	if err != nil {
 		return nil, fmt.Errorf("open the local cache: %w", err)
 	}
@@ -71,10 +71,6 @@ func openCache(ctx context.Context, open OpenStore, dir string, c config) (*stor
 			st.Close()
 			return nil, fmt.Errorf("restrict the local cache: %w", err)
 		}
-	}
-	if err := st.PrepareSupervisorQueries(ctx); err != nil {
-		st.Close()
-		return nil, fmt.Errorf("open the local cache: %w", err)
 	}
 	// The writer maps nothing: its mapped pages counted up to 256 MB of resident
 	// memory during catch-up and made it no faster. The pool keeps its one

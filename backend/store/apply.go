@@ -12,6 +12,8 @@ import (
 
 	"github.com/billie/supervisor/backend/ledger"
 	"github.com/billie/supervisor/backend/projection"
+	"github.com/billie/supervisor/backend/store/internal/recordcache"
+	tw "github.com/billie/supervisor/backend/store/internal/txwriter"
 )
 
 // Result says what one ApplyBatch did.
@@ -23,10 +25,8 @@ type Result struct {
 	// an entry redelivered after a crash is listed again, so a sender may repeat one.
 	// The sender names the consumer.
 	DeadLetters []ledger.DeadLetter
-	// Changes are the records and messages the batch changed, for live views. The
-	// store keeps the records and changes them in later batches: read them before
-	// the next ApplyBatch, do not keep them.
-	Changes projection.Changes
+	// Changes name what the batch changed, for live views. The caller owns them.
+	Changes Changes
 }
 
 // Counts are how many entries came to each outcome.
@@ -130,13 +130,13 @@ func (s *Store) ApplyBatch(ctx context.Context, checkpoint string, entries []led
 		return Result{}, err
 	}
 	start := b.last
-	if err := s.cache.check(ctx, tx); err != nil {
+	if err := s.cache.Check(ctx, tx); err != nil {
 		return Result{}, fmt.Errorf("apply batch: %w", err)
 	}
 	snap := projection.NewSnapshot(&storeSource{ctx: ctx, db: s.load, cache: s.cache})
-	b.w = startWriter(ctx, tx)
+	b.w = tw.Start(ctx, tx)
 	err = b.reduce(snap, entries)
-	if werr := b.w.wait(); err == nil {
+	if werr := b.w.Wait(); err == nil {
 		err = werr
 	}
 	if err != nil {
@@ -155,8 +155,9 @@ func (s *Store) ApplyBatch(ctx context.Context, checkpoint string, entries []led
 	}
 	s.ckpt.committed()
 	b.res.Last = b.last
-	b.res.Changes = snap.Changes()
-	s.cache.keep(b.res.Changes, b.docs)
+	ch := snap.Changes()
+	b.res.Changes = changesOf(ch)
+	s.cache.Keep(ch, b.docs)
 	return b.res, nil
 }
 
@@ -166,8 +167,10 @@ func (s *Store) ApplyBatch(ctx context.Context, checkpoint string, entries []led
 type batch struct {
 	ctx context.Context
 	// r reads committed state: whether a redelivered entry was handled.
-	r    *sql.DB
-	w    *txWriter
+	r *sql.DB
+	w *tw.Writer
+	// msgs numbers the batch's messages; only the writer's goroutine uses it.
+	msgs messageLog
 	now  time.Time
 	last ledger.ID
 	res  Result
@@ -183,7 +186,7 @@ type batch struct {
 	// messagesQueued is how many of the snapshot's messages the writer has.
 	messagesQueued int
 	// docs are the documents the batch writes, for the record cache after commit.
-	docs []keptDoc
+	docs []recordcache.Doc
 }
 
 // reduce applies the entries and hands everything they changed to the writer.
@@ -292,8 +295,8 @@ func (b *batch) deadLetter(e ledger.Entry, id ledger.ID, reason string) error {
 		return fmt.Errorf("dead letter %s: %w", e.ID, err)
 	}
 	at := b.now.UnixMilli()
-	b.w.do(func() error {
-		_, err := b.w.tx.ExecContext(b.ctx,
+	b.w.Do(func() error {
+		err := b.w.Exec(
 			"INSERT OR REPLACE INTO dead_letters (ms, seq, reason, fields, at) VALUES (?, ?, ?, ?, ?)",
 			id.Ms, id.Seq, reason, fields, at)
 		if err != nil {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/billie/supervisor/backend/ledger"
+	"github.com/billie/supervisor/backend/store/internal/recordcache"
 )
 
 // A batch that fails after the reducer changed cached records must not leave those
@@ -21,11 +22,7 @@ func TestRecordCacheForgetsFailedBatch(t *testing.T) {
 
 // forgetDecoded empties the decoded records, so the next batch decodes the kept
 // documents.
-func forgetDecoded(s *Store) {
-	s.cache.conversations.clear()
-	s.cache.applications.clear()
-	s.cache.customers.clear()
-}
+func forgetDecoded(s *Store) { s.cache.ForgetRecords() }
 
 func testForgetsFailedBatch(t *testing.T, fromDocs bool) {
 	ctx := context.Background()
@@ -81,7 +78,7 @@ func testSeesOtherWriters(t *testing.T, fromDocs bool) {
 	if _, err := a.ApplyBatch(ctx, "a", entries[:10]); err != nil {
 		t.Fatal(err)
 	}
-	if n := a.cache.conversations.len(); n != 1 {
+	if n := a.cache.Conversations(); n != 1 {
 		t.Fatalf("cache holds %d conversations after a batch, want 1", n)
 	}
 	// b applies the middle of the conversation under its own checkpoint...
@@ -115,10 +112,10 @@ func TestRecordCacheSurvivesCheckpoints(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer tx.Rollback()
-	if err := s.cache.check(ctx, tx); err != nil {
+	if err := s.cache.Check(ctx, tx); err != nil {
 		t.Fatal(err)
 	}
-	if n := s.cache.conversations.len(); n != 1 {
+	if n := s.cache.Conversations(); n != 1 {
 		t.Errorf("cache holds %d conversations after a checkpoint, want 1", n)
 	}
 }
@@ -156,19 +153,19 @@ func TestRecordCacheDecodesKeptDocuments(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, k := range []struct {
-		key   docKey
+		key   recordcache.Key
 		query string
 	}{
-		{docKey{conversationDoc, "conv-7f3a91"}, "SELECT doc FROM conversations WHERE id = ?"},
-		{docKey{applicationDoc, "APP-2026-004217"}, "SELECT doc FROM applications WHERE number = ?"},
-		{docKey{customerDoc, "cust-55120"}, "SELECT doc FROM customers WHERE id = ?"},
+		{recordcache.Key{Kind: recordcache.ConversationDoc, ID: "conv-7f3a91"}, "SELECT doc FROM conversations WHERE id = ?"},
+		{recordcache.Key{Kind: recordcache.ApplicationDoc, ID: "APP-2026-004217"}, "SELECT doc FROM applications WHERE number = ?"},
+		{recordcache.Key{Kind: recordcache.CustomerDoc, ID: "cust-55120"}, "SELECT doc FROM customers WHERE id = ?"},
 	} {
 		var stored []byte
-		if err := s.r.QueryRowContext(ctx, k.query, k.key.id).Scan(&stored); err != nil {
+		if err := s.r.QueryRowContext(ctx, k.query, k.key.ID).Scan(&stored); err != nil {
 			t.Fatal(err)
 		}
-		if kept := s.cache.docs.get(k.key); string(kept) != string(stored) {
-			t.Errorf("kept document of %s:\n%s\nstored:\n%s", k.key.id, kept, stored)
+		if kept := s.cache.Doc(k.key); string(kept) != string(stored) {
+			t.Errorf("kept document of %s:\n%s\nstored:\n%s", k.key.ID, kept, stored)
 		}
 	}
 	forgetDecoded(s)

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/billie/supervisor/backend/projection"
+	"github.com/billie/supervisor/backend/store/internal/recordcache"
+	tw "github.com/billie/supervisor/backend/store/internal/txwriter"
 )
 
 // storeSource reads stored records for the reducer, from the cache of committed
@@ -20,37 +22,40 @@ import (
 type storeSource struct {
 	ctx   context.Context
 	db    *sql.DB
-	cache *recordCache
+	cache *recordcache.Cache
 }
 
 func (s *storeSource) Conversation(id string) (*projection.Conversation, error) {
-	if c := s.cache.conversations.take(id); c != nil {
+	if c := s.cache.Conversation(id); c != nil {
 		return c, nil
 	}
-	return sourceDoc[projection.Conversation](s, docKey{conversationDoc, id}, "SELECT doc FROM conversations WHERE id = ?")
+	return sourceDoc[projection.Conversation](s, recordcache.Key{Kind: recordcache.ConversationDoc, ID: id},
+		"SELECT doc FROM conversations WHERE id = ?")
 }
 
 func (s *storeSource) Application(number string) (*projection.Application, error) {
-	if a := s.cache.applications.take(number); a != nil {
+	if a := s.cache.Application(number); a != nil {
 		return a, nil
 	}
-	return sourceDoc[projection.Application](s, docKey{applicationDoc, number}, "SELECT doc FROM applications WHERE number = ?")
+	return sourceDoc[projection.Application](s, recordcache.Key{Kind: recordcache.ApplicationDoc, ID: number},
+		"SELECT doc FROM applications WHERE number = ?")
 }
 
 func (s *storeSource) Customer(id string) (*projection.Customer, error) {
-	if c := s.cache.customers.take(id); c != nil {
+	if c := s.cache.Customer(id); c != nil {
 		return c, nil
 	}
-	return sourceDoc[projection.Customer](s, docKey{customerDoc, id}, "SELECT doc FROM customers WHERE id = ?")
+	return sourceDoc[projection.Customer](s, recordcache.Key{Kind: recordcache.CustomerDoc, ID: id},
+		"SELECT doc FROM customers WHERE id = ?")
 }
 
 // sourceDoc decodes the record's committed document, kept from the batch that wrote
 // it or else read by query; nil when there is none.
-func sourceDoc[T any](s *storeSource, k docKey, query string) (*T, error) {
-	if doc := s.cache.docs.get(k); doc != nil {
-		return decodeDoc[T](doc, k.id)
+func sourceDoc[T any](s *storeSource, k recordcache.Key, query string) (*T, error) {
+	if doc := s.cache.Doc(k); doc != nil {
+		return decodeDoc[T](doc, k.ID)
 	}
-	return loadDoc[T](s.ctx, s.db, query, k.id)
+	return loadDoc[T](s.ctx, s.db, query, k.ID)
 }
 
 type rowQuerier interface {
@@ -131,7 +136,7 @@ func (b *batch) save(snap *projection.Snapshot) error {
 }
 
 func (b *batch) saveConversations(convs []*projection.Conversation) error {
-	rows := make([][]any, 0, len(convs))
+	rows := make([]conversationRow, 0, len(convs))
 	for _, c := range convs {
 		doc, err := json.Marshal(c)
 		if err != nil {
@@ -145,30 +150,13 @@ func (b *batch) saveConversations(convs []*projection.Conversation) error {
 		if err != nil {
 			return fmt.Errorf("save conversation %s: %w", c.ID, err)
 		}
-		b.docs = append(b.docs, keptDoc{docKey{conversationDoc, c.ID}, doc})
-		rows = append(rows, []any{c.ID, c.StartedAt.UnixMilli(), activity.UnixMilli(), ms(c.LastMessageAt),
-			ms(c.EndedAt), strings.ToUpper(c.Decision), c.CustomerID, c.ApplicationNumber, c.MessageCount, c.Version, doc,
-			first, last, nil, nil})
+		b.docs = append(b.docs, recordcache.Doc{Key: recordcache.Key{Kind: recordcache.ConversationDoc, ID: c.ID}, JSON: doc})
+		rows = append(rows, conversationRow{id: c.ID, startedAt: c.StartedAt.UnixMilli(), lastActivityAt: activity.UnixMilli(),
+			lastMessageAt: ms(c.LastMessageAt), endedAt: ms(c.EndedAt), decision: strings.ToUpper(c.Decision),
+			customerID: c.CustomerID, applicationNum: c.ApplicationNumber, messageCount: c.MessageCount,
+			version: c.Version, doc: doc, firstPos: first, lastPos: last})
 	}
-	// The writer has numbered the batch's messages by the time it gets here (save
-	// queues them first), so it fills in each conversation's span of their ids.
-	b.w.do(func() error {
-		for _, r := range rows {
-			r[13], r[14] = b.w.msgs.span(r[0].(string))
-		}
-		return b.w.execEach("conversation", `INSERT INTO conversations
-		(id, started_at, last_activity_at, last_message_at, ended_at, decision, customer_id, application_number,
-		message_count, version, doc, first_pos, last_pos, first_message, last_message)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET started_at = excluded.started_at, last_activity_at = excluded.last_activity_at,
-		last_message_at = excluded.last_message_at, ended_at = excluded.ended_at, decision = excluded.decision,
-		customer_id = excluded.customer_id, application_number = excluded.application_number,
-		message_count = excluded.message_count, version = excluded.version, doc = excluded.doc,
-		first_pos = min(coalesce(first_pos, excluded.first_pos), coalesce(excluded.first_pos, first_pos)),
-		last_pos = max(coalesce(last_pos, excluded.last_pos), coalesce(excluded.last_pos, last_pos)),
-		first_message = coalesce(first_message, excluded.first_message),
-		last_message = coalesce(excluded.last_message, last_message)`, rows)
-	})
+	b.w.Do(func() error { return b.msgs.writeConversations(b.w, rows) })
 	return nil
 }
 
@@ -184,32 +172,26 @@ func (b *batch) queueMessages(msgs []projection.Message) error {
 		if m.Seq != 0 {
 			seq = m.Seq
 		}
-		rows = append(rows, messageRow{conversation: m.ConversationID, text: m.Text,
-			values: []any{m.ConversationID, m.StreamID, seq, m.Sender, m.Text, m.At.UnixMilli(), doc}})
+		rows = append(rows, messageRow{conversationID: m.ConversationID, streamID: m.StreamID, seq: seq,
+			sender: m.Sender, text: m.Text, at: m.At.UnixMilli(), doc: doc})
 	}
-	b.w.do(func() error { return b.w.saveMessages(rows) })
+	b.w.Do(func() error { return b.msgs.writeMessages(b.w, rows) })
 	return nil
 }
 
 func (b *batch) saveApplications(apps []*projection.Application) error {
-	rows := make([][]any, 0, len(apps))
+	rows := make([]applicationRow, 0, len(apps))
 	for _, a := range apps {
 		doc, err := json.Marshal(a)
 		if err != nil {
 			return fmt.Errorf("save application %s: %w", a.Number, err)
 		}
-		b.docs = append(b.docs, keptDoc{docKey{applicationDoc, a.Number}, doc})
+		b.docs = append(b.docs, recordcache.Doc{Key: recordcache.Key{Kind: recordcache.ApplicationDoc, ID: a.Number}, JSON: doc})
 		row := projection.PortalApplicationOf(a, nil)
-		rows = append(rows, []any{a.Number, a.CustomerID, row.Status, row.CurrentStage, row.LoanAmount,
-			a.UpdatedAt.UnixMilli(), a.Version, doc})
+		rows = append(rows, applicationRow{number: a.Number, customerID: a.CustomerID, status: string(row.Status),
+			stage: row.CurrentStage, loanAmount: row.LoanAmount, updatedAt: a.UpdatedAt.UnixMilli(), version: a.Version, doc: doc})
 	}
-	b.w.do(func() error {
-		return b.w.execEach("application", `INSERT INTO applications (number, customer_id, status, stage, loan_amount, updated_at, version, doc)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (number) DO UPDATE SET customer_id = excluded.customer_id, status = excluded.status,
-		stage = excluded.stage, loan_amount = excluded.loan_amount, updated_at = excluded.updated_at,
-		version = excluded.version, doc = excluded.doc`, rows)
-	})
+	b.w.Do(func() error { return tw.ExecEach(b.w, applicationsTable, "application", applicationKey, rows) })
 	return nil
 }
 
@@ -220,13 +202,13 @@ func (b *batch) saveCustomers(custs []*projection.Customer) error {
 		if err != nil {
 			return fmt.Errorf("save customer %s: %w", c.ID, err)
 		}
-		b.docs = append(b.docs, keptDoc{docKey{customerDoc, c.ID}, doc})
-		rows = append(rows, customerRow{id: c.ID, name: c.Name(), email: c.Email(), values: []any{
-			c.ID, c.Name(), stringOf(c.Profile["first_name"]), stringOf(c.Profile["last_name"]),
-			c.Email(), c.UpdatedAt.UnixMilli(), c.Version, doc}})
+		b.docs = append(b.docs, recordcache.Doc{Key: recordcache.Key{Kind: recordcache.CustomerDoc, ID: c.ID}, JSON: doc})
+		rows = append(rows, customerRow{id: c.ID, name: c.Name(), firstName: stringOf(c.Profile["first_name"]),
+			lastName: stringOf(c.Profile["last_name"]), email: c.Email(), updatedAt: c.UpdatedAt.UnixMilli(),
+			version: c.Version, doc: doc})
 	}
 	if len(rows) > 0 {
-		b.w.do(func() error { return b.w.saveCustomers(rows) })
+		b.w.Do(func() error { return writeCustomers(b.w, rows) })
 	}
 	return nil
 }
@@ -241,15 +223,16 @@ func (b *batch) savePortal(snap *projection.Snapshot, convs []*projection.Conver
 	if err != nil {
 		return fmt.Errorf("derive portal applications: %w", err)
 	}
-	appRows := make([][]any, 0, len(apps))
+	appRows := make([]portalApplicationRow, 0, len(apps))
 	for _, r := range apps {
 		doc, err := json.Marshal(r)
 		if err != nil {
 			return fmt.Errorf("save portal application %s: %w", r.ApplicationID, err)
 		}
-		appRows = append(appRows, []any{r.CustomerID, r.ApplicationID, r.LastUpdateAt.UnixMilli(), r.Version, doc})
+		appRows = append(appRows, portalApplicationRow{customerID: r.CustomerID, applicationID: r.ApplicationID,
+			lastUpdateAt: r.LastUpdateAt.UnixMilli(), version: r.Version, doc: doc})
 	}
-	convRows := make([][]any, 0, len(convs))
+	convRows := make([]portalConversationRow, 0, len(convs))
 	for _, c := range convs {
 		if c.CustomerID == "" {
 			continue
@@ -259,27 +242,21 @@ func (b *batch) savePortal(snap *projection.Snapshot, convs []*projection.Conver
 		if err != nil {
 			return fmt.Errorf("save portal conversation %s: %w", c.ID, err)
 		}
-		convRows = append(convRows, []any{r.CustomerID, r.ConversationID, ms(c.LastMessageAt), c.StartedAt.UnixMilli(), r.Version, doc})
+		convRows = append(convRows, portalConversationRow{customerID: r.CustomerID, conversationID: r.ConversationID,
+			lastMessageAt: ms(c.LastMessageAt), startedAt: c.StartedAt.UnixMilli(), version: r.Version, doc: doc})
 	}
-	b.w.do(func() error {
-		err := b.w.execEach("portal application", `INSERT INTO portal_applications (customer_id, application_id, last_update_at, version, doc)
-		VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (customer_id, application_id) DO UPDATE SET last_update_at = excluded.last_update_at,
-		version = excluded.version, doc = excluded.doc`, appRows)
-		if err != nil {
+	b.w.Do(func() error {
+		if err := tw.ExecEach(b.w, portalApplicationsTable, "portal application", portalApplicationKey, appRows); err != nil {
 			return err
 		}
-		return b.w.execEach("portal conversation", `INSERT INTO portal_conversations (customer_id, conversation_id, last_message_at, started_at, version, doc)
-		VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT (customer_id, conversation_id) DO UPDATE SET last_message_at = excluded.last_message_at,
-		started_at = excluded.started_at, version = excluded.version, doc = excluded.doc`, convRows)
+		return tw.ExecEach(b.w, portalConversationsTable, "portal conversation", portalConversationKey, convRows)
 	})
 	return nil
 }
 
 // queueArchive encodes the archive rows collected so far for the writer.
 func (b *batch) queueArchive() error {
-	rows := make([][]any, 0, len(b.archive))
+	rows := make([]eventRow, 0, len(b.archive))
 	for _, a := range b.archive {
 		row, err := archiveRow(a)
 		if err != nil {
@@ -289,9 +266,9 @@ func (b *batch) queueArchive() error {
 		if err != nil {
 			return fmt.Errorf("archive: %w", err)
 		}
-		rows = append(rows, append([]any{pos, a.outcome.String()}, row...))
+		rows = append(rows, eventRow{pos: pos, outcome: a.outcome.String(), archived: row})
 	}
 	b.archive = b.archive[:0]
-	b.w.do(func() error { return b.w.bulkInsert("INSERT INTO events (pos, outcome, "+archiveColumns+")", rows) })
+	b.w.Do(func() error { return tw.BulkInsert(b.w, eventsTable, rows) })
 	return nil
 }

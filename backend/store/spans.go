@@ -1,10 +1,12 @@
 package store
 
 import (
+	"database/sql"
 	"fmt"
 
 	"github.com/billie/supervisor/backend/ledger"
 	"github.com/billie/supervisor/backend/projection"
+	tw "github.com/billie/supervisor/backend/store/internal/txwriter"
 )
 
 // spans are, per conversation, the first and last entry of it a batch archives. The
@@ -63,17 +65,35 @@ func (b *batch) widenSpans(changed []*projection.Conversation) error {
 	if len(rest) == 0 {
 		return nil
 	}
-	rows := make([][]any, 0, len(rest))
+	rows := make([]spanRow, 0, len(rest))
 	for _, id := range rest {
 		first, last, err := b.spans.positions(id)
 		if err != nil {
 			return fmt.Errorf("span of %s: %w", id, err)
 		}
-		rows = append(rows, []any{id, first, last})
+		rows = append(rows, spanRow{id: id, first: first, last: last})
 	}
-	b.w.do(func() error {
-		return b.w.execEach("span of", `UPDATE conversations SET first_pos = min(coalesce(first_pos, ?2), ?2),
-			last_pos = max(coalesce(last_pos, ?3), ?3) WHERE id = ?1`, rows)
-	})
+	b.w.Do(func() error { return writeSpans(b.w, rows) })
+	return nil
+}
+
+// spanRow widens a stored conversation's archive span to first and last.
+type spanRow struct {
+	id          string
+	first, last any
+}
+
+func writeSpans(w *tw.Writer, rows []spanRow) error {
+	st, err := w.Prepare(`UPDATE conversations SET first_pos = min(coalesce(first_pos, :first), :first),
+		last_pos = max(coalesce(last_pos, :last), :last) WHERE id = :id`)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for _, r := range rows {
+		if err := st.Exec(sql.Named("id", r.id), sql.Named("first", r.first), sql.Named("last", r.last)); err != nil {
+			return fmt.Errorf("save span of %s: %w", r.id, err)
+		}
+	}
 	return nil
 }

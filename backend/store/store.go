@@ -1,29 +1,31 @@
 // Package store owns the SQLite read models: their schema and migrations, applying a
 // batch of ledger entries in one transaction together with the checkpoint, the raw
-// event archive and the dead letters, and reading the records back.
+// event archive and the dead letters, reading the records back, and rebuilding them
+// from the archive.
+//
+// Packages under it: supervisor (the desktop's grid, search, customer and application
+// queries, handed the read pool by Store.Supervisor), pagepool (SQLite's page buffers,
+// configured by the mains), and the apply path's machinery in internal/txwriter (the
+// transaction's writer goroutine and typed rows) and internal/recordcache (committed
+// records kept between batches).
 package store
 
 import (
 	"context"
 	"database/sql"
-	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
+	"github.com/billie/supervisor/backend/store/internal/recordcache"
+	"github.com/billie/supervisor/backend/store/supervisor"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
-
-//go:embed migrations/*.sql
-var migrations embed.FS
 
 // Options tune a store. The zero value suits the backend projector.
 type Options struct {
@@ -48,6 +50,11 @@ type Options struct {
 	// customers, the writer keeps decoded between batches (default 2048 each: some
 	// hundreds of conversations are live at a time; each costs tens of KiB of heap).
 	CachedRecords int
+	// SupervisorQueries creates the indexes package supervisor's queries need
+	// (migrations/supervisor), for a store that serves them (the desktop). They are
+	// maintained on every write, which costs the backend projector, which never
+	// serves them, some percent of its throughput.
+	SupervisorQueries bool
 	// CachedDocsMiB bounds the committed JSON documents the writer keeps beyond the
 	// decoded records (default 16: with GOGC=400 each MiB of live heap costs about five of
 	// memory), to decode rather than read back from SQLite.
@@ -62,9 +69,8 @@ const loaderCacheMiB = 16
 // Store is one SQLite database of read models: one writer connection, a pool of
 // readers.
 type Store struct {
-	path string
-	w    *sql.DB
-	r    *sql.DB
+	w *sql.DB
+	r *sql.DB
 	// load is a read-only connection of ApplyBatch's own, for the records the
 	// reducer needs while the writer goroutine owns the transaction: it neither
 	// waits behind the window's queries nor shares their page cache.
@@ -73,9 +79,34 @@ type Store struct {
 	// applying serialises ApplyBatch, so that a batch's records are back in the
 	// cache before the next batch looks there.
 	applying sync.Mutex
-	cache    *recordCache
+	cache    *recordcache.Cache
+	// sup are the supervisor queries over r.
+	sup *supervisor.Queries
 	// archive is false when Options.NoArchive is set, portal when NoPortal is.
 	archive, portal bool
+}
+
+// PagePoolMiB is the page pool (package pagepool) that serves every connection of a
+// store opened with o, for the main package to configure before it opens the store.
+func PagePoolMiB(o Options) int {
+	o = o.withDefaults()
+	return (1+o.Readers)*o.CacheMiB + loaderCacheMiB
+}
+
+func (o Options) withDefaults() Options {
+	if o.CacheMiB <= 0 {
+		o.CacheMiB = 64
+	}
+	if o.Readers <= 0 {
+		o.Readers = 4
+	}
+	if o.CachedRecords <= 0 {
+		o.CachedRecords = 2048
+	}
+	if o.CachedDocsMiB <= 0 {
+		o.CachedDocsMiB = 16
+	}
+	return o
 }
 
 // Open opens (creating if needed) the database at path and migrates it.
@@ -85,26 +116,14 @@ func Open(ctx context.Context, path string, o Options) (*Store, error) {
 			return nil, fmt.Errorf("open store: %w", err)
 		}
 	}
-	if o.CacheMiB <= 0 {
-		o.CacheMiB = 64
-	}
-	if o.Readers <= 0 {
-		o.Readers = 4
-	}
-	configurePageCache((1+o.Readers)*o.CacheMiB + loaderCacheMiB)
-	if o.CachedRecords <= 0 {
-		o.CachedRecords = 2048
-	}
-	if o.CachedDocsMiB <= 0 {
-		o.CachedDocsMiB = 16
-	}
+	o = o.withDefaults()
 	w, err := sql.Open("sqlite", dsn(path, o, false))
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	w.SetMaxOpenConns(1)
-	s := &Store{path: path, w: w, cache: newRecordCache(o.CachedRecords, o.CachedDocsMiB<<20), archive: !o.NoArchive, portal: !o.NoPortal}
-	if err := s.migrate(ctx); err != nil {
+	s := &Store{w: w, cache: recordcache.New(o.CachedRecords, o.CachedDocsMiB<<20), archive: !o.NoArchive, portal: !o.NoPortal}
+	if err := s.migrate(ctx, o); err != nil {
 		w.Close()
 		return nil, err
 	}
@@ -128,6 +147,7 @@ func Open(ctx context.Context, path string, o Options) (*Store, error) {
 	r.SetMaxOpenConns(o.Readers)
 	r.SetMaxIdleConns(o.Readers)
 	s.r = r
+	s.sup = supervisor.New(r)
 	lo := o
 	lo.CacheMiB = min(o.CacheMiB, loaderCacheMiB)
 	if s.load, err = sql.Open("sqlite", dsn(path, lo, true)); err != nil {
@@ -178,9 +198,6 @@ func (s *Store) Close() error {
 	return errors.Join(s.r.Close(), s.load.Close(), s.w.Close(), s.ckpt.close())
 }
 
-// Path is the database file.
-func (s *Store) Path() string { return s.path }
-
 // Ping checks the database answers.
 func (s *Store) Ping(ctx context.Context) error {
 	var one int
@@ -193,58 +210,18 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
+// Supervisor is the supervisor's desktop queries over the read pool. They need a
+// store opened with Options.SupervisorQueries.
+func (s *Store) Supervisor() *supervisor.Queries { return s.sup }
+
 // DB is the read-only pool, for packages that run their own queries on the read models.
+//
+// Deprecated: no package outside the store sees the pools; its queries move into the
+// store (or a package under it) and DB goes once the last caller has.
 func (s *Store) DB() *sql.DB { return s.r }
 
 // WriteDB is the single writer connection, for packages that own tables in the same
 // database (accounts, for example) and must not race the projector's transactions.
+//
+// Deprecated: as DB; the tables' statements move into the store.
 func (s *Store) WriteDB() *sql.DB { return s.w }
-
-// migrate applies the embedded migrations newer than the database's user_version,
-// each in its own transaction.
-func (s *Store) migrate(ctx context.Context) error {
-	var version int
-	if err := s.w.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
-		return fmt.Errorf("migrate: read version: %w", err)
-	}
-	names, err := fs.Glob(migrations, "migrations/*.sql")
-	if err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		n, err := strconv.Atoi(strings.SplitN(filepath.Base(name), "_", 2)[0])
-		if err != nil {
-			return fmt.Errorf("migrate: bad migration name %s", name)
-		}
-		if n <= version {
-			continue
-		}
-		if err := s.applyMigration(ctx, name, n); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (s *Store) applyMigration(ctx context.Context, name string, n int) error {
-	body, err := migrations.ReadFile(name)
-	if err != nil {
-		return fmt.Errorf("migrate %s: %w", name, err)
-	}
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("migrate %s: %w", name, err)
-	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-		return fmt.Errorf("migrate %s: %w", name, err)
-	}
-	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", n)); err != nil {
-		return fmt.Errorf("migrate %s: %w", name, err)
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("migrate %s: %w", name, err)
-	}
-	return nil
-}

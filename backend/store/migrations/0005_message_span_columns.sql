@@ -1,5 +1,5 @@
 -- Each conversation's first and last message id move from message_spans onto its
--- row, where the indexes a search walks can hold them (PrepareSupervisorQueries): a
+-- row, where the indexes a search walks can hold them (migrations/supervisor): a
 -- dense search then reads a conversation's span from the index entry it walks, with
 -- no seek of its own.
 ALTER TABLE conversations ADD COLUMN first_message INTEGER;

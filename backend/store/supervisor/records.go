@@ -1,4 +1,4 @@
-package store
+package supervisor
 
 // Supervisor queries over customers and applications.
 
@@ -7,7 +7,6 @@ import (
 	"database/sql"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -68,7 +67,7 @@ func customerSearchExpr(tokens []string) string {
 
 // SearchCustomers lists customers by name, matching text against their name, email
 // and id ("" lists everyone).
-func (s *Store) SearchCustomers(ctx context.Context, text, cursor string, limit int) (CustomerPage, error) {
+func (s *Queries) SearchCustomers(ctx context.Context, text, cursor string, limit int) (CustomerPage, error) {
 	limit = clampLimit(limit)
 	from, where, args, err := s.customerSource(ctx, text)
 	if err != nil {
@@ -100,7 +99,7 @@ func (s *Store) SearchCustomers(ctx context.Context, text, cursor string, limit 
 // customerSource picks how to read the customers matching text: a few matches are
 // read by rowid and sorted, many by walking the name index. from is "" when nothing
 // can match.
-func (s *Store) customerSource(ctx context.Context, text string) (from, where string, args []any, err error) {
+func (s *Queries) customerSource(ctx context.Context, text string) (from, where string, args []any, err error) {
 	if strings.TrimSpace(text) == "" {
 		return "customers c INDEXED BY customers_name", "1", nil, nil
 	}
@@ -124,8 +123,8 @@ func (s *Store) customerSource(ctx context.Context, text string) (from, where st
 	return "customers c", "c.rowid IN (SELECT value FROM json_each(?))", []any{string(list)}, nil
 }
 
-func (s *Store) customerRows(ctx context.Context, query string, args ...any) ([]CustomerRow, error) {
-	rows, err := s.r.QueryContext(ctx, query, args...)
+func (s *Queries) customerRows(ctx context.Context, query string, args ...any) ([]CustomerRow, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -187,7 +186,7 @@ const applicationRowSelect = `SELECT a.number, a.customer_id, COALESCE(cu.name, 
 const applicationJoin = " LEFT JOIN customers cu ON cu.id = a.customer_id"
 
 // Applications reads one page of applications.
-func (s *Store) Applications(ctx context.Context, q ApplicationQuery) (ApplicationPage, error) {
+func (s *Queries) Applications(ctx context.Context, q ApplicationQuery) (ApplicationPage, error) {
 	limit := clampLimit(q.Limit)
 	from, where, args, err := s.applicationSource(ctx, q)
 	if err != nil {
@@ -221,7 +220,7 @@ func (s *Store) Applications(ctx context.Context, q ApplicationQuery) (Applicati
 
 // applicationSource picks the index for the status and, for a search, either the few
 // matching applications or a walk of the index with the search as a condition.
-func (s *Store) applicationSource(ctx context.Context, q ApplicationQuery) (from, where string, args []any, err error) {
+func (s *Queries) applicationSource(ctx context.Context, q ApplicationQuery) (from, where string, args []any, err error) {
 	from, where = "applications a INDEXED BY applications_updated", "1"
 	if q.Status != "" {
 		from, where, args = "applications a INDEXED BY applications_status", "a.status = ?", []any{q.Status}
@@ -272,8 +271,8 @@ func applicationSearch(text string, tokens []string) (string, []any) {
 	return "(" + cond + ")", args
 }
 
-func (s *Store) applicationRows(ctx context.Context, query string, args ...any) ([]ApplicationRow, error) {
-	rows, err := s.r.QueryContext(ctx, query, args...)
+func (s *Queries) applicationRows(ctx context.Context, query string, args ...any) ([]ApplicationRow, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -297,25 +296,11 @@ func (s *Store) applicationRows(ctx context.Context, query string, args ...any) 
 }
 
 // ApplicationsOfCustomer are a customer's applications, most recently updated first.
-func (s *Store) ApplicationsOfCustomer(ctx context.Context, customerID string) ([]ApplicationRow, error) {
+func (s *Queries) ApplicationsOfCustomer(ctx context.Context, customerID string) ([]ApplicationRow, error) {
 	rows, err := s.applicationRows(ctx, applicationRowSelect+"applications a"+applicationJoin+
 		" WHERE a.customer_id = ? ORDER BY a.updated_at DESC, a.number LIMIT ?", customerID, MaxPage)
 	if err != nil {
 		return nil, fmt.Errorf("applications of customer %s: %w", customerID, err)
 	}
 	return rows, nil
-}
-
-// LatestConversationOf is the newest conversation about an application ("" when none).
-func (s *Store) LatestConversationOf(ctx context.Context, number string) (string, error) {
-	var id string
-	err := s.r.QueryRowContext(ctx,
-		"SELECT id FROM conversations WHERE application_number = ? ORDER BY started_at DESC, id DESC LIMIT 1", number).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
-	}
-	if err != nil {
-		return "", fmt.Errorf("latest conversation of %s: %w", number, err)
-	}
-	return id, nil
 }

@@ -1,4 +1,4 @@
-package store
+package supervisor_test
 
 import (
 	"context"
@@ -14,16 +14,27 @@ import (
 
 	"github.com/billie/supervisor/backend/ledger"
 	"github.com/billie/supervisor/backend/projection"
+	"github.com/billie/supervisor/backend/store"
+	. "github.com/billie/supervisor/backend/store/supervisor"
 )
 
-// qStore is a store with the supervisor indexes, in a temporary file.
-func qStore(t *testing.T) *Store {
+// qDB is a store in a temporary file, with the supervisor queries over it: the store
+// applies the test's entries, the queries read them.
+type qDB struct {
+	*store.Store
+	*Queries
+}
+
+// qStore opens a qDB, closed when the test ends. The supervisor indexes come with the
+// store's supervisor migrations (Options.SupervisorQueries).
+func qStore(t *testing.T) qDB {
 	t.Helper()
-	st := openAt(t, filepath.Join(t.TempDir(), "cache.db"), Options{Relaxed: true})
-	if err := st.PrepareSupervisorQueries(context.Background()); err != nil {
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "cache.db"), store.Options{Relaxed: true, SupervisorQueries: true})
+	if err != nil {
 		t.Fatal(err)
 	}
-	return st
+	t.Cleanup(func() { st.Close() })
+	return qDB{Store: st, Queries: st.Supervisor()}
 }
 
 // qLedger builds chatLedger entries with increasing stream ids.
@@ -87,7 +98,7 @@ func (l *qLedger) conv(c qConv) {
 	}
 }
 
-func (l *qLedger) apply(t *testing.T, st *Store) {
+func (l *qLedger) apply(t *testing.T, st qDB) {
 	t.Helper()
 	for len(l.entries) > 0 {
 		n := min(500, len(l.entries))
@@ -99,7 +110,7 @@ func (l *qLedger) apply(t *testing.T, st *Store) {
 }
 
 // allPages pages through a grid query with a small page size.
-func allPages(t *testing.T, st *Store, q ConversationQuery) []ConversationCard {
+func allPages(t *testing.T, st qDB, q ConversationQuery) []ConversationCard {
 	t.Helper()
 	var out []ConversationCard
 	q.Cursor = ""
@@ -213,7 +224,7 @@ func TestStatusFilterAgreesWithStatusAt(t *testing.T) {
 	}
 }
 
-func checkStatuses(t *testing.T, st *Store, now time.Time, th projection.Thresholds, want map[projection.Status][]string) {
+func checkStatuses(t *testing.T, st qDB, now time.Time, th projection.Thresholds, want map[projection.Status][]string) {
 	t.Helper()
 	counts, err := st.StatusCounts(context.Background(), "", now, th)
 	if err != nil {
@@ -243,11 +254,11 @@ func TestStatusFilterUsesIndexes(t *testing.T) {
 	ctx := context.Background()
 	now := time.Now()
 	for _, s := range append([]projection.Status{""}, projection.Statuses...) {
-		from, where, args, err := st.statusSource(ctx, s, now, projection.DefaultThresholds)
+		from, where, args, err := st.StatusSource(ctx, s, now, projection.DefaultThresholds)
 		if err != nil {
 			t.Fatal(err)
 		}
-		q, qargs := keysSQL("started_at, id", from, where, args, &conversationKey{startedAt: now.UnixMilli(), id: "x"}, 10)
+		q, qargs := KeysSQL("started_at, id", from, where, args, NewKey(now.UnixMilli(), "x"), 10)
 		plan := explain(t, st, q, qargs...)
 		if !strings.Contains(plan, "USING") || strings.Contains(plan, "SCAN conversations\n") {
 			t.Errorf("status %q reads without an index:\n%s", s, plan)
@@ -255,9 +266,9 @@ func TestStatusFilterUsesIndexes(t *testing.T) {
 	}
 }
 
-func explain(t *testing.T, st *Store, q string, args ...any) string {
+func explain(t *testing.T, st qDB, q string, args ...any) string {
 	t.Helper()
-	rows, err := st.r.Query("EXPLAIN QUERY PLAN "+q, args...)
+	rows, err := st.Pool().Query("EXPLAIN QUERY PLAN "+q, args...)
 	if err != nil {
 		t.Fatalf("explain %s: %v", q, err)
 	}
@@ -278,7 +289,7 @@ func TestCutoffSolvesTheIdleInequality(t *testing.T) {
 	base := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
 	for _, now := range []time.Time{base, base.Add(1), base.Add(999_999), base.Add(-1), time.Unix(0, 5)} {
 		for _, th := range []time.Duration{0, 1, time.Millisecond, 3*time.Minute + 7} {
-			c := cutoff(now, th)
+			c := Cutoff(now, th)
 			for last := c - 3; last <= c+3; last++ {
 				idle := now.Sub(time.UnixMilli(last)) > th
 				if idle != (last < c) {
@@ -330,7 +341,7 @@ func searchCorpus(rng *rand.Rand, anchor time.Time) []qConv {
 // refMatch is the search semantics, written plainly over the corpus.
 func refMatch(c qConv, cust qPerson, text string) bool {
 	raw := strings.TrimSpace(text)
-	toks := searchTokens(raw)
+	toks := SearchTokens(raw)
 	if len(toks) == 0 {
 		return false
 	}
@@ -343,7 +354,7 @@ func refMatch(c qConv, cust qPerson, text string) bool {
 		return true
 	}
 	fold := func(s string) string { return strings.NewReplacer("ë", "e", "ü", "u").Replace(strings.ToLower(s)) }
-	name := searchTokens(fold(cust.first + " " + cust.last + " " + cust.email))
+	name := SearchTokens(fold(cust.first + " " + cust.last + " " + cust.email))
 	for i, tk := range toks {
 		toks[i] = fold(tk)
 	}
@@ -358,7 +369,7 @@ func refMatch(c qConv, cust qPerson, text string) bool {
 		return true
 	}
 	for _, m := range c.msgs {
-		if hasWordPrefixes(searchTokens(m.text)) {
+		if hasWordPrefixes(SearchTokens(m.text)) {
 			return true
 		}
 	}
@@ -417,25 +428,25 @@ func TestSearchMatchesNamesNumbersDecisionsAndWords(t *testing.T) {
 
 // searchAll runs the grid's search with a chosen sparse limit, so each plan is
 // tested on a small corpus.
-func searchAll(t *testing.T, st *Store, text string, limit int, status projection.Status, now time.Time, th projection.Thresholds) []string {
+func searchAll(t *testing.T, st qDB, text string, limit int, status projection.Status, now time.Time, th projection.Thresholds) []string {
 	t.Helper()
 	ctx := context.Background()
-	srch, err := st.compileSearch(ctx, text, limit)
+	srch, err := st.CompileSearch(ctx, text, limit)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if srch.empty() {
+	if srch.Empty() {
 		return nil
 	}
 	q := ConversationQuery{Status: status, Now: now, Thresholds: th}
-	var keys []conversationKey
-	var after *conversationKey
+	var keys []Key
+	var after *Key
 	for {
-		var page []conversationKey
-		if srch.sparse() {
-			page, err = st.candidateKeys(ctx, srch.candidateList(), q, after, 5)
+		var page []Key
+		if srch.Sparse() {
+			page, err = st.CandidateKeys(ctx, srch.CandidateList(), q, after, 5)
 		} else {
-			page, err = st.scanKeys(ctx, srch, q, after, 5)
+			page, err = st.ScanKeys(ctx, srch, q, after, 5)
 		}
 		if err != nil {
 			t.Fatal(err)
@@ -448,8 +459,8 @@ func searchAll(t *testing.T, st *Store, text string, limit int, status projectio
 	}
 	out := make([]string, len(keys))
 	for i, k := range keys {
-		out[i] = k.id
-		if i > 0 && !keys[i-1].before(k) {
+		out[i] = k.ID()
+		if i > 0 && !keys[i-1].Before(k) {
 			t.Fatalf("search %q: keys out of order at %d", text, i)
 		}
 	}

@@ -1,13 +1,14 @@
-package store
-
-// Supervisor read queries: the conversation grid (keyset pages newest first, status
-// filter, search, counts), customers and applications. They read the tables that
-// ApplyBatch writes and never write them.
+// Package supervisor owns the queries the supervisor's desktop reads its cache with:
+// the conversation grid (keyset pages newest first, status filter, search, counts),
+// customers and applications. They read the tables that store.ApplyBatch writes and
+// never write them; the indexes they rely on are the store's supervisor migrations,
+// which a store opened with Options.SupervisorQueries has.
 //
 // Status depends on the clock, so it is never stored: StatusFilter and statusCase turn
 // projection.StatusAt's rules into SQL over the stored columns at a given instant, and
 // cards compute their status from the same columns, so a filtered page agrees with the
 // badges on its cards to the millisecond.
+package supervisor
 
 import (
 	"cmp"
@@ -26,52 +27,15 @@ import (
 	"github.com/billie/supervisor/backend/projection"
 )
 
-// supervisorSchema holds the indexes only these queries use. The walk indexes cover
-// what a search scan tests (customer, application number, decision, the span of
-// message ids), so walking them reads no table rows and makes no other seek. The
-// start and owner indexes answer a sparse search's lookups (a conversation's start
-// time, a customer's conversations, a message's conversation) from small index entries
-// instead of wide rows: a cold search reads a fraction of the pages. They are
-// not in the migrations because the backend projector does not serve the grid and
-// should not pay for maintaining them on every write; a database that serves these
-// queries (the desktop cache) calls PrepareSupervisorQueries once after Open.
-const supervisorSchema = `
-DROP INDEX IF EXISTS conversations_decision;
-DROP INDEX IF EXISTS conversations_open_newest;
-DROP INDEX IF EXISTS conversations_ended;
-DROP INDEX IF EXISTS conversations_grid;
-DROP INDEX IF EXISTS conversations_by_decision;
-DROP INDEX IF EXISTS conversations_open_grid;
-DROP INDEX IF EXISTS conversations_ended_grid;
-CREATE INDEX IF NOT EXISTS conversations_walk
-    ON conversations (started_at DESC, id DESC, customer_id, application_number, decision, first_message, last_message);
-CREATE INDEX IF NOT EXISTS conversations_walk_decision
-    ON conversations (decision, started_at DESC, id DESC, customer_id, application_number, first_message, last_message);
-CREATE INDEX IF NOT EXISTS conversations_open ON conversations (last_activity_at)
-    WHERE decision NOT IN ('APPROVED', 'DECLINED') AND ended_at IS NULL;
-CREATE INDEX IF NOT EXISTS conversations_walk_open
-    ON conversations (started_at DESC, id DESC, last_activity_at, customer_id, application_number, decision,
-    first_message, last_message)
-    WHERE decision NOT IN ('APPROVED', 'DECLINED') AND ended_at IS NULL;
-CREATE INDEX IF NOT EXISTS conversations_walk_ended
-    ON conversations (started_at DESC, id DESC, customer_id, application_number, decision, first_message, last_message)
-    WHERE decision NOT IN ('APPROVED', 'DECLINED') AND ended_at IS NOT NULL;
-CREATE INDEX IF NOT EXISTS conversations_start ON conversations (id, started_at);
-CREATE INDEX IF NOT EXISTS conversations_customer_start ON conversations (customer_id, started_at, id);
-CREATE INDEX IF NOT EXISTS messages_owner ON messages (id, conversation_id);
-CREATE INDEX IF NOT EXISTS applications_status ON applications (status, updated_at DESC, number);
-CREATE INDEX IF NOT EXISTS customers_name ON customers (name, id);
-CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts_vocab USING fts5vocab('messages_fts', 'instance');
-`
-
-// PrepareSupervisorQueries creates the indexes and the FTS vocabulary table the
-// supervisor queries rely on. It is idempotent.
-func (s *Store) PrepareSupervisorQueries(ctx context.Context) error {
-	if _, err := s.w.ExecContext(ctx, supervisorSchema); err != nil {
-		return fmt.Errorf("prepare supervisor queries: %w", err)
-	}
-	return nil
+// Queries reads the read models for the supervisor's desktop. It only reads, so any
+// number of goroutines may share one.
+type Queries struct {
+	db *sql.DB
 }
+
+// New returns the queries over db, a read-only pool on a database with the store's
+// supervisor migrations (the indexes these queries name).
+func New(db *sql.DB) *Queries { return &Queries{db: db} }
 
 // Tuning of the search plans (see conversationIDs).
 const (
@@ -286,7 +250,7 @@ func scanCard(r rowScanner, now time.Time, th projection.Thresholds) (Conversati
 
 // CardsByID reads the cards of the given conversations, in the order of ids; unknown
 // ids are left out.
-func (s *Store) CardsByID(ctx context.Context, ids []string, now time.Time, th projection.Thresholds) ([]ConversationCard, error) {
+func (s *Queries) CardsByID(ctx context.Context, ids []string, now time.Time, th projection.Thresholds) ([]ConversationCard, error) {
 	if len(ids) == 0 {
 		return []ConversationCard{}, nil
 	}
@@ -308,8 +272,8 @@ func (s *Store) CardsByID(ctx context.Context, ids []string, now time.Time, th p
 	return cards, nil
 }
 
-func (s *Store) queryCards(ctx context.Context, now time.Time, th projection.Thresholds, query string, args ...any) ([]ConversationCard, error) {
-	rows, err := s.r.QueryContext(ctx, query, args...)
+func (s *Queries) queryCards(ctx context.Context, now time.Time, th projection.Thresholds, query string, args ...any) ([]ConversationCard, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -345,7 +309,7 @@ type ConversationPage struct {
 }
 
 // Conversations reads one page of the grid.
-func (s *Store) Conversations(ctx context.Context, q ConversationQuery) (ConversationPage, error) {
+func (s *Queries) Conversations(ctx context.Context, q ConversationQuery) (ConversationPage, error) {
 	after, err := decodeKey(q.Cursor)
 	if err != nil {
 		return ConversationPage{}, fmt.Errorf("list conversations: %w", err)
@@ -373,7 +337,7 @@ func (s *Store) Conversations(ctx context.Context, q ConversationQuery) (Convers
 
 // conversationKeys finds up to n conversations after the cursor that pass the status
 // filter and the search, newest first.
-func (s *Store) conversationKeys(ctx context.Context, q ConversationQuery, after *conversationKey, n int) ([]conversationKey, error) {
+func (s *Queries) conversationKeys(ctx context.Context, q ConversationQuery, after *conversationKey, n int) ([]conversationKey, error) {
 	if strings.TrimSpace(q.Search) == "" {
 		return s.statusKeys(ctx, q.Status, q.Now, q.Thresholds, after, n)
 	}
@@ -395,7 +359,7 @@ func (s *Store) conversationKeys(ctx context.Context, q ConversationQuery, after
 
 // statusKeys pages through one status (or all) in newest-first order, each status
 // through the index that serves it.
-func (s *Store) statusKeys(ctx context.Context, st projection.Status, now time.Time, th projection.Thresholds, after *conversationKey, n int) ([]conversationKey, error) {
+func (s *Queries) statusKeys(ctx context.Context, st projection.Status, now time.Time, th projection.Thresholds, after *conversationKey, n int) ([]conversationKey, error) {
 	from, where, args, err := s.statusSource(ctx, st, now, th)
 	if err != nil {
 		return nil, err
@@ -404,7 +368,7 @@ func (s *Store) statusKeys(ctx context.Context, st projection.Status, now time.T
 }
 
 // statusSource is the FROM clause (with its index) and condition for one status.
-func (s *Store) statusSource(ctx context.Context, st projection.Status, now time.Time, th projection.Thresholds) (string, string, []any, error) {
+func (s *Queries) statusSource(ctx context.Context, st projection.Status, now time.Time, th projection.Thresholds) (string, string, []any, error) {
 	if st == "" {
 		return "conversations INDEXED BY conversations_walk", "1", nil, nil
 	}
@@ -434,9 +398,9 @@ func (s *Store) statusSource(ctx context.Context, st projection.Status, now time
 }
 
 // fewerThan reports whether query returns fewer than n rows, reading at most n.
-func (s *Store) fewerThan(ctx context.Context, query string, args []any, n int) (bool, error) {
+func (s *Queries) fewerThan(ctx context.Context, query string, args []any, n int) (bool, error) {
 	var count int
-	err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM ("+query+" LIMIT ?)", append(slices.Clone(args), n)...).Scan(&count)
+	err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM ("+query+" LIMIT ?)", append(slices.Clone(args), n)...).Scan(&count)
 	if err != nil {
 		return false, fmt.Errorf("count: %w", err)
 	}
@@ -456,9 +420,9 @@ func keysSQL(cols, from, where string, args []any, after *conversationKey, n int
 
 // keys reads the keys of up to n conversations FROM from WHERE where, after the
 // cursor, newest first.
-func (s *Store) keys(ctx context.Context, from, where string, args []any, after *conversationKey, n int) ([]conversationKey, error) {
+func (s *Queries) keys(ctx context.Context, from, where string, args []any, after *conversationKey, n int) ([]conversationKey, error) {
 	query, args := keysSQL("started_at, id", from, where, args, after, n)
-	rows, err := s.r.QueryContext(ctx, query, args...)
+	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("page keys: %w", err)
 	}
@@ -475,7 +439,7 @@ func (s *Store) keys(ctx context.Context, from, where string, args []any, after 
 }
 
 // candidateKeys pages through a known (small) set of conversation ids.
-func (s *Store) candidateKeys(ctx context.Context, ids []string, q ConversationQuery, after *conversationKey, n int) ([]conversationKey, error) {
+func (s *Queries) candidateKeys(ctx context.Context, ids []string, q ConversationQuery, after *conversationKey, n int) ([]conversationKey, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
@@ -497,7 +461,7 @@ func (s *Store) candidateKeys(ctx context.Context, ids []string, q ConversationQ
 // sortedCandidates pages through a known (small) set of conversations, most with
 // their start time already read: only the rest are looked up, and the set is sorted
 // here rather than by SQLite, which would read every row again.
-func (s *Store) sortedCandidates(ctx context.Context, matched map[string]int64, after *conversationKey, n int) ([]conversationKey, error) {
+func (s *Queries) sortedCandidates(ctx context.Context, matched map[string]int64, after *conversationKey, n int) ([]conversationKey, error) {
 	keys := make([]conversationKey, 0, len(matched))
 	var unknown []string
 	for id, started := range matched {
@@ -536,7 +500,7 @@ func (s *Store) sortedCandidates(ctx context.Context, matched map[string]int64, 
 
 // scanKeys walks the status's conversations newest first in chunks, testing each
 // chunk against the search, until it has n matches or runs out.
-func (s *Store) scanKeys(ctx context.Context, srch *search, q ConversationQuery, after *conversationKey, n int) ([]conversationKey, error) {
+func (s *Queries) scanKeys(ctx context.Context, srch *search, q ConversationQuery, after *conversationKey, n int) ([]conversationKey, error) {
 	from, where, args, err := s.statusSource(ctx, q.Status, q.Now, q.Thresholds)
 	if err != nil {
 		return nil, err
@@ -577,10 +541,10 @@ type scanRow struct {
 	messages [2]int64
 }
 
-func (s *Store) scanRows(ctx context.Context, from, where string, args []any, after *conversationKey, size int) ([]scanRow, error) {
+func (s *Queries) scanRows(ctx context.Context, from, where string, args []any, after *conversationKey, size int) ([]scanRow, error) {
 	query, args := keysSQL("started_at, id, customer_id, application_number, decision, coalesce(first_message, 0), coalesce(last_message, 0)",
 		from, where, args, after, size)
-	rows, err := s.r.QueryContext(ctx, query, args...)
+	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("scan conversations: %w", err)
 	}
@@ -599,7 +563,7 @@ func (s *Store) scanRows(ctx context.Context, from, where string, args []any, af
 
 // StatusCounts counts the conversations per status at now among those matching the
 // search ("" for all). Every status is present.
-func (s *Store) StatusCounts(ctx context.Context, searchText string, now time.Time, th projection.Thresholds) (map[projection.Status]int, error) {
+func (s *Queries) StatusCounts(ctx context.Context, searchText string, now time.Time, th projection.Thresholds) (map[projection.Status]int, error) {
 	var counts map[projection.Status]int
 	var err error
 	if strings.TrimSpace(searchText) == "" {
@@ -618,7 +582,7 @@ func (s *Store) StatusCounts(ctx context.Context, searchText string, now time.Ti
 
 // allStatusCounts counts each status on the index that holds it, reading index
 // entries only.
-func (s *Store) allStatusCounts(ctx context.Context, now time.Time, th projection.Thresholds) (map[projection.Status]int, error) {
+func (s *Queries) allStatusCounts(ctx context.Context, now time.Time, th projection.Thresholds) (map[projection.Status]int, error) {
 	parts := []string{
 		"(SELECT count(*) FROM conversations INDEXED BY conversations_walk_decision WHERE decision = 'APPROVED')",
 		"(SELECT count(*) FROM conversations INDEXED BY conversations_walk_decision WHERE decision = 'DECLINED')",
@@ -639,7 +603,7 @@ func (s *Store) allStatusCounts(ctx context.Context, now time.Time, th projectio
 	for i := range vals {
 		dest[i] = &vals[i]
 	}
-	if err := s.r.QueryRowContext(ctx, "SELECT "+strings.Join(parts, ", "), args...).Scan(dest...); err != nil {
+	if err := s.db.QueryRowContext(ctx, "SELECT "+strings.Join(parts, ", "), args...).Scan(dest...); err != nil {
 		return nil, err
 	}
 	counts := make(map[projection.Status]int, len(order))
@@ -651,7 +615,7 @@ func (s *Store) allStatusCounts(ctx context.Context, now time.Time, th projectio
 
 // searchStatusCounts counts every match of a search by status. With dense sources
 // this reads all their matches, which for a common word costs far more than a page.
-func (s *Store) searchStatusCounts(ctx context.Context, text string, now time.Time, th projection.Thresholds) (map[projection.Status]int, error) {
+func (s *Queries) searchStatusCounts(ctx context.Context, text string, now time.Time, th projection.Thresholds) (map[projection.Status]int, error) {
 	counts := map[projection.Status]int{}
 	srch, err := s.compileSearch(ctx, text, sparseLimit)
 	if err != nil || srch.empty() {
@@ -662,7 +626,7 @@ func (s *Store) searchStatusCounts(ctx context.Context, text string, now time.Ti
 		return nil, err
 	}
 	expr, eargs := statusCase(now, th)
-	rows, err := s.r.QueryContext(ctx, "SELECT "+expr+", count(*) FROM conversations WHERE "+where+" GROUP BY 1",
+	rows, err := s.db.QueryContext(ctx, "SELECT "+expr+", count(*) FROM conversations WHERE "+where+" GROUP BY 1",
 		append(eargs, args...)...)
 	if err != nil {
 		return nil, err
@@ -680,7 +644,7 @@ func (s *Store) searchStatusCounts(ctx context.Context, text string, now time.Ti
 }
 
 // ConversationsOfCustomer are a customer's conversation cards, newest first.
-func (s *Store) ConversationsOfCustomer(ctx context.Context, customerID string, now time.Time, th projection.Thresholds) ([]ConversationCard, error) {
+func (s *Queries) ConversationsOfCustomer(ctx context.Context, customerID string, now time.Time, th projection.Thresholds) ([]ConversationCard, error) {
 	cards, err := s.queryCards(ctx, now, th, cardSelect+" WHERE c.customer_id = ? ORDER BY c.started_at DESC, c.id DESC LIMIT ?",
 		customerID, MaxPage)
 	if err != nil {
@@ -691,7 +655,7 @@ func (s *Store) ConversationsOfCustomer(ctx context.Context, customerID string, 
 
 // ConversationsOfApplication are the cards of the conversations about an
 // application, newest first.
-func (s *Store) ConversationsOfApplication(ctx context.Context, number string, now time.Time, th projection.Thresholds) ([]ConversationCard, error) {
+func (s *Queries) ConversationsOfApplication(ctx context.Context, number string, now time.Time, th projection.Thresholds) ([]ConversationCard, error) {
 	cards, err := s.queryCards(ctx, now, th, cardSelect+" WHERE c.application_number = ? ORDER BY c.started_at DESC, c.id DESC LIMIT ?",
 		number, MaxPage)
 	if err != nil {

@@ -1,4 +1,4 @@
-package store
+package supervisor
 
 // Search over the conversation grid. A conversation matches a search when any of:
 //   - its customer's name or email has every typed word as a word prefix (customers_fts);
@@ -96,7 +96,7 @@ func (s *search) add(found []conversationKey) {
 
 // compileSearch decides, source by source, whether its matches are few enough
 // (at most limit) to collect.
-func (st *Store) compileSearch(ctx context.Context, text string, limit int) (*search, error) {
+func (st *Queries) compileSearch(ctx context.Context, text string, limit int) (*search, error) {
 	s := &search{limit: limit, matched: map[string]int64{}}
 	raw := strings.TrimSpace(text)
 	tokens := searchTokens(raw)
@@ -120,8 +120,8 @@ func (st *Store) compileSearch(ctx context.Context, text string, limit int) (*se
 // collect reads up to limit+1 (start time, id) rows, the id of a conversation (or of
 // another record, with no start time); a NULL start time is unknownStart. dense
 // reports that there were more.
-func (st *Store) collect(ctx context.Context, limit int, query string, args ...any) (found []conversationKey, dense bool, err error) {
-	rows, err := st.r.QueryContext(ctx, query+" LIMIT ?", append(args, limit+1)...)
+func (st *Queries) collect(ctx context.Context, limit int, query string, args ...any) (found []conversationKey, dense bool, err error) {
+	rows, err := st.db.QueryContext(ctx, query+" LIMIT ?", append(args, limit+1)...)
 	if err != nil {
 		return nil, false, err
 	}
@@ -144,7 +144,7 @@ func (st *Store) collect(ctx context.Context, limit int, query string, args ...a
 	return found, len(found) > limit, nil
 }
 
-func (st *Store) searchApplications(ctx context.Context, s *search, raw string) error {
+func (st *Queries) searchApplications(ctx context.Context, s *search, raw string) error {
 	if strings.ContainsFunc(raw, unicode.IsSpace) {
 		return nil
 	}
@@ -167,7 +167,7 @@ func (st *Store) searchApplications(ctx context.Context, s *search, raw string) 
 	return nil
 }
 
-func (st *Store) searchDecision(ctx context.Context, s *search, tokens []string) error {
+func (st *Queries) searchDecision(ctx context.Context, s *search, tokens []string) error {
 	if len(tokens) != 1 || len([]rune(tokens[0])) < 3 || strings.ContainsFunc(tokens[0], unicode.IsDigit) {
 		return nil
 	}
@@ -194,7 +194,7 @@ func customerExpr(tokens []string) string {
 	return "{name email} : (" + strings.Join(parts, " AND ") + ")"
 }
 
-func (st *Store) searchCustomers(ctx context.Context, s *search, tokens []string) error {
+func (st *Queries) searchCustomers(ctx context.Context, s *search, tokens []string) error {
 	expr := customerExpr(tokens)
 	rowids, err := st.customerRowids(ctx, expr, s.limit+1)
 	if err != nil {
@@ -229,8 +229,8 @@ func (st *Store) searchCustomers(ctx context.Context, s *search, tokens []string
 }
 
 // customerRowids reads up to limit (-1: all) customers matching expr.
-func (st *Store) customerRowids(ctx context.Context, expr string, limit int) (map[int64]bool, error) {
-	rows, err := st.r.QueryContext(ctx, "SELECT rowid FROM customers_fts WHERE customers_fts MATCH ? LIMIT ?", expr, limit)
+func (st *Queries) customerRowids(ctx context.Context, expr string, limit int) (map[int64]bool, error) {
+	rows, err := st.db.QueryContext(ctx, "SELECT rowid FROM customers_fts WHERE customers_fts MATCH ? LIMIT ?", expr, limit)
 	if err != nil {
 		return nil, fmt.Errorf("customers: %w", err)
 	}
@@ -254,7 +254,7 @@ func keysOf[K comparable](m map[K]bool) []K {
 	return out
 }
 
-func (st *Store) searchMessages(ctx context.Context, s *search, tokens []string) error {
+func (st *Queries) searchMessages(ctx context.Context, s *search, tokens []string) error {
 	expr, ok, err := st.messageExpr(ctx, tokens)
 	if err != nil || !ok {
 		return err
@@ -262,7 +262,7 @@ func (st *Store) searchMessages(ctx context.Context, s *search, tokens []string)
 	// Counting inside SQLite reads the spelled-out words' postings lazily and stops
 	// early; only a rarer word's messages are then mapped to conversations.
 	var n int
-	err = st.r.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? LIMIT ?)",
+	err = st.db.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? LIMIT ?)",
 		expr, s.limit*repeatFactor+1).Scan(&n)
 	if err != nil {
 		return fmt.Errorf("messages: %w", err)
@@ -301,9 +301,9 @@ func (st *Store) searchMessages(ctx context.Context, s *search, tokens []string)
 // messagesLookDense estimates from the newest of n matching messages whether they
 // belong to more than limit conversations. Either answer gives the same results; a
 // dense source spares mapping every message to its conversation.
-func (st *Store) messagesLookDense(ctx context.Context, expr string, n, limit int) (bool, error) {
+func (st *Queries) messagesLookDense(ctx context.Context, expr string, n, limit int) (bool, error) {
 	var sample, owners int
-	err := st.r.QueryRowContext(ctx, `SELECT count(*), count(DISTINCT m.conversation_id) FROM
+	err := st.db.QueryRowContext(ctx, `SELECT count(*), count(DISTINCT m.conversation_id) FROM
 		(SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid DESC LIMIT ?) f
 		JOIN messages m INDEXED BY messages_owner ON m.id = f.rowid`, expr, densitySample).Scan(&sample, &owners)
 	if err != nil {
@@ -321,7 +321,7 @@ const repeatFactor = 3
 
 // messageExpr is the messages_fts expression for tokens: each token stands for the
 // words it expands to. ok is false when some token matches no word at all.
-func (st *Store) messageExpr(ctx context.Context, tokens []string) (string, bool, error) {
+func (st *Queries) messageExpr(ctx context.Context, tokens []string) (string, bool, error) {
 	groups := make([]string, 0, len(tokens))
 	for _, t := range tokens {
 		g, err := st.tokenGroup(ctx, t)
@@ -339,7 +339,7 @@ func (st *Store) messageExpr(ctx context.Context, tokens []string) (string, bool
 // tokenGroup is one token's part of a messages_fts expression: the words of the
 // cache that start with it, spelled out, so FTS5 reads their postings lazily instead
 // of merging all of them up front as it does for a prefix query.
-func (st *Store) tokenGroup(ctx context.Context, token string) (string, error) {
+func (st *Queries) tokenGroup(ctx context.Context, token string) (string, error) {
 	if !isASCII(token) {
 		// The vocabulary holds words after case folding and diacritics removal,
 		// which only FTS5 itself does right for other scripts.
@@ -374,14 +374,14 @@ func isASCII(s string) bool {
 // wordsStartingWith lists up to n distinct message words starting with prefix. It
 // skips from word to word through the vocabulary (each step seeks past the previous
 // word), so it costs one seek per word however often each word occurs.
-func (st *Store) wordsStartingWith(ctx context.Context, prefix string, n int) ([]string, error) {
+func (st *Queries) wordsStartingWith(ctx context.Context, prefix string, n int) ([]string, error) {
 	const q = `WITH RECURSIVE w(term) AS (
 		SELECT (SELECT term FROM messages_fts_vocab WHERE term >= ?1 LIMIT 1)
 		UNION ALL
 		SELECT (SELECT term FROM messages_fts_vocab WHERE term >= w.term || char(0) LIMIT 1) FROM w
 		WHERE w.term IS NOT NULL AND substr(w.term, 1, length(?1)) = ?1
 	) SELECT term FROM w WHERE term IS NOT NULL AND substr(term, 1, length(?1)) = ?1 LIMIT ?2`
-	rows, err := st.r.QueryContext(ctx, q, prefix, n)
+	rows, err := st.db.QueryContext(ctx, q, prefix, n)
 	if err != nil {
 		return nil, fmt.Errorf("words starting with %q: %w", prefix, err)
 	}
@@ -398,7 +398,7 @@ func (st *Store) wordsStartingWith(ctx context.Context, prefix string, n int) ([
 }
 
 // test reports which conversations of a chunk match.
-func (s *search) test(ctx context.Context, st *Store, chunk []scanRow) (map[string]bool, error) {
+func (s *search) test(ctx context.Context, st *Queries, chunk []scanRow) (map[string]bool, error) {
 	hits := map[string]bool{}
 	var custIDs []string
 	for _, r := range chunk {
@@ -432,7 +432,7 @@ func (s *search) hasAppPrefix(number string) bool {
 
 // testCustomers marks the chunk's conversations whose customer is one of the
 // matched customers.
-func (s *search) testCustomers(ctx context.Context, st *Store, chunk []scanRow, custIDs []string, hits map[string]bool) error {
+func (s *search) testCustomers(ctx context.Context, st *Queries, chunk []scanRow, custIDs []string, hits map[string]bool) error {
 	if len(custIDs) == 0 {
 		return nil
 	}
@@ -440,7 +440,7 @@ func (s *search) testCustomers(ctx context.Context, st *Store, chunk []scanRow, 
 	if err != nil {
 		return err
 	}
-	rows, err := st.r.QueryContext(ctx, "SELECT id, rowid FROM customers WHERE id IN (SELECT value FROM json_each(?))", string(list))
+	rows, err := st.db.QueryContext(ctx, "SELECT id, rowid FROM customers WHERE id IN (SELECT value FROM json_each(?))", string(list))
 	if err != nil {
 		return fmt.Errorf("test customers: %w", err)
 	}
@@ -468,7 +468,7 @@ func (s *search) testCustomers(ctx context.Context, st *Store, chunk []scanRow, 
 // testMessages marks the chunk's conversations with a message matching expr. It asks
 // FTS5 only about the rowid ranges the chunk's messages occupy, then looks up the
 // owners of just the matching messages: with dense words that is a few per chunk.
-func (st *Store) testMessages(ctx context.Context, expr string, chunk []scanRow, hits map[string]bool) error {
+func (st *Queries) testMessages(ctx context.Context, expr string, chunk []scanRow, hits map[string]bool) error {
 	inChunk := map[string]bool{}
 	var ids []string
 	var spans [][2]int64
@@ -505,7 +505,7 @@ func (st *Store) testMessages(ctx context.Context, expr string, chunk []scanRow,
 // ownersOf finds the conversations of the matched messages: by looking each one up
 // when they are few, else by reading the chunk's (conversation, message) index
 // entries, which costs less than many table lookups.
-func (st *Store) ownersOf(ctx context.Context, matched []int64, convIDs []string) ([]string, error) {
+func (st *Queries) ownersOf(ctx context.Context, matched []int64, convIDs []string) ([]string, error) {
 	if len(matched) <= 2*len(convIDs) {
 		return st.messageOwners(ctx, matched)
 	}
@@ -524,12 +524,12 @@ func (st *Store) ownersOf(ctx context.Context, matched []int64, convIDs []string
 
 // messageRowids maps the rowids of the given conversations' messages to their
 // conversation, from the messages_conversation index alone.
-func (st *Store) messageRowids(ctx context.Context, convIDs []string) (map[int64]string, error) {
+func (st *Queries) messageRowids(ctx context.Context, convIDs []string) (map[int64]string, error) {
 	list, err := json.Marshal(convIDs)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := st.r.QueryContext(ctx,
+	rows, err := st.db.QueryContext(ctx,
 		"SELECT conversation_id, id FROM messages WHERE conversation_id IN (SELECT value FROM json_each(?))", string(list))
 	if err != nil {
 		return nil, fmt.Errorf("messages of chunk: %w", err)
@@ -562,7 +562,7 @@ func mergeSpans(spans [][2]int64) [][2]int64 {
 }
 
 // messageOwners are the conversations of the given messages.
-func (st *Store) messageOwners(ctx context.Context, rowids []int64) ([]string, error) {
+func (st *Queries) messageOwners(ctx context.Context, rowids []int64) ([]string, error) {
 	if len(rowids) == 0 {
 		return nil, nil
 	}
@@ -570,7 +570,7 @@ func (st *Store) messageOwners(ctx context.Context, rowids []int64) ([]string, e
 	if err != nil {
 		return nil, err
 	}
-	rows, err := st.r.QueryContext(ctx,
+	rows, err := st.db.QueryContext(ctx,
 		"SELECT DISTINCT conversation_id FROM messages INDEXED BY messages_owner WHERE id IN (SELECT value FROM json_each(?))", string(list))
 	if err != nil {
 		return nil, fmt.Errorf("owners of messages: %w", err)
@@ -587,8 +587,8 @@ func (st *Store) messageOwners(ctx context.Context, rowids []int64) ([]string, e
 	return out, rows.Err()
 }
 
-func (st *Store) matchInRange(ctx context.Context, expr string, lo, hi int64) ([]int64, error) {
-	rows, err := st.r.QueryContext(ctx,
+func (st *Queries) matchInRange(ctx context.Context, expr string, lo, hi int64) ([]int64, error) {
+	rows, err := st.db.QueryContext(ctx,
 		"SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? AND rowid >= ? AND rowid <= ?", expr, lo, hi)
 	if err != nil {
 		return nil, fmt.Errorf("match messages: %w", err)
