@@ -12,6 +12,7 @@ import (
 	"github.com/billie/supervisor/app"
 	"github.com/billie/supervisor/backend/gctune"
 	"github.com/billie/supervisor/backend/store"
+	"github.com/billie/supervisor/backend/store/pagepool"
 )
 
 // assets is the built frontend. frontend/dist holds a committed placeholder
@@ -26,6 +27,11 @@ func main() {
 	// inside its memory budget: SQLite's memory, about 170 MB, is outside it, and the
 	// Go heap's live part stays under 50 MB. GOGC and GOMEMLIMIT still win.
 	gctune.Apply(gctune.Tuning{Percent: 400, MemoryLimit: 128 << 20}, os.Getenv("GOGC"), os.Getenv("GOMEMLIMIT"))
+	// Before any database opens: SQLite takes its page buffers from one pool
+	// (package pagepool), so pages read again do not fault memory in again.
+	if err := pagepool.Configure(app.PagePoolMiB()); err != nil {
+		log.Printf("billie-supervisor: SQLite allocates its own page buffers: %v", err)
+	}
 	a := app.New(defaultsFromEnv(os.Getenv), store.Open)
 
 	err := wails.Run(&options.App{

@@ -231,7 +231,7 @@ func benchQueries(b *testing.B, a *App) []string {
 		"surgery", "licence", "lic", "passport", "pass", "vet bills", "rego", "dentist", "funeral",
 		"forklift", "fridge", "medicare", "statement", "my licence", "expired", "fraud"}
 	a.mu.RLock()
-	rows, err := a.st.DB().Query("SELECT number FROM applications ORDER BY random() LIMIT 4")
+	rows, err := cacheDB(b, a).Query("SELECT number FROM applications ORDER BY random() LIMIT 4")
 	a.mu.RUnlock()
 	if err != nil {
 		b.Fatal(err)

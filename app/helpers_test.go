@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -345,4 +347,16 @@ func cacheCounts(t *testing.T, a *App) (applied, redelivered, total int64) {
 		t.Fatal(err)
 	}
 	return c.Applied, c.Redelivered, c.Total()
+}
+
+// cacheDB opens the app's cache file read-only on a connection of the test's own, for
+// checks the app's API does not answer (the store hands out no SQL handles).
+func cacheDB(tb testing.TB, a *App) *sql.DB {
+	tb.Helper()
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(a.dir, cacheFile)+"?mode=ro")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
 }

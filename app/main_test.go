@@ -5,14 +5,13 @@ import (
 	"os"
 	"testing"
 
-	"github.com/billie/supervisor/backend/store"
 	"github.com/billie/supervisor/backend/store/pagepool"
 )
 
 // TestMain gives SQLite the page pool the desktop main configures, before any test
 // opens a cache, so the tests and benchmarks run as the app does.
 func TestMain(m *testing.M) {
-	if err := pagepool.Configure(store.PagePoolMiB(store.Options{Readers: cacheReaders})); err != nil {
+	if err := pagepool.Configure(PagePoolMiB()); err != nil {
 		fmt.Fprintln(os.Stderr, "page pool:", err)
 	}
 	os.Exit(m.Run())

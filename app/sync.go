@@ -41,6 +41,18 @@ func identityOf(c config) (cacheIdentity, error) {
 	return cacheIdentity{Redis: fmt.Sprintf("%s/%d", o.Addr, o.DB), Stream: c.Stream}, nil
 }
 
+// cacheOptions are the local cache's: it can read its stream again, so it keeps no
+// archive and trades the newest commits on power loss for speed; it never serves the
+// customer portal, and it serves the supervisor queries.
+func cacheOptions() store.Options {
+	return store.Options{Relaxed: true, NoArchive: true, NoPortal: true, SupervisorQueries: true,
+		UnmappedWriter: true, Readers: cacheReaders, CachedRecords: 1024, CachedDocsMiB: 32}
+}
+
+// PagePoolMiB is the size of the SQLite page pool (package pagepool) that the
+// desktop's main gives the process for the cache's connections.
+func PagePoolMiB() int { return store.PagePoolMiB(cacheOptions()) }
+
 // openCache opens the cache for c's stream, starting afresh when the cache on disk
 // belongs to another stream.
 func openCache(ctx context.Context, open OpenStore, dir string, c config) (*store.Store, error) {
@@ -59,24 +71,8 @@ func openCache(ctx context.Context, open OpenStore, dir string, c config) (*stor
 			return nil, err
 		}
 	}
-	st, err := open(ctx, filepath.Join(dir, cacheFile), store.Options{Relaxed: true, NoArchive: true, NoPortal: true,
-		SupervisorQueries: true, Readers: cacheReaders, CachedRecords: 1024, CachedDocsMiB: 32})
+	st, err := open(ctx, filepath.Join(dir, cacheFile), cacheOptions())
 	if err != nil {
-		return nil, fmt.Errorf("open the local cache: %w", err)
-	}
-	// SQLite creates the WAL and shared-memory files with the process umask before
-	// the store tightens the database file; they hold customer data too.
-	for _, suffix := range []string{"-wal", "-shm"} {
-		if err := os.Chmod(filepath.Join(dir, cacheFile+suffix), 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
-			st.Close()
-			return nil, fmt.Errorf("restrict the local cache: %w", err)
-		}
-	}
-	// The writer maps nothing: its mapped pages counted up to 256 MB of resident
-	// memory during catch-up and made it no faster. The pool keeps its one
-	// connection; a replaced one only maps again.
-	if _, err := st.WriteDB().ExecContext(ctx, "PRAGMA mmap_size = 0"); err != nil {
-		st.Close()
 		return nil, fmt.Errorf("open the local cache: %w", err)
 	}
 	b, err = json.Marshal(id)

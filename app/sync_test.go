@@ -204,7 +204,7 @@ func checkMessagesOnce(t *testing.T, a *App, rdb *redis.Client, stream string) {
 	}
 	var got, distinct int
 	a.mu.RLock()
-	err = a.st.DB().QueryRow("SELECT count(*), count(DISTINCT stream_id) FROM messages").Scan(&got, &distinct)
+	err = cacheDB(t, a).QueryRow("SELECT count(*), count(DISTINCT stream_id) FROM messages").Scan(&got, &distinct)
 	a.mu.RUnlock()
 	if err != nil {
 		t.Fatal(err)

@@ -142,7 +142,7 @@ func runBenchProjector(ctx context.Context, cfg *config, f benchFlags, stdout io
 
 func benchRebuild(ctx context.Context, src *store.Store, cfg *config, stdout io.Writer) error {
 	path := cfg.db + ".rebuild"
-	dst, err := store.Open(ctx, path, store.Options{})
+	dst, err := cfg.openStoreAt(ctx, path, store.Options{})
 	if err != nil {
 		return err
 	}

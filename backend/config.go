@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/billie/supervisor/backend/store"
+	"github.com/billie/supervisor/backend/store/pagepool"
 )
 
 // config holds the connection settings every subcommand shares. Each flag defaults
@@ -24,6 +25,9 @@ type config struct {
 	deadStream string
 	addr       string
 	logLevel   string
+
+	// pagePool is set once the process's SQLite page pool has been asked for.
+	pagePool bool
 
 	// env is the environment the defaults came from, for settings read after the
 	// flags are parsed (the token secret named by --secret-env, for example).
@@ -99,5 +103,18 @@ func (c *config) openRedis(ctx context.Context) (*redis.Client, error) {
 }
 
 func (c *config) openStore(ctx context.Context) (*store.Store, error) {
-	return store.Open(ctx, c.db, store.Options{})
+	return c.openStoreAt(ctx, c.db, store.Options{})
+}
+
+// openStoreAt opens the store at path. The first store a command opens sizes the
+// process's pool of SQLite page buffers for its connections (see package pagepool);
+// stores opened after it share the pool.
+func (c *config) openStoreAt(ctx context.Context, path string, o store.Options) (*store.Store, error) {
+	if !c.pagePool {
+		c.pagePool = true
+		if err := pagepool.Configure(store.PagePoolMiB(o)); err != nil {
+			c.logger().Debug("SQLite allocates its own page buffers", "reason", err)
+		}
+	}
+	return store.Open(ctx, path, o)
 }

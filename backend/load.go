@@ -55,7 +55,7 @@ func runLoad(ctx context.Context, cfg *config, f loadFlags, stdout, stderr io.Wr
 	if f.batch < 1 {
 		return errors.New("load: --batch must be at least 1")
 	}
-	st, err := store.Open(ctx, cfg.db, store.Options{Relaxed: true, CacheMiB: f.cacheMiB})
+	st, err := cfg.openStoreAt(ctx, cfg.db, store.Options{Relaxed: true, CacheMiB: f.cacheMiB})
 	if err != nil {
 		return err
 	}

@@ -43,7 +43,7 @@ func runRebuild(ctx context.Context, cfg *config, into string, swap bool, stdout
 		return err
 	}
 	defer src.Close()
-	dst, err := store.Open(ctx, into, store.Options{})
+	dst, err := cfg.openStoreAt(ctx, into, store.Options{})
 	if err != nil {
 		return err
 	}

@@ -55,6 +55,10 @@ type Options struct {
 	// maintained on every write, which costs the backend projector, which never
 	// serves them, some percent of its throughput.
 	SupervisorQueries bool
+	// UnmappedWriter keeps the writer from memory-mapping the database. The desktop
+	// sets it: the writer's mapped pages counted up to 256 MB of resident memory
+	// during catch-up and made it no faster.
+	UnmappedWriter bool
 	// CachedDocsMiB bounds the committed JSON documents the writer keeps beyond the
 	// decoded records (default 16: with GOGC=400 each MiB of live heap costs about five of
 	// memory), to decode rather than read back from SQLite.
@@ -135,7 +139,7 @@ func Open(ctx context.Context, path string, o Options) (*Store, error) {
 			return nil, fmt.Errorf("open store: drop portal rows: %w", err)
 		}
 	}
-	if err := os.Chmod(path, 0o600); err != nil {
+	if err := restrictFiles(path); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open store: %w", err)
 	}
@@ -167,6 +171,18 @@ func Open(ctx context.Context, path string, o Options) (*Store, error) {
 	return s, nil
 }
 
+// restrictFiles makes the database and its WAL and shared-memory files readable by
+// this user alone: SQLite creates the last two with the process umask, and all three
+// hold customer data.
+func restrictFiles(path string) error {
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if err := os.Chmod(path+suffix, 0o600); err != nil && (suffix == "" || !errors.Is(err, os.ErrNotExist)) {
+			return err
+		}
+	}
+	return nil
+}
+
 func dsn(path string, o Options, readOnly bool) string {
 	sync := "FULL"
 	if o.Relaxed {
@@ -180,11 +196,15 @@ func dsn(path string, o Options, readOnly bool) string {
 		"busy_timeout(10000)",
 		"synchronous(" + sync + ")",
 		"cache_size(-" + strconv.Itoa(o.CacheMiB*1024) + ")",
-		"mmap_size(268435456)",
 		"temp_store(MEMORY)",
 	} {
 		q.Add("_pragma", p)
 	}
+	mmap := "mmap_size(268435456)"
+	if o.UnmappedWriter && !readOnly {
+		mmap = "mmap_size(0)"
+	}
+	q.Add("_pragma", mmap)
 	if readOnly {
 		q.Add("_pragma", "query_only(1)")
 	} else {
@@ -213,15 +233,3 @@ func (s *Store) Ping(ctx context.Context) error {
 // Supervisor is the supervisor's desktop queries over the read pool. They need a
 // store opened with Options.SupervisorQueries.
 func (s *Store) Supervisor() *supervisor.Queries { return s.sup }
-
-// DB is the read-only pool, for packages that run their own queries on the read models.
-//
-// Deprecated: no package outside the store sees the pools; its queries move into the
-// store (or a package under it) and DB goes once the last caller has.
-func (s *Store) DB() *sql.DB { return s.r }
-
-// WriteDB is the single writer connection, for packages that own tables in the same
-// database (accounts, for example) and must not race the projector's transactions.
-//
-// Deprecated: as DB; the tables' statements move into the store.
-func (s *Store) WriteDB() *sql.DB { return s.w }

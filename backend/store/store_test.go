@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/billie/supervisor/backend/ledger"
@@ -239,5 +240,26 @@ func TestRebuildFromArchiveGivesTheSameProjection(t *testing.T) {
 	want, _ := src.Checkpoint(ctx, "test")
 	if got, _ := dst.Checkpoint(ctx, "test"); got != want {
 		t.Errorf("checkpoint = %s, want %s", got, want)
+	}
+}
+
+// TestOpenRestrictsFiles: the database, its WAL and its shared-memory file hold
+// customer data, and SQLite creates the last two with the process umask.
+func TestOpenRestrictsFiles(t *testing.T) {
+	old := syscall.Umask(0)
+	defer syscall.Umask(old)
+	path := filepath.Join(t.TempDir(), "modes.db")
+	s := openAt(t, path, Options{})
+	if _, err := s.ApplyBatch(context.Background(), "test", nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		fi, err := os.Stat(path + suffix)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fi.Mode().Perm(); got != 0o600 {
+			t.Errorf("%s has mode %v, want 0600", filepath.Base(path+suffix), got)
+		}
 	}
 }
