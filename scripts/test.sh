@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Every test of the project, as CI runs it (.ci/run calls exactly this):
 #   set-up (packages, Wails CLI, npm modules), a local Redis when none answers,
-#   gofmt + go vet, all Go tests (real Redis, real SQLite, fuzz seeds), frontend
-#   typecheck + Vitest, and the end-to-end tests in headless Chromium against the
-#   real dev-tagged app under Xvfb.
+#   gofmt + go vet, Windows and macOS cross-builds, all Go tests (real Redis, real
+#   SQLite, fuzz seeds), frontend typecheck + Vitest, and the end-to-end tests in
+#   headless Chromium against the real dev-tagged app under Xvfb.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
@@ -17,6 +17,10 @@ unformatted=$(gofmt -l $(git ls-files '*.go'))
 [ -z "$unformatted" ] || die "gofmt would change: $unformatted"
 log "go vet"
 go vet ./...
+# Supervisors work on Windows and macOS desktops: the module must build for them too.
+log "cross-build: windows/amd64 build, darwin/arm64 vet"
+GOOS=windows GOARCH=amd64 go build ./...
+GOOS=darwin GOARCH=arm64 go vet ./...
 
 log "go test"
 go test -count=1 -timeout 20m ./...
