@@ -93,16 +93,16 @@ func TestOnlyMainsOpenAStore(t *testing.T) {
 		}
 		for _, f := range p.GoFiles {
 			path := filepath.Join(p.Dir, f)
-			for _, pos := range storeOpens(t, path) {
+			for _, pos := range calls(t, path, module+"/backend/store", "Open") {
 				t.Errorf("%s: store.Open is called outside the two mains; take an opened store (or an opener) from main", pos)
 			}
 		}
 	}
 }
 
-// storeOpens finds calls of backend/store's Open in one file, under whatever name the
-// file imports the package.
-func storeOpens(t *testing.T, path string) []string {
+// calls finds the uses of the named functions of package pkg (by import path) in one
+// file, under whatever name the file imports the package.
+func calls(t *testing.T, path, pkg string, funcs ...string) []string {
 	t.Helper()
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
@@ -111,8 +111,8 @@ func storeOpens(t *testing.T, path string) []string {
 	}
 	name := ""
 	for _, imp := range f.Imports {
-		if p, _ := strconv.Unquote(imp.Path.Value); p == module+"/backend/store" {
-			name = "store"
+		if p, _ := strconv.Unquote(imp.Path.Value); p == pkg {
+			name = filepath.Base(pkg)
 			if imp.Name != nil {
 				name = imp.Name.Name
 			}
@@ -124,7 +124,7 @@ func storeOpens(t *testing.T, path string) []string {
 	var found []string
 	ast.Inspect(f, func(n ast.Node) bool {
 		sel, ok := n.(*ast.SelectorExpr)
-		if !ok || sel.Sel.Name != "Open" {
+		if !ok || !slices.Contains(funcs, sel.Sel.Name) {
 			return true
 		}
 		if id, ok := sel.X.(*ast.Ident); ok && id.Name == name {
@@ -204,4 +204,17 @@ func mentionsSQL(e ast.Node) bool {
 		return !found
 	})
 	return found
+}
+
+func TestLibrariesReadNoEnvironment(t *testing.T) {
+	for _, p := range listModule(t) {
+		if p.Name == "main" {
+			continue
+		}
+		for _, f := range p.GoFiles {
+			for _, pos := range calls(t, filepath.Join(p.Dir, f), "os", "Getenv", "LookupEnv", "Environ") {
+				t.Errorf("%s: a library reads the environment; main reads it and hands the values down", pos)
+			}
+		}
+	}
 }
