@@ -13,6 +13,7 @@ import (
 	"github.com/gzuidhof/tygo/tygo"
 	"gopkg.in/yaml.v2"
 
+	"github.com/billie/supervisor/backend/accounts"
 	"github.com/billie/supervisor/backend/projection"
 )
 
@@ -64,9 +65,15 @@ func TestContractTypeScriptUnions(t *testing.T) {
 	for i, s := range projection.Statuses {
 		statuses[i] = string(s)
 	}
+	var appStatuses []string
+	for _, s := range projection.ApplicationStatuses() {
+		appStatuses = append(appStatuses, string(s))
+	}
 	for name, want := range map[string][]string{
-		"Status": statuses,
-		"Sender": {projection.SenderCustomer, projection.SenderAssistant},
+		"Status":            statuses,
+		"Sender":            {projection.SenderCustomer, projection.SenderAssistant},
+		"ApplicationStatus": appStatuses,
+		"Role":              {accounts.RoleAdmin, accounts.RoleSupervisor},
 	} {
 		got := unionMembers(t, string(generated), name)
 		slices.Sort(got)

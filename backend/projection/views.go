@@ -42,7 +42,7 @@ type StatusInputs struct {
 
 // StatusAt is the status shown at now. It is computed when read because it depends on
 // the clock; store queries that filter by status must use the same rules (see
-// store.StatusFilter, which is tested against this function).
+// supervisor.StatusFilter, which is tested against this function).
 func StatusAt(in StatusInputs, now time.Time, th Thresholds) Status {
 	switch strings.ToUpper(in.Decision) {
 	case "APPROVED":

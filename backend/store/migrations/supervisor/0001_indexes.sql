@@ -1,7 +1,8 @@
 -- The indexes and the FTS vocabulary the supervisor queries (package supervisor) rely
 -- on, in the databases that serve them (Options.SupervisorQueries): the backend
--- projector's does not, and would pay for maintaining them on every write. The walk indexes cover what a search scan tests (customer, application number,
--- decision, the span of message ids), so walking them reads no table rows and makes no
+-- projector's does not, and would pay for maintaining them on every write. The walk
+-- indexes cover what a search scan tests (customer, application number, decision, the
+-- span of message ids), so walking them reads no table rows and makes no
 -- other seek. The start and owner indexes answer a sparse search's lookups (a
 -- conversation's start time, a customer's conversations, a message's conversation)
 -- from small index entries instead of wide rows: a cold search reads a fraction of the
