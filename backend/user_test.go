@@ -47,7 +47,7 @@ func loginWorks(t *testing.T, db, email, pw string) bool {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = svc.Login(context.Background(), email, pw)
+	_, err = svc.Login(context.Background(), email, pw, "192.0.2.1")
 	return err == nil
 }
 

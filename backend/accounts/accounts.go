@@ -17,7 +17,10 @@ import (
 	"log/slog"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/billie/supervisor/backend/errs"
 )
@@ -166,20 +169,35 @@ func randomToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// NormalizeEmail trims and lower-cases an email.
-func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+// NormalizeEmail is the one form an email is stored, looked up and throttled by:
+// trimmed, NFKC-normalised and lower-cased, so that addresses which look alike
+// (full-width letters, ligatures, compatibility forms, case) are one address.
+func NormalizeEmail(s string) string {
+	return norm.NFKC.String(strings.ToLower(norm.NFKC.String(strings.TrimSpace(s))))
+}
+
+// NormalizeName is the form a display name is stored in: trimmed and NFKC-normalised.
+func NormalizeName(s string) string { return strings.TrimSpace(norm.NFKC.String(s)) }
+
+// hasHidden says whether s holds a control or format character (Unicode Cc, Cf: tabs,
+// zero-width spaces and joiners, bidirectional overrides, ...), which would let two
+// different strings look the same.
+func hasHidden(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return unicode.In(r, unicode.Cc, unicode.Cf) }) >= 0
+}
 
 func checkEmail(email string) error {
 	at := strings.IndexByte(email, '@')
-	if len(email) > MaxEmailLen || at < 1 || at == len(email)-1 || strings.ContainsAny(email, " \t\r\n") || !utf8.ValidString(email) {
-		return invalid("email must be an address like name@example.com")
+	if len(email) > MaxEmailLen || at < 1 || at == len(email)-1 || !utf8.ValidString(email) ||
+		strings.IndexFunc(email, unicode.IsSpace) >= 0 || hasHidden(email) {
+		return invalid("email must be an address like name@example.com, without spaces or control or format characters")
 	}
 	return nil
 }
 
 func checkName(name string) error {
-	if n := utf8.RuneCountInString(name); n < 1 || n > MaxNameLen || !utf8.ValidString(name) {
-		return invalid(fmt.Sprintf("name must be 1 to %d characters", MaxNameLen))
+	if n := utf8.RuneCountInString(name); n < 1 || n > MaxNameLen || !utf8.ValidString(name) || hasHidden(name) {
+		return invalid(fmt.Sprintf("name must be 1 to %d characters, without control or format characters", MaxNameLen))
 	}
 	return nil
 }
@@ -214,7 +232,7 @@ func (s *Service) hash(ctx context.Context, f func()) error {
 
 // Create adds an account.
 func (s *Service) Create(ctx context.Context, email, name, role, password string) (User, error) {
-	email, name = NormalizeEmail(email), strings.TrimSpace(name)
+	email, name = NormalizeEmail(email), NormalizeName(name)
 	for _, err := range []error{checkEmail(email), checkName(name), CheckRole(role), CheckPassword(password)} {
 		if err != nil {
 			return User{}, err
@@ -289,16 +307,20 @@ func tokenHash(token string) []byte {
 // TokenPrefix starts every session token, so that secret scanners can spot one.
 const TokenPrefix = "bsv_"
 
-// Login checks an email and password and opens a session. Every failure is
-// ErrInvalidCredentials (unknown email, wrong password, disabled account alike) or a
-// *LockedError once the email has failed too often; both are answered the same
-// whether or not the email exists.
-func (s *Service) Login(ctx context.Context, email, password string) (Session, error) {
+// Login checks an email and password, tried from the client address from, and opens
+// a session. Every failure is ErrInvalidCredentials (unknown email, wrong password,
+// disabled account alike) or a *LockedError once the email has failed too often from
+// this address; both are answered the same whether or not the email exists. Failures
+// from other addresses only slow the sign-in down (see ThrottlePolicy).
+func (s *Service) Login(ctx context.Context, email, password, from string) (Session, error) {
 	email = NormalizeEmail(email)
-	if email == "" || len(email) > MaxEmailLen || password == "" || len(password) > MaxPasswordLen {
+	// No account can have an email checkEmail refuses; such an email is not counted,
+	// so that variants of an address cannot spread its count.
+	if checkEmail(email) != nil || password == "" || len(password) > MaxPasswordLen {
 		return Session{}, ErrInvalidCredentials
 	}
-	delay, locked := s.throttle.check(email)
+	// Counted before verifying: a burst of parallel guesses is counted as it arrives.
+	delay, locked := s.throttle.begin(email, from)
 	if locked > 0 {
 		return Session{}, errs.E(errs.RateLimited, &LockedError{RetryAfter: locked})
 	}
@@ -329,12 +351,9 @@ func (s *Service) Login(ctx context.Context, email, password string) (Session, e
 		ok = false
 	}
 	if !found || !ok || u.Disabled {
-		if l := s.throttle.fail(email); l > 0 {
-			s.log.Warn("login: sign-in locked after repeated failures", "for", l)
-		}
 		return Session{}, ErrInvalidCredentials
 	}
-	s.throttle.success(email)
+	s.throttle.success(email, from)
 	now := s.o.Now()
 	sess := Session{Token: TokenPrefix + randomToken(), ExpiresAt: now.Add(s.o.SessionTTL).UTC().Truncate(time.Millisecond), User: u}
 	if err := s.users.OpenSession(ctx, u.ID, tokenHash(sess.Token), now, sess.ExpiresAt); err != nil {
@@ -343,6 +362,27 @@ func (s *Service) Login(ctx context.Context, email, password string) (Session, e
 	t := now.UTC().Truncate(time.Millisecond)
 	sess.User.LastLoginAt = &t
 	return sess, nil
+}
+
+// Unlock forgets the failed sign-ins of email, from every address: its locks and
+// its slow-down. It reports whether there were any. The counts live in this
+// Service's memory, so only the serving process's Service can unlock its sign-ins.
+func (s *Service) Unlock(email string) bool {
+	return s.throttle.unlock(NormalizeEmail(email))
+}
+
+// UnlockUser is Unlock for the account id; ErrNotFound when there is none.
+func (s *Service) UnlockUser(ctx context.Context, id int64) (User, bool, error) {
+	users, err := s.users.ListUsers(ctx)
+	if err != nil {
+		return User{}, false, err
+	}
+	for _, u := range users {
+		if u.ID == id {
+			return u, s.Unlock(u.Email), nil
+		}
+	}
+	return User{}, false, ErrNotFound
 }
 
 // Authenticate returns the session of a token: ErrNoSession when it is unknown,

@@ -7,6 +7,6 @@ import "time"
 
 func (s *Service) DummyHash() string { return s.dummyHash }
 
-func (s *Service) ThrottleCheck(email string) (delay, locked time.Duration) {
-	return s.throttle.check(email)
+func (s *Service) ThrottleState(email, from string) (delay, locked time.Duration) {
+	return s.throttle.state(email, from)
 }

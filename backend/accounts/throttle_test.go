@@ -20,29 +20,64 @@ func (c *clock) add(d time.Duration) {
 }
 
 // TestThrottleKeys is the unit half of the sign-in throttle's test; the half through
-// HTTP (slow-down, lock, Retry-After) is authapi's TestThrottle.
+// HTTP (slow-down, lock, Retry-After) is authapi's TestThrottle, the concurrent half
+// TestLoginBurst in accounts_test.
 func TestThrottleKeys(t *testing.T) {
 	c := &clock{t: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)}
-	// Another email is not affected by one's lock.
 	th := newThrottle(DefaultThrottle, c.now)
 	for range 5 {
-		th.fail("a")
+		if _, l := th.begin("a", "1.1.1.1"); l != 0 {
+			t.Fatalf("locked before the limit: %s", l)
+		}
 	}
-	if _, l := th.check("a"); l != 15*time.Minute {
+	if _, l := th.begin("a", "1.1.1.1"); l != 15*time.Minute {
 		t.Errorf("lock %s", l)
 	}
-	if d, l := th.check("b"); d != 0 || l != 0 {
+	// Another email is not affected by one's lock.
+	if d, l := th.state("b", "1.1.1.1"); d != 0 || l != 0 {
 		t.Errorf("b: %s %s", d, l)
 	}
+	// Nor is the same email from another address: it is slowed down, not locked.
+	if d, l := th.begin("a", "2.2.2.2"); l != 0 || d == 0 {
+		t.Errorf("from another address: delay %s, lock %s; want a delay only", d, l)
+	}
+	th.success("a", "2.2.2.2") // the owner signs in; the lock of 1.1.1.1 stays
+	if _, l := th.begin("a", "1.1.1.1"); l == 0 {
+		t.Error("a success elsewhere lifted the lock of 1.1.1.1")
+	}
 	// Failures older than the window are forgotten.
-	th.fail("c")
-	th.fail("c")
-	th.fail("c")
-	if d, _ := th.check("c"); d != time.Second {
+	for range 3 {
+		th.begin("c", "1.1.1.1")
+	}
+	if d, _ := th.state("c", "1.1.1.1"); d != time.Second {
 		t.Errorf("delay after 3 failures %s, want 1s", d)
 	}
 	c.add(16 * time.Minute)
-	if d, l := th.check("c"); d != 0 || l != 0 {
+	if d, l := th.state("c", "1.1.1.1"); d != 0 || l != 0 {
 		t.Errorf("after the window: %s %s", d, l)
+	}
+	// Unlock forgets every address's lock and the slow-down.
+	if !th.unlock("a") {
+		t.Error("unlock found nothing")
+	}
+	if d, l := th.begin("a", "1.1.1.1"); d != 0 || l != 0 {
+		t.Errorf("after unlock: %s %s", d, l)
+	}
+	if th.unlock("nobody") {
+		t.Error("unlock of an email never tried")
+	}
+}
+
+// TestThrottleBounded: past MaxTracked, entries whose window has passed are dropped.
+func TestThrottleBounded(t *testing.T) {
+	c := &clock{t: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)}
+	th := newThrottle(ThrottlePolicy{MaxTracked: 10}.withDefaults(), c.now)
+	for i := range 5 {
+		th.begin(string(rune('a'+i)), "1.1.1.1")
+	}
+	c.add(time.Hour)
+	th.begin("z", "1.1.1.1")
+	if len(th.m) != 1 || th.tracked != 2 {
+		t.Errorf("%d emails, %d entries tracked; want 1, 2", len(th.m), th.tracked)
 	}
 }

@@ -80,11 +80,13 @@ func (a *API) AuthHandler() http.Handler {
 	return r
 }
 
-// AdminRoutes adds GET/POST /users and PATCH /users/{id} to the admin router.
+// AdminRoutes adds GET/POST /users, PATCH /users/{id} and POST /users/{id}/unlock
+// to the admin router.
 func (a *API) AdminRoutes(adm *web.Admin) {
 	adm.Handle(http.MethodGet, "/users", a.listUsers)
 	adm.Handle(http.MethodPost, "/users", a.createUser)
 	adm.Handle(http.MethodPatch, "/users/{id}", a.updateUser)
+	adm.Handle(http.MethodPost, "/users/{id}/unlock", a.unlockUser)
 }
 
 // fail answers an accounts error. Status codes are the kinds' (package web); what
@@ -95,7 +97,7 @@ func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
 	case errors.As(err, &locked):
 		p := web.ProblemOf(err)
-		p.Type, p.Detail, p.RetryAfter = web.TooManyAttempts, "too many failed sign-ins for this email; try again later", locked.RetryAfter
+		p.Type, p.Detail, p.RetryAfter = web.TooManyAttempts, "too many failed sign-ins for this email from this address; try again later", locked.RetryAfter
 		p.Write(w)
 	case errors.Is(err, accounts.ErrInvalidCredentials):
 		p := web.ProblemOf(err)
@@ -126,7 +128,7 @@ func (a *API) login(w http.ResponseWriter, r *http.Request) {
 		web.WriteProblem(w, http.StatusBadRequest, web.BadRequest, "email and password are required")
 		return
 	}
-	sess, err := a.svc.Login(r.Context(), req.Email, req.Password)
+	sess, err := a.svc.Login(r.Context(), req.Email, req.Password, web.ClientIP(r))
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -184,10 +186,19 @@ func (a *API) createUser(w http.ResponseWriter, r *http.Request) {
 	web.WriteJSON(w, http.StatusCreated, u)
 }
 
-func (a *API) updateUser(w http.ResponseWriter, r *http.Request) {
+// userID is the {id} of the path; false (answered 400) when it is not one.
+func userID(w http.ResponseWriter, r *http.Request) (int64, bool) {
 	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
 	if err != nil || id < 1 {
 		web.WriteProblem(w, http.StatusBadRequest, web.InvalidParameter, "id must be a positive whole number")
+		return 0, false
+	}
+	return id, true
+}
+
+func (a *API) updateUser(w http.ResponseWriter, r *http.Request) {
+	id, ok := userID(w, r)
+	if !ok {
 		return
 	}
 	var p accounts.Patch
@@ -202,4 +213,26 @@ func (a *API) updateUser(w http.ResponseWriter, r *http.Request) {
 	a.log.Info("user updated", "user", u.ID, "role", u.Role, "disabled", u.Disabled, "password_reset", p.Password != nil,
 		"by", web.SessionOf(r.Context()).User.ID)
 	web.WriteJSON(w, http.StatusOK, u)
+}
+
+type unlockResponse struct {
+	ID    int64  `json:"id"`
+	Email string `json:"email"`
+	// Unlocked is false when the account had no failed sign-ins to forget.
+	Unlocked bool `json:"unlocked"`
+}
+
+// unlockUser forgets the account's failed sign-ins from every address.
+func (a *API) unlockUser(w http.ResponseWriter, r *http.Request) {
+	id, ok := userID(w, r)
+	if !ok {
+		return
+	}
+	u, unlocked, err := a.svc.UnlockUser(r.Context(), id)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	a.log.Info("user unlocked", "user", u.ID, "had_failures", unlocked, "by", web.SessionOf(r.Context()).User.ID)
+	web.WriteJSON(w, http.StatusOK, unlockResponse{ID: u.ID, Email: u.Email, Unlocked: unlocked})
 }

@@ -110,6 +110,12 @@ func (r response) json(t *testing.T) map[string]any {
 
 func (e *env) do(t *testing.T, method, target, token string, body any) response {
 	t.Helper()
+	return e.doFrom(t, "", method, target, token, body)
+}
+
+// doFrom is do from the client address addr (httptest's when empty).
+func (e *env) doFrom(t *testing.T, addr, method, target, token string, body any) response {
+	t.Helper()
 	var rd io.Reader
 	var raw []byte
 	switch b := body.(type) {
@@ -126,6 +132,9 @@ func (e *env) do(t *testing.T, method, target, token string, body any) response 
 		rd = bytes.NewReader(raw)
 	}
 	req := httptest.NewRequest(method, "http://localhost"+target, rd)
+	if addr != "" {
+		req.RemoteAddr = addr + ":4711"
+	}
 	if raw != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
@@ -486,5 +495,38 @@ func TestLoginRatePerAddress(t *testing.T) {
 	res := e.do(t, "POST", "/api/auth/login", "", map[string]string{"email": "b@example.com", "password": "whatever-123"})
 	if res.code != 429 || res.header.Get("Retry-After") == "" {
 		t.Fatalf("%d %v", res.code, res.header)
+	}
+}
+
+// TestUnlock: guesses from one address lock that address only; the owner signs in
+// from theirs, and an admin's unlock lets the locked address in again.
+func TestUnlock(t *testing.T) {
+	e := newEnv(t, accounts.Options{Throttle: accounts.ThrottlePolicy{SlowAfter: 3, LockAfter: 5, LockFor: 10 * time.Minute}}, Options{})
+	admin := e.mustCreate(t, "ada@example.com", accounts.RoleAdmin, "admin-password-1")
+	sup := e.mustCreate(t, "sam@example.com", accounts.RoleSupervisor, "super-password-1")
+	from := func(addr, email, pw string) response {
+		return e.doFrom(t, addr, "POST", "/api/auth/login", "", map[string]string{"email": email, "password": pw})
+	}
+	for range 5 {
+		wantProblem(t, from("203.0.113.9", "ada@example.com", "wrong-password"), 401, web.InvalidLogin)
+	}
+	wantProblem(t, from("203.0.113.9", "ada@example.com", "admin-password-1"), 429, web.TooManyAttempts)
+	// The admin is not locked out from their own address.
+	tok := e.login(t, "ada@example.com", "admin-password-1")
+	supTok := e.login(t, "sam@example.com", "super-password-1")
+	target := fmt.Sprintf("/api/admin/users/%d/unlock", admin.ID)
+	wantProblem(t, e.do(t, "POST", target, "", nil), 401, web.Unauthorized)
+	wantProblem(t, e.do(t, "POST", target, supTok, nil), 403, web.Forbidden)
+	wantProblem(t, e.do(t, "POST", "/api/admin/users/99999/unlock", tok, nil), 404, web.NotFound)
+	wantProblem(t, e.do(t, "POST", "/api/admin/users/x/unlock", tok, nil), 400, web.InvalidParameter)
+	res := e.do(t, "POST", target, tok, nil)
+	if res.code != 200 || res.json(t)["unlocked"] != true || res.json(t)["email"] != "ada@example.com" {
+		t.Fatalf("unlock: %d %s", res.code, res.body)
+	}
+	if res := from("203.0.113.9", "ada@example.com", "admin-password-1"); res.code != 200 {
+		t.Fatalf("still locked after unlock: %d %s", res.code, res.body)
+	}
+	if res := e.do(t, "POST", fmt.Sprintf("/api/admin/users/%d/unlock", sup.ID), tok, nil); res.code != 200 || res.json(t)["unlocked"] != false {
+		t.Errorf("unlock of an account without failures: %d %s", res.code, res.body)
 	}
 }
