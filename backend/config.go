@@ -24,6 +24,7 @@ type config struct {
 	consumer   string
 	deadStream string
 	addr       string
+	opsAddr    string
 	logLevel   string
 
 	// pagePool is set once the process's SQLite page pool has been asked for.
@@ -52,6 +53,7 @@ func defaultConfig(env environ) config {
 		consumer:   get("BILLIE_CONSUMER", "projector-"+host),
 		deadStream: get("BILLIE_DEAD_LETTER_STREAM", "chatLedger:dead"),
 		addr:       get("BILLIE_ADDR", "127.0.0.1:8080"),
+		opsAddr:    get(envOpsAddr, defaultOpsAddr),
 		logLevel:   get("BILLIE_LOG_LEVEL", "info"),
 		env:        env,
 	}
@@ -75,7 +77,8 @@ func (c *config) register(root *cobra.Command) {
 	fs.StringVar(&c.group, "group", c.group, "consumer group (env BILLIE_GROUP)")
 	fs.StringVar(&c.consumer, "consumer", c.consumer, "consumer name within the group, stable across restarts (env BILLIE_CONSUMER)")
 	fs.StringVar(&c.deadStream, "dead-letter-stream", c.deadStream, "dead-letter stream (env BILLIE_DEAD_LETTER_STREAM)")
-	fs.StringVar(&c.addr, "addr", c.addr, "HTTP listen address (env BILLIE_ADDR)")
+	fs.StringVar(&c.addr, "addr", c.addr, "HTTP listen address of the APIs (env BILLIE_ADDR)")
+	fs.StringVar(&c.opsAddr, "ops-addr", c.opsAddr, "HTTP listen address of /metrics, /readyz and unlocking; keep it off the public network (env "+envOpsAddr+")")
 	fs.StringVar(&c.logLevel, "log-level", c.logLevel, "debug, info, warn or error (env BILLIE_LOG_LEVEL)")
 	_ = root.RegisterFlagCompletionFunc("log-level", cobra.FixedCompletions(
 		[]string{"debug", "info", "warn", "error"}, cobra.ShellCompDirectiveNoFileComp))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
@@ -15,42 +16,71 @@ import (
 	"github.com/billie/supervisor/customerapi"
 )
 
-// newRouter mounts every HTTP route of the backend. Admin routes of every API go
+// routers are the backend's two HTTP surfaces, served on two listeners.
+type routers struct {
+	// public is the APIs and a /healthz that says only up or down.
+	public http.Handler
+	// ops is the operators': metrics, the detailed readiness report, unlocking
+	// sign-ins. It is served on --ops-addr, loopback unless the operator says otherwise.
+	ops http.Handler
+}
+
+// newRouters mounts every HTTP route of the backend. Admin routes of every API go
 // on the one web.Admin router, mounted at web.AdminPrefix.
-func newRouter(ctx context.Context, d *deps, hc httpConfig) (http.Handler, error) {
+func newRouters(ctx context.Context, d *deps, hc httpConfig) (routers, error) {
 	m := newMetrics(d)
 	d.onBatch = append(d.onBatch, m.observeBatch)
+	lim := hc.limits.withDefaults()
 
 	r := chi.NewRouter()
-	r.Use(web.ClientAddress(hc.trustedProxies), m.instrument(d.log), middleware.Recoverer)
+	// The deadline comes first, so no route escapes it: the APIs' own, shorter ones
+	// apply inside it.
+	r.Use(web.ClientAddress(hc.trustedProxies), m.instrument(d.log), middleware.Recoverer, web.Deadline(lim.request, lim.grace))
 	r.NotFound(web.NotFoundHandler)
 	r.MethodNotAllowed(web.MethodNotAllowedHandler)
-	r.Get("/healthz", d.healthz)
-	r.Get("/readyz", d.readyz)
-	r.Method(http.MethodGet, "/metrics", m.handler())
+	r.Get("/healthz", d.upOrDown)
 	r.Get(customerapi.OpenAPIPath, customerapi.OpenAPIHandler)
 
 	capi, err := customerAPI(ctx, d, hc)
 	if err != nil {
-		return nil, err
+		return routers{}, err
 	}
 	r.Mount(customerapi.Prefix, capi)
 
 	acc, err := accounts.New(d.store, accounts.Options{}, d.log)
 	if err != nil {
-		return nil, fmt.Errorf("accounts: %w", err)
+		return routers{}, fmt.Errorf("accounts: %w", err)
 	}
 	auth := authapi.New(acc, authapi.Options{}, d.log)
 	r.Mount(authapi.Prefix, auth.AuthHandler())
 	admin := web.NewAdmin(acc, d.log)
 	auth.AdminRoutes(admin)
 	r.Mount(web.AdminPrefix, admin)
-	return r, nil
+
+	ops := chi.NewRouter()
+	ops.Use(m.instrument(d.log), middleware.Recoverer, web.Deadline(lim.request, lim.grace))
+	ops.NotFound(web.NotFoundHandler)
+	ops.MethodNotAllowed(web.MethodNotAllowedHandler)
+	ops.Get("/healthz", d.healthz)
+	ops.Get("/readyz", d.readyz)
+	ops.Method(http.MethodGet, "/metrics", m.handler())
+	ops.Post(opsUnlockPath, unlockHandler(acc, d))
+	return routers{public: r, ops: ops}, nil
+}
+
+// newServer is an HTTP server of h with the backend's limits: no request, however
+// slow its client or handler, holds a connection past them.
+func newServer(addr string, h http.Handler, lim serverLimits) *http.Server {
+	lim = lim.withDefaults()
+	return &http.Server{
+		Addr: addr, Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second,
+		WriteTimeout: lim.write, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10,
+	}
 }
 
 // customerAPI is the customer-portal API, or, when it cannot run safely (no key, a
-// weak one, an unreadable one), a handler that answers 503 with the reason, which is
-// logged too. It never runs open.
+// weak one, an unreadable one), a handler that answers 503. The reason is logged,
+// never answered: it names the configuration.
 func customerAPI(ctx context.Context, d *deps, hc httpConfig) (http.Handler, error) {
 	cfg, err := hc.customer, hc.customerErr
 	if err == nil {
@@ -67,11 +97,11 @@ func customerAPI(ctx context.Context, d *deps, hc httpConfig) (http.Handler, err
 			if cfg.PublicKey != nil {
 				alg = "RS256"
 			}
-			d.log.Info("customer API enabled", "alg", alg, "cors_origins", len(cfg.CORSOrigins))
+			d.log.Info("customer API enabled", "alg", alg, "cors_origins", len(cfg.CORSOrigins), "max_token_lifetime", api.MaxTokenLifetime())
 			return api, nil
 		}
 		reader.Close()
 	}
 	d.log.Error("customer API disabled: /api/customer answers 503", "reason", err.Error())
-	return customerapi.Unavailable(err.Error()), nil
+	return customerapi.Unavailable(), nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/billie/supervisor/backend/store"
 	"github.com/billie/supervisor/backend/web"
@@ -38,24 +40,46 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
+// testRouter is the backend's public router; its operations router is
+// testRouters'.
 func testRouter(t *testing.T) (http.Handler, *deps, *syncBuffer) {
+	t.Helper()
+	rs, d, logs := testRouters(t, "", serverLimits{})
+	return rs.public, d, logs
+}
+
+// testRouters are the backend's routers over a fresh database and the Redis at
+// redisURL; with none, a Redis that does not answer.
+func testRouters(t *testing.T, redisURL string, lim serverLimits) (routers, *deps, *syncBuffer) {
 	t.Helper()
 	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "b.db"), store.Options{Relaxed: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
+	if redisURL == "" {
+		redisURL = "redis://127.0.0.1:1/0" // nothing listens there
+	}
+	opts, err := redis.ParseURL(redisURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.MaxRetries = -1
+	rdb := redis.NewClient(opts)
+	t.Cleanup(func() { rdb.Close() })
 	logs := &syncBuffer{}
-	d := &deps{cfg: &config{stream: "s", group: "g"}, log: slog.New(slog.NewTextHandler(logs, nil)), store: st}
+	stream := fmt.Sprintf("test-http-%d", time.Now().UnixNano())
+	d := &deps{cfg: &config{stream: stream, group: "g", deadStream: stream + ":dead"}, log: slog.New(slog.NewTextHandler(logs, nil)), store: st, rdb: rdb}
 	hc, err := httpConfigFrom(os.Getenv)
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := newRouter(context.Background(), d, hc)
+	hc.limits = lim
+	rs, err := newRouters(context.Background(), d, hc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return h, d, logs
+	return rs, d, logs
 }
 
 func get(h http.Handler, target, token string) *httptest.ResponseRecorder {
@@ -72,9 +96,10 @@ const testSecret = "backend-test-secret-0123456789-abcdefghij"
 
 func TestRouterMetricsAndAccessLog(t *testing.T) {
 	t.Setenv(customerapi.EnvSecret, testSecret)
-	h, d, logs := testRouter(t)
+	rs, d, logs := testRouters(t, "", serverLimits{})
+	h := rs.public
 	tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.RegisteredClaims{
-		Subject: "cust-secret-id-42", ExpiresAt: jwt.NewNumericDate(time.Now().Add(time.Hour)),
+		Subject: "cust-secret-id-42", IssuedAt: jwt.NewNumericDate(time.Now()), ExpiresAt: jwt.NewNumericDate(time.Now().Add(time.Hour)),
 	}).SignedString([]byte(testSecret))
 	if err != nil {
 		t.Fatal(err)
@@ -83,7 +108,7 @@ func TestRouterMetricsAndAccessLog(t *testing.T) {
 		target, token string
 		code          int
 	}{
-		{"/healthz", "", 200},
+		{"/healthz", "", 503}, // Redis does not answer
 		{"/api/openapi.json", "", 200},
 		{"/api/customer/cust-secret-id-42/applications?q=private-query", tok, 200},
 		{"/api/customer/cust-secret-id-42/application/APP-SECRET-1", tok, 404},
@@ -100,7 +125,7 @@ func TestRouterMetricsAndAccessLog(t *testing.T) {
 	for _, f := range d.onBatch {
 		f(store.Result{Counts: store.Counts{Applied: 5, Skipped: 2, DeadLettered: 1}}, 3*time.Millisecond)
 	}
-	rec := get(h, "/metrics", "")
+	rec := get(rs.ops, "/metrics", "")
 	if rec.Code != 200 {
 		t.Fatalf("/metrics: %d", rec.Code)
 	}
@@ -110,7 +135,7 @@ func TestRouterMetricsAndAccessLog(t *testing.T) {
 		`billie_http_requests_total{code="404",method="GET",route="/api/customer/{customerId}/application/{applicationId}"} 1`,
 		`billie_http_requests_total{code="403",method="GET",route="/api/customer/{customerId}/conversations"} 1`,
 		`billie_http_requests_total{code="401",method="GET",route="/api/customer/{customerId}/conversations"} 1`,
-		`billie_http_requests_total{code="200",method="GET",route="/healthz"} 1`,
+		`billie_http_requests_total{code="503",method="GET",route="/healthz"} 1`,
 		`billie_http_requests_total{code="404",method="GET",route="unmatched"} 1`,
 		`billie_http_request_duration_seconds_bucket{code="200",method="GET",route="/api/customer/{customerId}/applications",le="0.005"}`,
 		`billie_events_total{outcome="applied"} 5`,
@@ -143,21 +168,27 @@ func TestCustomerAPIRefusesWithoutSecret(t *testing.T) {
 	t.Setenv(customerapi.EnvPublicKey, "")
 	h, _, logs := testRouter(t)
 	rec := get(h, "/api/customer/c1/applications", "")
-	if rec.Code != 503 || rec.Header().Get("Content-Type") != "application/problem+json" ||
-		!strings.Contains(rec.Body.String(), customerapi.EnvSecret) {
+	if rec.Code != 503 || rec.Header().Get("Content-Type") != "application/problem+json" {
 		t.Fatalf("%d %s", rec.Code, rec.Body)
+	}
+	// Why is the operator's business, not the client's: the answer names no setting.
+	if strings.Contains(rec.Body.String(), "BILLIE_") || strings.Contains(rec.Body.String(), "RS256") {
+		t.Errorf("the answer reveals the configuration: %s", rec.Body)
 	}
 	if !strings.Contains(logs.String(), "customer API disabled") || !strings.Contains(logs.String(), customerapi.EnvSecret) {
 		t.Errorf("the log does not say why:\n%s", logs.String())
 	}
 	// The rest of the backend still serves.
-	if rec := get(h, "/healthz", ""); rec.Code != 200 {
-		t.Errorf("/healthz: %d", rec.Code)
+	if rec := get(h, "/api/openapi.json", ""); rec.Code != 200 {
+		t.Errorf("/api/openapi.json: %d", rec.Code)
 	}
 	t.Setenv(customerapi.EnvSecret, "too-short")
-	h, _, _ = testRouter(t)
-	if rec := get(h, "/api/customer/c1/applications", ""); rec.Code != 503 || !strings.Contains(rec.Body.String(), "at least 32") {
+	h, _, logs = testRouter(t)
+	if rec := get(h, "/api/customer/c1/applications", ""); rec.Code != 503 || strings.Contains(rec.Body.String(), "at least 32") {
 		t.Errorf("short secret: %d %s", rec.Code, rec.Body)
+	}
+	if !strings.Contains(logs.String(), "at least 32") {
+		t.Errorf("the log does not say why:\n%s", logs.String())
 	}
 }
 

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"net/netip"
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
+	"github.com/billie/supervisor/backend/web"
 	"github.com/billie/supervisor/customerapi"
 )
 
@@ -24,6 +27,27 @@ type httpConfig struct {
 	// /api/customer with the reason.
 	customer    customerapi.Config
 	customerErr error
+	// limits bound every request on both listeners.
+	limits serverLimits
+}
+
+// serverLimits bound a request's time on the backend's listeners. The zero value is
+// the production policy.
+type serverLimits struct {
+	// request bounds any request's work (its context); grace is the time left after
+	// it to read the body and write the answer (defaults web.RequestTimeout, 10 s).
+	// The APIs set shorter deadlines of their own inside these.
+	request, grace time.Duration
+	// write is the server's WriteTimeout, the backstop should a handler escape the
+	// middleware (default request + grace + 5 s).
+	write time.Duration
+}
+
+func (l serverLimits) withDefaults() serverLimits {
+	l.request = cmp.Or(l.request, web.RequestTimeout)
+	l.grace = cmp.Or(l.grace, 10*time.Second)
+	l.write = cmp.Or(l.write, l.request+l.grace+5*time.Second)
+	return l
 }
 
 // httpConfigFrom reads the HTTP configuration from the environment main hands down (the
@@ -79,6 +103,10 @@ func customerConfigFrom(getenv func(string) string) (customerapi.Config, error) 
 		}
 		c.PublicKey = key
 	}
+	var err error
+	if c.MaxTokenLifetime, err = tokenMaxLifetime(getenv); err != nil {
+		return c, err
+	}
 	c.Issuer = strings.TrimSpace(getenv(customerapi.EnvIssuer))
 	c.Audience = strings.TrimSpace(getenv(customerapi.EnvAudience))
 	for _, o := range strings.Split(getenv(customerapi.EnvCORSOrigins), ",") {
@@ -99,4 +127,18 @@ func customerConfigFrom(getenv func(string) string) (customerapi.Config, error) 
 		}
 	}
 	return c, nil
+}
+
+// tokenMaxLifetime is the cap on customer tokens' lifetime from
+// BILLIE_CUSTOMER_TOKEN_MAX_LIFETIME, customerapi.DefaultMaxTokenLife when unset.
+func tokenMaxLifetime(getenv func(string) string) (time.Duration, error) {
+	s := strings.TrimSpace(getenv(customerapi.EnvTokenMaxLifetime))
+	if s == "" {
+		return customerapi.DefaultMaxTokenLife, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%s: %q is not a positive duration like 12h or 90m", customerapi.EnvTokenMaxLifetime, s)
+	}
+	return d, nil
 }

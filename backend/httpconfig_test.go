@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/billie/supervisor/customerapi"
 )
@@ -49,5 +50,16 @@ func TestCustomerConfigFromEnv(t *testing.T) {
 	cfg, err := customerConfigFrom(os.Getenv)
 	if err != nil || cfg.RatePerIP != 12 || strings.Join(cfg.CORSOrigins, " ") != "https://portal.test https://b.test" {
 		t.Errorf("config %+v, %v", cfg, err)
+	}
+	if cfg.MaxTokenLifetime != customerapi.DefaultMaxTokenLife {
+		t.Errorf("default token lifetime cap %s", cfg.MaxTokenLifetime)
+	}
+	t.Setenv(customerapi.EnvTokenMaxLifetime, " 90m ")
+	if cfg, err := customerConfigFrom(os.Getenv); err != nil || cfg.MaxTokenLifetime != 90*time.Minute {
+		t.Errorf("token lifetime cap %s, %v", cfg.MaxTokenLifetime, err)
+	}
+	t.Setenv(customerapi.EnvTokenMaxLifetime, "0s")
+	if _, err := customerConfigFrom(os.Getenv); err == nil || !strings.Contains(err.Error(), customerapi.EnvTokenMaxLifetime) {
+		t.Errorf("a zero cap: %v", err)
 	}
 }

@@ -91,16 +91,27 @@ func (m *metrics) instrument(log *slog.Logger) func(http.Handler) http.Handler {
 			if status == 0 {
 				status = http.StatusOK
 			}
-			route := routePattern(r)
+			route, method := routePattern(r), methodLabel(r.Method)
 			code := strconv.Itoa(status)
-			m.requests.WithLabelValues(route, r.Method, code).Inc()
-			m.latency.WithLabelValues(route, r.Method, code).Observe(took.Seconds())
+			m.requests.WithLabelValues(route, method, code).Inc()
+			m.latency.WithLabelValues(route, method, code).Observe(took.Seconds())
 			if log.Enabled(r.Context(), slog.LevelInfo) {
-				log.LogAttrs(r.Context(), slog.LevelInfo, "http", slog.String("route", route), slog.String("method", r.Method),
+				log.LogAttrs(r.Context(), slog.LevelInfo, "http", slog.String("route", route), slog.String("method", method),
 					slog.Int("status", status), slog.Float64("ms", float64(took.Microseconds())/1000), slog.Int("bytes", ww.BytesWritten()))
 			}
 		})
 	}
+}
+
+// methodLabel is the method as a label: any method but the standard ones is
+// "other", so a client cannot mint a series per made-up method.
+func methodLabel(method string) string {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions, http.MethodConnect, http.MethodTrace:
+		return method
+	}
+	return "other"
 }
 
 func routePattern(r *http.Request) string {

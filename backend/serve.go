@@ -29,9 +29,10 @@ func newServeCmd(cfg *config) *cobra.Command {
 	return &cobra.Command{
 		Use:   "serve",
 		Short: "Run the projector and the HTTP APIs",
-		Long: `Run the projector (a member of --group on --stream) and the HTTP APIs on --addr:
-/healthz, /readyz, /metrics and /api/... SIGINT or SIGTERM finish the batch in hand,
-commit, acknowledge and exit 0.`,
+		Long: `Run the projector (a member of --group on --stream), the HTTP APIs on --addr
+(/api/... and /healthz, which says only up or down) and the operations listener on
+--ops-addr (/metrics, /readyz, /healthz; loopback by default, keep it off the public
+network). SIGINT or SIGTERM finish the batch in hand, commit, acknowledge and exit 0.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runServe(cmd.Context(), cfg) },
 	}
@@ -54,17 +55,19 @@ func runServe(ctx context.Context, cfg *config) error {
 		return err
 	}
 	d := &deps{cfg: cfg, log: log, rdb: rdb, store: st}
-	handler, err := newRouter(ctx, d, hc)
+	rs, err := newRouters(ctx, d, hc)
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{
-		Addr: cfg.addr, Handler: handler, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second,
-		IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10,
-	}
-	httpErr := make(chan error, 1)
+	srv, opsSrv := newServer(cfg.addr, rs.public, hc.limits), newServer(cfg.opsAddr, rs.ops, hc.limits)
+	httpErr := make(chan error, 2)
 	go func() { httpErr <- srv.ListenAndServe() }()
-	log.Info("backend serving", "addr", "http://"+cfg.addr, "db", cfg.db, "stream", cfg.stream, "group", cfg.group)
+	go func() {
+		if err := opsSrv.ListenAndServe(); err != nil {
+			httpErr <- fmt.Errorf("operations listener: %w", err)
+		}
+	}()
+	log.Info("backend serving", "addr", "http://"+cfg.addr, "ops_addr", "http://"+cfg.opsAddr, "db", cfg.db, "stream", cfg.stream, "group", cfg.group)
 
 	p := projector.New(rdb, st, projector.Config{
 		Stream: cfg.stream, Group: cfg.group, Consumer: cfg.consumer, DeadLetterStream: cfg.deadStream,
@@ -90,8 +93,10 @@ func runServe(ctx context.Context, cfg *config) error {
 	}
 	shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	if serr := srv.Shutdown(shutdown); serr != nil && !errors.Is(serr, http.ErrServerClosed) {
-		log.Warn("http shutdown", "err", serr)
+	for _, s := range []*http.Server{srv, opsSrv} {
+		if serr := s.Shutdown(shutdown); serr != nil && !errors.Is(serr, http.ErrServerClosed) {
+			log.Warn("http shutdown", "addr", s.Addr, "err", serr)
+		}
 	}
 	if err == nil {
 		log.Info("backend stopped cleanly")

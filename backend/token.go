@@ -28,7 +28,8 @@ func newTokenCmd(cfg *config) *cobra.Command {
 		Long: `Mint HS256 customer tokens for testing the customer API: one for --customer, or one
 per customer for --sample N customers picked at random from --db (lines
 "customerId<TAB>token", for load generators). The secret is read from the environment
-variable --secret-env names.`,
+variable --secret-env names. Tokens carry iat; --ttl may not exceed the API's cap on a
+token's lifetime (` + customerapi.EnvTokenMaxLifetime + `, default 12h).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runToken(cmd.Context(), cfg, f, cmd.OutOrStdout()) },
 	}
@@ -36,7 +37,7 @@ variable --secret-env names.`,
 	fs.StringVar(&f.customer, "customer", "", "the customer id (the token's sub)")
 	fs.IntVar(&f.sample, "sample", 0, "instead: tokens for this many random customers of the database")
 	fs.StringVar(&f.secretEnv, "secret-env", customerapi.EnvSecret, "environment variable holding the HS256 secret")
-	fs.DurationVar(&f.ttl, "ttl", time.Hour, "lifetime (exp - iat)")
+	fs.DurationVar(&f.ttl, "ttl", time.Hour, "lifetime (exp - iat), at most the cap (env "+customerapi.EnvTokenMaxLifetime+", default 12h)")
 	fs.StringVar(&f.issuer, "issuer", cfg.getenv(customerapi.EnvIssuer), "iss (default env "+customerapi.EnvIssuer+")")
 	fs.StringVar(&f.audience, "audience", cfg.getenv(customerapi.EnvAudience), "aud (default env "+customerapi.EnvAudience+")")
 	return cmd
@@ -47,6 +48,13 @@ func runToken(ctx context.Context, cfg *config, f tokenFlags, stdout io.Writer) 
 	secret := cfg.getenv(f.secretEnv)
 	if len(secret) < customerapi.MinSecretLen {
 		return fmt.Errorf("token: %s must hold the HS256 secret, at least %d bytes", f.secretEnv, customerapi.MinSecretLen)
+	}
+	limit, err := tokenMaxLifetime(cfg.getenv)
+	if err != nil {
+		return fmt.Errorf("token: %w", err)
+	}
+	if f.ttl <= 0 || f.ttl > limit {
+		return fmt.Errorf("token: --ttl %s: the API accepts lifetimes up to %s (%s)", f.ttl, limit, customerapi.EnvTokenMaxLifetime)
 	}
 	mint := func(sub string) (string, error) {
 		now := time.Now()

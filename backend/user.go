@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -63,6 +64,24 @@ func newUserCmd(cfg *config) *cobra.Command {
 	}
 	listCmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 
+	var unlockEmail string
+	unlockCmd := &cobra.Command{
+		Use:   "unlock --email E",
+		Short: "Lift the sign-in locks of an account, through the running backend",
+		Long: `Forget the failed sign-ins of an email, from every client address: its locks and its
+slow-down. The counts live in the memory of the running backend (backend serve), so this
+asks it, on its operations listener (--ops-addr, env ` + envOpsAddr + `); a backend that is
+not running holds no locks. Admins can do the same with POST /api/admin/users/{id}/unlock.`,
+		Args: exactArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if strings.TrimSpace(unlockEmail) == "" {
+				return errors.New("user unlock: --email is required")
+			}
+			return unlockUser(cmd, cfg.opsAddr, unlockEmail)
+		},
+	}
+	unlockCmd.Flags().StringVar(&unlockEmail, "email", "", "the account's email")
+
 	return groupOf(&cobra.Command{
 		Use:   "user",
 		Short: "Add, list, disable, enable, re-role supervisor accounts, set passwords",
@@ -74,8 +93,9 @@ read from standard input (one line) when it is not one.`,
   backend user disable E
   backend user enable E
   backend user role E admin|supervisor
-  backend user passwd E`,
-	}, addCmd, listCmd,
+  backend user passwd E
+  backend user unlock --email E`,
+	}, addCmd, listCmd, unlockCmd,
 		newUserSetCmd(cfg, "disable E", "Disable an account and end its sessions", 1, disableUser(true)),
 		newUserSetCmd(cfg, "enable E", "Enable a disabled account", 1, disableUser(false)),
 		newUserSetCmd(cfg, "role E admin|supervisor", "Change an account's role", 2, setRole),
@@ -123,6 +143,23 @@ func withAccounts(cmd *cobra.Command, cfg *config, f func(*accounts.Service) err
 		return err
 	}
 	return f(svc)
+}
+
+// unlockUser asks the backend serving on opsAddr to forget email's failed sign-ins.
+func unlockUser(cmd *cobra.Command, opsAddr, email string) error {
+	ans, err := unlockViaOps(cmd.Context(), &http.Client{Timeout: 10 * time.Second}, opsAddr, email)
+	if errors.Is(err, errNoServer) {
+		return fmt.Errorf("user unlock: %w; sign-in locks live in the running backend's memory, so start it or give its --ops-addr", err)
+	}
+	if err != nil {
+		return fmt.Errorf("user unlock: %w", err)
+	}
+	if !ans.Unlocked {
+		fmt.Fprintf(cmd.OutOrStdout(), "%s had no failed sign-ins\n", ans.Email)
+		return nil
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "unlocked %s: its failed sign-ins are forgotten\n", ans.Email)
+	return nil
 }
 
 func addUser(cmd *cobra.Command, svc *accounts.Service, email, name, role string) error {

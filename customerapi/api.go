@@ -4,8 +4,9 @@
 // Every request is treated as hostile:
 //
 //   - Authentication is a Bearer JWT, HS256 or RS256 pinned to the configured key; exp
-//     is required; iss and aud are checked when configured. The customer is the
-//     token's sub.
+//     and iat are required, and the lifetime exp - iat, like the token's age, is capped
+//     (Config.MaxTokenLifetime, 12 h by default); iss and aud are checked when
+//     configured. The customer is the token's sub.
 //   - 401 (with WWW-Authenticate) for a missing, malformed, expired or wrongly signed
 //     token on any of the routes (which are public in the OpenAPI document; an unknown
 //     path is 404), before anything is read, so an unauthenticated caller learns
@@ -22,8 +23,9 @@
 //     fixed set of fields, without rationale, additional data, assessments,
 //     noticeboard, raw events or tax fields.
 //
-// Without a key the API does not run: New fails with the reason, and the backend
-// mounts Unavailable, which answers 503 with that reason.
+// Without a key the API does not run: New fails with the reason, which the backend
+// logs, and it mounts Unavailable, which answers 503 without it (the reason names
+// the configuration, which is not the client's business).
 package customerapi
 
 import (
@@ -74,6 +76,7 @@ func New(cfg Config, reader Reader, log *slog.Logger) (*API, error) {
 	}
 	cfg.Timeout = cmpOr(cfg.Timeout, DefaultTimeout)
 	cfg.Leeway = cmpOr(cfg.Leeway, DefaultLeeway)
+	cfg.MaxTokenLifetime = cmpOr(cfg.MaxTokenLifetime, DefaultMaxTokenLife)
 	cfg.RatePerIP = cmpOr(cfg.RatePerIP, DefaultRatePerIP)
 	cfg.RatePerCustomer = cmpOr(cfg.RatePerCustomer, DefaultRatePerCustomer)
 	a := &API{cfg: cfg, reader: reader, log: log, origins: map[string]bool{}, clientIP: cfg.ClientIP}
@@ -118,6 +121,9 @@ func cmpOr[T comparable](v, fallback T) T {
 	return v
 }
 
+// MaxTokenLifetime is the longest lifetime a token may have.
+func (a *API) MaxTokenLifetime() time.Duration { return a.cfg.MaxTokenLifetime }
+
 // ServeHTTP serves the routes below Prefix; mount it there.
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.handler.ServeHTTP(w, r) }
 
@@ -138,10 +144,11 @@ func (a *API) routes() http.Handler {
 	return r
 }
 
-// Unavailable answers every request with 503 and the reason the API is not running.
-func Unavailable(reason string) http.Handler {
+// Unavailable answers every request with 503: the API is not running. Why is for
+// the server's log, not the client.
+func Unavailable() http.Handler {
 	return web.SecurityHeaders(web.StrictTransport(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		web.WriteProblem(w, http.StatusServiceUnavailable, web.Unavailable, "the customer API is not configured: "+reason)
+		web.WriteProblem(w, http.StatusServiceUnavailable, web.Unavailable, "the customer API is not available")
 	})))
 }
 

@@ -71,6 +71,18 @@ func (a *API) verify(token string) (string, error) {
 	if !validID(claims.Subject) {
 		return "", errors.New("token has no usable sub")
 	}
+	// The parser checks that iat is not in the future, not that it is there; a token
+	// without it, or living longer than the cap, could outlive any rotation.
+	if claims.IssuedAt == nil {
+		return "", errors.New("token has no iat")
+	}
+	iat, limit := claims.IssuedAt.Time, a.cfg.MaxTokenLifetime
+	if claims.ExpiresAt.Sub(iat) > limit {
+		return "", fmt.Errorf("token lifetime %s is over the cap of %s", claims.ExpiresAt.Sub(iat), limit)
+	}
+	if now.Sub(iat) > limit+a.cfg.Leeway {
+		return "", fmt.Errorf("token issued %s ago, over the cap of %s", now.Sub(iat), limit)
+	}
 	entry := verified{sub: claims.Subject, exp: claims.ExpiresAt.Time}
 	if claims.NotBefore != nil {
 		entry.nbf = claims.NotBefore.Time

@@ -21,6 +21,9 @@ const (
 	EnvCORSOrigins     = "BILLIE_CORS_ORIGINS"
 	EnvRatePerIP       = "BILLIE_CUSTOMER_RATE_PER_IP"
 	EnvRatePerCustomer = "BILLIE_CUSTOMER_RATE_PER_CUSTOMER"
+	// EnvTokenMaxLifetime is the longest lifetime (exp - iat) a token may have, as a
+	// Go duration ("12h", "90m").
+	EnvTokenMaxLifetime = "BILLIE_CUSTOMER_TOKEN_MAX_LIFETIME"
 )
 
 // Defaults and bounds.
@@ -30,6 +33,7 @@ const (
 	DefaultTimeout         = 5 * time.Second
 	DefaultLeeway          = 30 * time.Second
 	DefaultTokenCache      = 50_000
+	DefaultMaxTokenLife    = 12 * time.Hour
 	MinSecretLen           = 32
 	MinRSABits             = 2048
 )
@@ -51,6 +55,9 @@ type Config struct {
 	Timeout time.Duration
 	// Leeway is the clock skew allowed on exp, nbf and iat (0: DefaultLeeway).
 	Leeway time.Duration
+	// MaxTokenLifetime caps a token's lifetime: a token must carry iat, and neither
+	// exp - iat nor its age may exceed this (0: DefaultMaxTokenLife).
+	MaxTokenLifetime time.Duration
 	// ClientIP resolves the client address for the per-IP limit; the default is the
 	// address chi's ClientIPFrom* middleware resolved, else the connection's peer.
 	ClientIP func(*http.Request) string

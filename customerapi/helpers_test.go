@@ -184,6 +184,8 @@ type claims struct {
 	sub, iss, aud string
 	exp           time.Duration // from now; 0: no exp
 	nbf           time.Duration
+	iat           time.Duration // from now; 0: a minute ago
+	noIat         bool
 }
 
 func goodClaims(sub string) claims {
@@ -192,7 +194,10 @@ func goodClaims(sub string) claims {
 
 func (c claims) jwt() jwt.RegisteredClaims {
 	now := time.Now()
-	rc := jwt.RegisteredClaims{Subject: c.sub, Issuer: c.iss, IssuedAt: jwt.NewNumericDate(now.Add(-time.Minute))}
+	rc := jwt.RegisteredClaims{Subject: c.sub, Issuer: c.iss}
+	if !c.noIat {
+		rc.IssuedAt = jwt.NewNumericDate(now.Add(cmpOr(c.iat, -time.Minute)))
+	}
 	if c.aud != "" {
 		rc.Audience = jwt.ClaimStrings{c.aud}
 	}
