@@ -30,7 +30,8 @@ var statuses = map[errs.Kind]struct {
 
 // ProblemOf is the answer to err: its status and type from err's kind, with err's
 // message (errs.Message) as the detail for a kind the client can act on. A timeout
-// says so and asks for a retry after a second; anything else is a 500 without
+// says so and asks for a retry after a second; an unavailable dependency says only
+// that (why is the server's: a host, a setting); anything else is a 500 without
 // detail, since its text is ours, not the client's.
 func ProblemOf(err error) Problem {
 	k := errs.KindOf(err)
@@ -38,6 +39,8 @@ func ProblemOf(err error) Problem {
 	switch {
 	case k == errs.Timeout:
 		return Problem{Type: s.typ, Status: s.status, Detail: "the request took too long", RetryAfter: time.Second}
+	case k == errs.Unavailable:
+		return Problem{Type: s.typ, Status: s.status, Detail: "the service is unavailable; retry later"}
 	case !ok:
 		return Problem{Type: Internal, Status: http.StatusInternalServerError}
 	}
