@@ -10,7 +10,7 @@
 # Environment:
 #   BENCH_CONVERSATIONS=105500  BENCH_SEED=1  BENCH_DURATION=20s  BENCH_DIR=/tmp/billie-bench
 #   BENCH_REUSE=1     keep and reuse a database already loaded with the same size and seed
-#   BENCH_ADDR=127.0.0.1:18080  BENCH_REDIS=redis://127.0.0.1:6379/0
+#   BENCH_ADDR=127.0.0.1:18080  BENCH_OPS_ADDR=127.0.0.1:18090  BENCH_REDIS=redis://127.0.0.1:6379/0
 #   BENCH_THREADS_64=2  BENCH_THREADS_8=2   wrk threads per run
 #   BENCH_NICE=-10    niceness of the backend and wrk (root only; 0: as is), so that other
 #                     jobs on a shared development machine disturb the measurement less.
@@ -26,6 +26,7 @@ seed="${BENCH_SEED:-1}"
 duration="${BENCH_DURATION:-20s}"
 dir="${BENCH_DIR:-/tmp/billie-bench}"
 addr="${BENCH_ADDR:-127.0.0.1:18080}"
+ops_addr="${BENCH_OPS_ADDR:-127.0.0.1:18090}"
 redis="${BENCH_REDIS:-redis://127.0.0.1:6379/0}"
 t64="${BENCH_THREADS_64:-2}"
 t8="${BENCH_THREADS_8:-2}"
@@ -61,7 +62,7 @@ log "minting tokens for 20,000 random customers"
 stream="bench:empty:$$"
 serve_log="$dir/serve.log"
 log "starting backend serve on $addr (log: $serve_log)"
-"${prio[@]}" "$bin" serve --db "$db" --addr "$addr" --redis "$redis" --stream "$stream" --group bench \
+"${prio[@]}" "$bin" serve --db "$db" --addr "$addr" --ops-addr "$ops_addr" --redis "$redis" --stream "$stream" --group bench \
   --dead-letter-stream "$stream:dead" >"$serve_log" 2>&1 &
 pid=$!
 cleanup() {

@@ -113,13 +113,14 @@ password="e2e-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 name="E2E Supervisor"
 db="$work/backend.db"
 bport="$(free_port)" || die "no free port for the backend"
+oport="$(free_port)" || die "no free port for the backend's operations listener"
 backend_flags=(--redis "$redis_url" --db "$db" --stream "$stream" --dead-letter-stream "$dead_stream"
   --group e2e-projector --consumer "e2e-$$")
 printf '%s\n' "$password" | "$backend" user add "${backend_flags[@]}" --email "$email" --name "$name" --role supervisor \
   >"$work/user-add.log" 2>&1 || die "backend user add failed: $(cat "$work/user-add.log")"
 # The customer API refuses to start without a token key; give it a throw-away one.
 BILLIE_CUSTOMER_JWT_SECRET="$(head -c 48 /dev/urandom | base64 | tr -d '\n')" \
-  "$backend" serve "${backend_flags[@]}" --addr "127.0.0.1:$bport" >build/bin/e2e-backend.log 2>&1 &
+  "$backend" serve "${backend_flags[@]}" --addr "127.0.0.1:$bport" --ops-addr "127.0.0.1:$oport" >build/bin/e2e-backend.log 2>&1 &
 backend_pid=$!
 backend_url="http://127.0.0.1:$bport"
 for i in $(seq 1 120); do

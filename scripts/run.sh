@@ -12,6 +12,7 @@ export BILLIE_REDIS_URL="${BILLIE_REDIS_URL:-redis://127.0.0.1:6379/0}"
 export BILLIE_DB="${BILLIE_DB:-data/billie.db}"
 export BILLIE_ADDR="${BILLIE_ADDR:-127.0.0.1:8080}"
 export BILLIE_BACKEND_URL="${BILLIE_BACKEND_URL:-http://$BILLIE_ADDR}"
+export BILLIE_OPS_ADDR="${BILLIE_OPS_ADDR:-127.0.0.1:9090}"
 if [ -z "${BILLIE_CUSTOMER_JWT_SECRET:-}" ]; then
   mkdir -p data && chmod 700 data
   [ -s data/customer-jwt-secret ] || head -c 48 /dev/urandom | base64 -w0 >data/customer-jwt-secret
@@ -44,7 +45,8 @@ pids+=($!)
 build/bin/backend simulate --conversations "${SIM_CONVERSATIONS:-300}" --rate "${SIM_RATE:-20}" --quiet >data/simulator.log 2>&1 &
 pids+=($!)
 
-log "backend:   $BILLIE_BACKEND_URL (readyz, metrics, /api/openapi.json); log in data/backend.log"
+log "backend:   $BILLIE_BACKEND_URL (/api/..., /api/openapi.json, /healthz); log in data/backend.log"
+log "ops:       http://$BILLIE_OPS_ADDR (/readyz, /metrics; this machine only)"
 log "simulator: writing live conversations to the stream; log in data/simulator.log"
 log "inspect:   build/bin/backend status | build/bin/backend inspect conversation ID"
 
