@@ -123,7 +123,16 @@ func stripText(s string, depth int) (string, bool) {
 			}
 		}
 	}
-	return redactText(s)
+	out, changed := redactText(s)
+	if changed && depth < maxTextDepth {
+		// Redacting can mend text into JSON (a control character in a tax value
+		// was what broke it); the rule for JSON then applies, so applying the rule
+		// again changes nothing.
+		if again, more := stripText(out, depth+1); more {
+			return again, true
+		}
+	}
+	return out, changed
 }
 
 // decodeJSON decodes s when it is exactly one JSON value.
