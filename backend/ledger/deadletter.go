@@ -3,7 +3,8 @@ package ledger
 import "time"
 
 // The dead-letter stream's own fields; every other field of a dead letter is one of
-// the original entry's fields, kept as it came.
+// the original entry's fields, kept as it came except for tax values (see
+// DeadLetter.WithoutTax).
 const (
 	deadOriginalID = "x_original_id"
 	deadReason     = "x_reason"
@@ -20,10 +21,26 @@ type DeadLetter struct {
 	At       time.Time
 }
 
+// NewDeadLetter is the dead letter of entry e, without tax values.
+func NewDeadLetter(e Entry, reason string, at time.Time) DeadLetter {
+	return DeadLetter{Entry: e, Reason: reason, At: at}.WithoutTax()
+}
+
+// WithoutTax is d as it may be kept, sent or logged: what an operator needs to
+// repair and retry it, minus tax values. Its fields lose the tax fields by
+// EntryFieldsWithoutTax (a dat that is not JSON keeps its text, with the value after
+// each tax field's name replaced by Redacted), and so does the reason.
+func (d DeadLetter) WithoutTax() DeadLetter {
+	d.Entry.Fields, _ = EntryFieldsWithoutTax(d.Entry.Fields)
+	d.Reason, _ = TextWithoutTax(d.Reason)
+	return d
+}
+
 // Values are the fields of the dead letter's entry in the dead-letter stream: the
-// original fields as they came, plus the original ID, the reason, the consumer and
-// the time under an "x_" prefix.
+// original fields without tax values, plus the original ID, the reason, the consumer
+// and the time under an "x_" prefix.
 func (d DeadLetter) Values() map[string]any {
+	d = d.WithoutTax()
 	v := make(map[string]any, len(d.Entry.Fields)+4)
 	for k, f := range d.Entry.Fields {
 		v[k] = f

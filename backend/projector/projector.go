@@ -152,9 +152,12 @@ func (p *Projector) finish(ctx context.Context, res store.Result, entries []ledg
 	return p.group.Ack(ctx, entries)
 }
 
+// sendDeadLetters adds the dead letters, without tax values, to the dead-letter
+// stream. Whoever made them, neither the stream nor the log gets a tax value.
 func (p *Projector) sendDeadLetters(ctx context.Context, dls []ledger.DeadLetter) error {
 	pipe := p.rdb.Pipeline()
 	for _, dl := range dls {
+		dl = dl.WithoutTax()
 		dl.Consumer = p.cfg.Consumer
 		pipe.XAdd(ctx, &redis.XAddArgs{Stream: p.cfg.DeadLetterStream, Values: dl.Values()})
 		p.log.Warn("dead-lettered an entry", "id", dl.Entry.ID, "reason", dl.Reason)

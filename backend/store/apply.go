@@ -282,15 +282,18 @@ func (b *batch) processed(e ledger.Entry, id ledger.ID) (bool, error) {
 	case err != nil:
 		return false, fmt.Errorf("apply %s: look up dead letter: %w", e.ID, err)
 	}
-	b.res.DeadLetters = append(b.res.DeadLetters, ledger.DeadLetter{Entry: e, Reason: reason, At: b.now})
+	b.res.DeadLetters = append(b.res.DeadLetters, ledger.NewDeadLetter(e, reason, b.now))
 	b.res.Redelivered++
 	return true, nil
 }
 
+// deadLetter keeps e, without tax values, in the dead-letter table and for the
+// dead-letter stream.
 func (b *batch) deadLetter(e ledger.Entry, id ledger.ID, reason string) error {
+	dl := ledger.NewDeadLetter(e, reason, b.now)
 	b.res.DeadLettered++
-	b.res.DeadLetters = append(b.res.DeadLetters, ledger.DeadLetter{Entry: e, Reason: reason, At: b.now})
-	fields, err := json.Marshal(e.Fields)
+	b.res.DeadLetters = append(b.res.DeadLetters, dl)
+	fields, err := json.Marshal(dl.Entry.Fields)
 	if err != nil {
 		return fmt.Errorf("dead letter %s: %w", e.ID, err)
 	}
@@ -298,7 +301,7 @@ func (b *batch) deadLetter(e ledger.Entry, id ledger.ID, reason string) error {
 	b.w.Do(func() error {
 		err := b.w.Exec(
 			"INSERT OR REPLACE INTO dead_letters (ms, seq, reason, fields, at) VALUES (?, ?, ?, ?, ?)",
-			id.Ms, id.Seq, reason, fields, at)
+			id.Ms, id.Seq, dl.Reason, fields, at)
 		if err != nil {
 			return fmt.Errorf("dead letter %s: %w", e.ID, err)
 		}

@@ -44,19 +44,12 @@ const archiveColumns = "agt, typ, cid, aid, uid, event_seq, tsp, dat, extra"
 
 // archiveRow is the column values of an archived entry, in archiveColumns order.
 func archiveRow(a archived) ([]any, error) {
-	fields := a.ev.Fields
+	// The archive keeps every agent's entry, so it keeps the fields without tax values
+	// by ledger's one rule, never the raw text.
+	fields := a.ev.StoredFields()
 	row := make([]any, 0, len(envelopeFields)+1)
 	for _, k := range envelopeFields {
 		row = append(row, fields[k])
-	}
-	// Decoding removed the tax fields from the payload by ledger's one rule; where it
-	// removed any, the archive keeps the payload without them, never the raw text.
-	if a.ev.TaxFieldsRemoved {
-		dat, err := json.Marshal(a.ev.Data)
-		if err != nil {
-			return nil, err
-		}
-		row[len(row)-1] = string(dat)
 	}
 	extra, err := extraFields(fields)
 	if err != nil {
