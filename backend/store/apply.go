@@ -261,21 +261,21 @@ func reasonOf(err error) string {
 // An entry that was not (one a dead consumer held while this one moved on) is applied
 // now, out of order. A dead letter redelivered is sent again.
 func (b *batch) processed(e ledger.Entry, id ledger.ID) (bool, error) {
-	pos, err := position(id)
-	if err != nil {
-		return false, fmt.Errorf("apply %s: %w", e.ID, err)
-	}
-	var n int
-	err = b.r.QueryRowContext(b.ctx, "SELECT count(*) FROM events WHERE pos = ?", pos).Scan(&n)
-	if err != nil {
-		return false, fmt.Errorf("apply %s: look up archive: %w", e.ID, err)
-	}
-	if n > 0 {
-		b.res.Redelivered++
-		return true, nil
+	// An ID without a position was never archived (the ledger rejects it): it can only
+	// have been dead-lettered.
+	if pos, err := position(id); err == nil {
+		var n int
+		err = b.r.QueryRowContext(b.ctx, "SELECT count(*) FROM events WHERE pos = ?", pos).Scan(&n)
+		if err != nil {
+			return false, fmt.Errorf("apply %s: look up archive: %w", e.ID, err)
+		}
+		if n > 0 {
+			b.res.Redelivered++
+			return true, nil
+		}
 	}
 	var reason string
-	err = b.r.QueryRowContext(b.ctx, "SELECT reason FROM dead_letters WHERE ms = ? AND seq = ?", id.Ms, id.Seq).Scan(&reason)
+	err := b.r.QueryRowContext(b.ctx, "SELECT reason FROM dead_letters WHERE ms = ? AND seq = ?", int64(id.Ms), int64(id.Seq)).Scan(&reason)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return false, nil
@@ -298,7 +298,7 @@ func (b *batch) deadLetter(e ledger.Entry, id ledger.ID, reason string) error {
 	b.w.Do(func() error {
 		err := b.w.Exec(
 			"INSERT OR REPLACE INTO dead_letters (ms, seq, reason, fields, at) VALUES (?, ?, ?, ?, ?)",
-			id.Ms, id.Seq, reason, fields, at)
+			int64(id.Ms), int64(id.Seq), reason, fields, at) // int64 bits: SQLite has no uint64, and any valid ID may be dead-lettered
 		if err != nil {
 			return fmt.Errorf("dead letter %s: %w", e.ID, err)
 		}
