@@ -20,6 +20,7 @@ import (
 func newRouter(ctx context.Context, d *deps, hc httpConfig) (http.Handler, error) {
 	m := newMetrics(d)
 	d.onBatch = append(d.onBatch, m.observeBatch)
+	d.onFailure = append(d.onFailure, m.observeFailure)
 
 	r := chi.NewRouter()
 	r.Use(web.ClientAddress(hc.trustedProxies), m.instrument(d.log), middleware.Recoverer)

@@ -118,6 +118,12 @@ func camel(s string) string {
 // an entry at or before the checkpoint that was already archived or dead-lettered is
 // counted as redelivered and changes nothing.
 func (s *Store) ApplyBatch(ctx context.Context, checkpoint string, entries []ledger.Entry) (Result, error) {
+	return s.applyBatch(ctx, checkpoint, entries, nil)
+}
+
+// applyBatch is ApplyBatch that dead-letters the entries named in reject, by ID, with
+// the reason given.
+func (s *Store) applyBatch(ctx context.Context, checkpoint string, entries []ledger.Entry, reject map[string]string) (Result, error) {
 	s.applying.Lock()
 	defer s.applying.Unlock()
 	tx, err := s.w.BeginTx(ctx, nil)
@@ -125,7 +131,7 @@ func (s *Store) ApplyBatch(ctx context.Context, checkpoint string, entries []led
 		return Result{}, fmt.Errorf("apply batch: begin: %w", err)
 	}
 	defer tx.Rollback()
-	b := &batch{ctx: ctx, r: s.load, now: time.Now(), seen: map[ledger.ID]bool{}, archiving: s.archive, portal: s.portal, spans: spans{}}
+	b := &batch{ctx: ctx, r: s.load, now: time.Now(), seen: map[ledger.ID]bool{}, archiving: s.archive, portal: s.portal, spans: spans{}, reject: reject}
 	if b.last, err = readCheckpoint(ctx, tx, checkpoint); err != nil {
 		return Result{}, err
 	}
@@ -135,7 +141,7 @@ func (s *Store) ApplyBatch(ctx context.Context, checkpoint string, entries []led
 	}
 	snap := projection.NewSnapshot(&storeSource{ctx: ctx, db: s.load, cache: s.cache})
 	b.w = tw.Start(ctx, tx)
-	err = b.reduce(snap, entries)
+	err = b.reduceRecovering(snap, entries)
 	if werr := b.w.Wait(); err == nil {
 		err = werr
 	}
@@ -187,6 +193,8 @@ type batch struct {
 	messagesQueued int
 	// docs are the documents the batch writes, for the record cache after commit.
 	docs []recordcache.Doc
+	// reject names entries to dead-letter, by ID, with the reason.
+	reject map[string]string
 }
 
 // reduce applies the entries and hands everything they changed to the writer.
@@ -228,6 +236,9 @@ func (b *batch) apply(snap *projection.Snapshot, e ledger.Entry) error {
 		}
 	} else {
 		b.last = id
+	}
+	if reason, ok := b.reject[e.ID]; ok {
+		return b.deadLetter(e, id, reason)
 	}
 	ev, err := e.Event()
 	if err != nil {
