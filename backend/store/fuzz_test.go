@@ -19,7 +19,7 @@ func FuzzApplyBatch(f *testing.F) {
 	const tsp = "2026-11-24T09:14:02Z"
 	deep := strings.Repeat(`{"a":`, 100) + "1" + strings.Repeat("}", 100)
 	seeds := []struct {
-		ms, seq                                   uint64
+		ms, seq                                 uint64
 		agt, typ, cid, aid, uid, eseq, tsp, dat string
 	}{
 		{2, 0, "broker", "user_input", "c1", "APP-1", "cust-1", "2", tsp, `{"utterance":"hi"}`},

@@ -23,7 +23,9 @@ func brokerEntry(id, typ, cid, seq, tsp, dat string) ledger.Entry {
 // that is once nothing is left in memory: each case failed, stalled or panicked
 // before the decoder rejected what the store cannot keep.
 func TestNoEntryStallsTheStore(t *testing.T) {
-	deep := strings.Repeat(`{"a":`, 9990) + "1" + strings.Repeat("}", 9990)
+	// Within encoding/json's depth limit of 10,000 as dat, beyond it as part of the
+	// conversation's record, which holds an assessment's payload three levels down.
+	deep := strings.Repeat(`{"a":`, 9997) + "1" + strings.Repeat("}", 9997)
 	const tsp = "2026-11-24T09:14:02Z"
 	cases := []struct {
 		name string
@@ -35,7 +37,7 @@ func TestNoEntryStallsTheStore(t *testing.T) {
 		{"created_at year past 9999", brokerEntry("2-0", "user_input", "c1", "2", tsp, `{"utterance":"hi","created_at":"9999-12-31T23:00:00-05:00"}`), "c1"},
 		{"assessment created_at out of range", brokerEntry("2-0", "affordability_assessment", "c1", "2", tsp, `{"created_at":"0000-01-01T00:00:00+01:00"}`), "c1"},
 		{"number out of range", brokerEntry("2-0", "user_input", "c1", "2", tsp, `{"utterance":"hi","additional_data":{"amount":1e400}}`), "c1"},
-		{"nesting thousands deep", brokerEntry("2-0", "user_input", "c1", "2", tsp, `{"utterance":"hi","additional_data":`+deep+`}`), "c1"},
+		{"nesting thousands deep", brokerEntry("2-0", "affordability_assessment", "c1", "2", tsp, `{"deep":`+deep+`}`), "c1"},
 		{"cid not UTF-8", brokerEntry("2-0", "conversation_started", "c\xff2", "1", tsp, `{}`), "c\xff2"},
 		{"aid not UTF-8", func() ledger.Entry {
 			e := brokerEntry("2-0", "applicationDetail_changed", "c1", "2", tsp, `{"loanAmount":500}`)
