@@ -1,6 +1,10 @@
 package ledger
 
-import "time"
+import (
+	"maps"
+	"slices"
+	"time"
+)
 
 // The dead-letter stream's own fields; every other field of a dead letter is one of
 // the original entry's fields, kept as it came.
@@ -20,19 +24,21 @@ type DeadLetter struct {
 	At       time.Time
 }
 
-// Values are the fields of the dead letter's entry in the dead-letter stream: the
-// original fields as they came, plus the original ID, the reason, the consumer and
-// the time under an "x_" prefix.
-func (d DeadLetter) Values() map[string]any {
-	v := make(map[string]any, len(d.Entry.Fields)+4)
-	for k, f := range d.Entry.Fields {
-		v[k] = f
+// Values are the field-value pairs of the dead letter's entry in the dead-letter
+// stream: the original fields as they came, every value of a repeated name too (the
+// earlier ones first, so a reader that keeps one value per name sees the last, as it
+// would have in the original), plus the original ID, the reason, the consumer and the
+// time under an "x_" prefix.
+func (d DeadLetter) Values() []any {
+	v := make([]any, 0, 2*(len(d.Entry.Shadowed)+len(d.Entry.Fields)+4))
+	for _, f := range d.Entry.Shadowed {
+		v = append(v, f.Name, f.Value)
 	}
-	v[deadOriginalID] = d.Entry.ID
-	v[deadReason] = d.Reason
-	v[deadConsumer] = d.Consumer
-	v[deadAt] = d.At.UTC().Format(time.RFC3339Nano)
-	return v
+	for _, k := range slices.Sorted(maps.Keys(d.Entry.Fields)) {
+		v = append(v, k, d.Entry.Fields[k])
+	}
+	return append(v, deadOriginalID, d.Entry.ID, deadReason, d.Reason, deadConsumer, d.Consumer,
+		deadAt, d.At.UTC().Format(time.RFC3339Nano))
 }
 
 // ParseDeadLetter reads an entry of the dead-letter stream back. A time that does not

@@ -114,3 +114,22 @@ func checkEnvelope(ev Event) error {
 	}
 	return CheckTime("tsp", ev.Time)
 }
+
+// checkShadowed says which envelope field an entry gave two different values: which
+// one the producer meant cannot be told.
+func checkShadowed(shadowed []Field, fields map[string]string) error {
+	for _, f := range shadowed {
+		if isEnvelopeField(f.Name) && f.Value != fields[f.Name] {
+			return fmt.Errorf("field %s is given different values", f.Name)
+		}
+	}
+	return nil
+}
+
+func isEnvelopeField(name string) bool {
+	switch name {
+	case "agt", "typ", "cid", "aid", "uid", "seq", "tsp", "dat":
+		return true
+	}
+	return false
+}

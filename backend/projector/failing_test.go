@@ -119,3 +119,35 @@ func TestRetriedAcknowledgementRedeliversNothing(t *testing.T) {
 		t.Errorf("dead letters = %d, %v", n, err)
 	}
 }
+
+// An entry that names its conversation twice, differently, is dead-lettered with
+// both names, in the order sent.
+func TestRepeatedFieldsReachTheDeadLetterWhole(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	id, err := h.rdb.Do(ctx, "XADD", h.stream, "*", "agt", "broker", "typ", "user_input", "cid", "c1",
+		"dat", `{"utterance":"hi"}`, "cid", "c2").Text()
+	if err != nil {
+		t.Fatal(err)
+	}
+	start(t, New(h.rdb, h.st, h.cfg, quiet))
+	h.waitApplied(id)
+	v, err := h.rdb.Do(ctx, "XRANGE", h.cfg.DeadLetterStream, "-", "+").Slice()
+	if err != nil || len(v) != 1 {
+		t.Fatalf("dead letters: %v, %v", v, err)
+	}
+	var cids []any
+	var reason any
+	pairs := v[0].([]any)[1].([]any)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		switch pairs[i] {
+		case "cid":
+			cids = append(cids, pairs[i+1])
+		case "x_reason":
+			reason = pairs[i+1]
+		}
+	}
+	if len(cids) != 2 || cids[0] != "c1" || cids[1] != "c2" || reason != "field cid is given different values" {
+		t.Errorf("dead letter keeps cid %v, reason %v", cids, reason)
+	}
+}
