@@ -338,10 +338,18 @@ func (c *consumer) refresh(ctx context.Context, prog *progress) error {
 	return nil
 }
 
-// apply commits one batch. Once started it finishes even if ctx ends, so a stop
-// keeps the batch in hand (the transaction makes this optional, not necessary).
+// apply commits one batch, retrying in place as the backend's projector does: a batch
+// that keeps failing with a data error is narrowed down to the entry at fault, which
+// is left out, so one entry never stalls the cache; the retries stop with ctx. Once
+// started, an attempt finishes even if ctx ends, so a stop keeps the batch in hand
+// (the transaction makes this optional, not necessary).
 func (c *consumer) apply(ctx context.Context, prog *progress, entries []ledger.Entry) error {
-	res, err := c.st.ApplyBatch(context.WithoutCancel(ctx), c.cfg.Checkpoint, entries)
+	failed := func(f store.Failure) {
+		c.log.Warn("applying to the local cache failed; retrying", "first", f.First, "count", f.Count,
+			"attempt", f.Attempt, "infrastructure", f.Infrastructure, "err", f.Err, "in", f.Wait)
+	}
+	res, err := c.st.ApplyRetrying(context.WithoutCancel(ctx), c.cfg.Checkpoint, entries,
+		backoff.WithContext(reader.NewBackoff(), ctx), failed)
 	if err != nil {
 		return fmt.Errorf("apply to the local cache: %w", err)
 	}

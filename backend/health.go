@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"time"
 
+	"github.com/billie/supervisor/backend/projector"
 	"github.com/billie/supervisor/backend/web"
 )
 
@@ -18,6 +20,10 @@ type health struct {
 	Behind        int64  `json:"behind"`
 	Pending       int64  `json:"pending"`
 	StreamLength  int64  `json:"streamLength"`
+	// Reason says why the backend is not ready.
+	Reason string `json:"reason,omitempty"`
+	// Failing is the projector's batch in hand while it keeps failing.
+	Failing *projector.Failing `json:"failing,omitempty"`
 }
 
 func (d *deps) healthz(w http.ResponseWriter, _ *http.Request) {
@@ -51,5 +57,18 @@ func (d *deps) readiness(ctx context.Context) health {
 	}
 	h.Behind, h.Pending, h.StreamLength = gs.Lag+gs.Pending, gs.Pending, gs.Length
 	h.Ready = h.Redis == "ok" && h.Database == "ok"
+	switch {
+	case h.Redis != "ok":
+		h.Reason = "redis: " + h.Redis
+	case h.Database != "ok":
+		h.Reason = "database: " + h.Database
+	}
+	if d.failing != nil {
+		if f, ok := d.failing(); ok {
+			h.Ready, h.Failing = false, &f
+			h.Reason = fmt.Sprintf("the batch from %s has failed %d times since %s: %s",
+				f.First, f.Attempts, f.Since.UTC().Format(time.RFC3339), f.Error)
+		}
+	}
 	return h
 }

@@ -31,6 +31,7 @@ func newRouters(ctx context.Context, d *deps, hc httpConfig) (routers, error) {
 	m := newMetrics(d)
 	d.onBatch = append(d.onBatch, m.observeBatch)
 	lim := hc.limits.withDefaults()
+	d.onFailure = append(d.onFailure, m.observeFailure)
 
 	r := chi.NewRouter()
 	// The deadline comes first, so no route escapes it: the APIs' own, shorter ones

@@ -25,6 +25,7 @@ type metrics struct {
 	latency  *prometheus.HistogramVec
 	events   *prometheus.CounterVec
 	batches  prometheus.Histogram
+	failures *prometheus.CounterVec
 }
 
 func newMetrics(d *deps) *metrics {
@@ -44,10 +45,17 @@ func newMetrics(d *deps) *metrics {
 		Name: "billie_projector_batch_duration_seconds", Help: "Time to apply one batch of entries.",
 		Buckets: prometheus.ExponentialBuckets(0.001, 2.5, 10),
 	})
+	m.failures = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "billie_projector_apply_failures_total",
+		Help: "Failed attempts to apply, dead-letter or acknowledge a batch, by kind (data: an entry the store could not take, narrowed down and dead-lettered after a few; infrastructure: retried).",
+	}, []string{"kind"})
 	for _, o := range projection.Outcomes() {
 		m.events.WithLabelValues(o.String()) // every outcome is exported from the start, at 0
 	}
-	m.reg.MustRegister(m.requests, m.latency, m.events, m.batches,
+	for _, k := range []string{"data", "infrastructure"} {
+		m.failures.WithLabelValues(k)
+	}
+	m.reg.MustRegister(m.requests, m.latency, m.events, m.batches, m.failures,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if d != nil {
 		m.reg.MustRegister(&lagCollector{d: d})
@@ -71,6 +79,15 @@ func (m *metrics) observeBatch(res store.Result, took time.Duration) {
 		}
 	}
 	m.batches.Observe(took.Seconds())
+}
+
+// observeFailure is a deps.onFailure observer.
+func (m *metrics) observeFailure(f store.Failure) {
+	kind := "data"
+	if f.Infrastructure {
+		kind = "infrastructure"
+	}
+	m.failures.WithLabelValues(kind).Inc()
 }
 
 func (m *metrics) handler() http.Handler {

@@ -23,6 +23,11 @@ type deps struct {
 	store *store.Store
 	// onBatch observers are told of every applied batch (metrics, for example).
 	onBatch []func(store.Result, time.Duration)
+	// onFailure observers are told of every failed attempt to apply a batch.
+	onFailure []func(store.Failure)
+	// failing is the projector's batch in hand while it keeps failing; nil without a
+	// projector.
+	failing func() (projector.Failing, bool)
 }
 
 func newServeCmd(cfg *config) *cobra.Command {
@@ -54,7 +59,20 @@ func runServe(ctx context.Context, cfg *config) error {
 	if err != nil {
 		return err
 	}
-	d := &deps{cfg: cfg, log: log, rdb: rdb, store: st}
+	p := projector.New(rdb, st, projector.Config{
+		Stream: cfg.stream, Group: cfg.group, Consumer: cfg.consumer, DeadLetterStream: cfg.deadStream,
+	}, log)
+	d := &deps{cfg: cfg, log: log, rdb: rdb, store: st, failing: p.Failing}
+	p.OnBatch = func(res store.Result, took time.Duration) {
+		for _, f := range d.onBatch {
+			f(res, took)
+		}
+	}
+	p.OnFailure = func(f store.Failure) {
+		for _, o := range d.onFailure {
+			o(f)
+		}
+	}
 	rs, err := newRouters(ctx, d, hc)
 	if err != nil {
 		return err
@@ -69,14 +87,6 @@ func runServe(ctx context.Context, cfg *config) error {
 	}()
 	log.Info("backend serving", "addr", "http://"+cfg.addr, "ops_addr", "http://"+cfg.opsAddr, "db", cfg.db, "stream", cfg.stream, "group", cfg.group)
 
-	p := projector.New(rdb, st, projector.Config{
-		Stream: cfg.stream, Group: cfg.group, Consumer: cfg.consumer, DeadLetterStream: cfg.deadStream,
-	}, log)
-	p.OnBatch = func(res store.Result, took time.Duration) {
-		for _, f := range d.onBatch {
-			f(res, took)
-		}
-	}
 	projErr := make(chan error, 1)
 	go func() { projErr <- p.Run(ctx) }()
 

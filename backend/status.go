@@ -11,6 +11,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/spf13/cobra"
 
+	"github.com/billie/supervisor/backend/projector"
 	"github.com/billie/supervisor/backend/store"
 )
 
@@ -67,15 +68,19 @@ type statusReport struct {
 	DeadLetterStream string       `json:"deadLetterStream"`
 	DeadLetters      int64        `json:"deadLetters"`
 	Counters         store.Counts `json:"counters"`
+	// Failing are the batches group members keep failing to apply, as they recorded
+	// them in Redis: the first entry, how many, the error, since when.
+	Failing []projector.Failing `json:"failing"`
 }
 
 func newStatusCmd(cfg *config) *cobra.Command {
 	return &cobra.Command{
 		Use:   "status",
-		Short: "Stream length, group lag and pending, last applied ID, dead letters, counters",
+		Short: "Stream length, group lag and pending, last applied ID, dead letters, counters, failing batches",
 		Long: `Print as JSON: the length of --stream, the lag, pending entries and last delivered ID
-of --group, the last ID applied to --db, the length of --dead-letter-stream and the
-projection's counters.`,
+of --group, the last ID applied to --db, the length of --dead-letter-stream, the
+projection's counters and, under failing, each group member's batch that keeps failing
+(first entry, entries, attempts, error, since when).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runStatus(cmd.Context(), cfg, cmd.OutOrStdout()) },
 	}
@@ -105,6 +110,9 @@ func runStatus(ctx context.Context, cfg *config, stdout io.Writer) error {
 		return fmt.Errorf("length of %s: %w", cfg.deadStream, err)
 	}
 	if rep.Counters, err = st.Counters(ctx); err != nil {
+		return err
+	}
+	if rep.Failing, err = projector.ReadFailing(ctx, rdb, cfg.stream, cfg.group); err != nil {
 		return err
 	}
 	return printJSON(stdout, rep)

@@ -2,6 +2,7 @@ package ledger_test
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,7 +17,7 @@ func TestDeadLetterRoundTrip(t *testing.T) {
 		Entry:  ledger.Entry{ID: "1732451234567-3", Fields: map[string]string{"agt": "broker", "dat": "{broken", "x_other": "kept"}},
 		Reason: "dat is not JSON", Consumer: "c1", At: at,
 	}
-	values := dl.Values()
+	values := lastValues(dl.Values())
 	for k, want := range map[string]string{"x_original_id": "1732451234567-3", "x_reason": "dat is not JSON",
 		"x_consumer": "c1", "x_dead_at": "2026-11-24T09:14:02.117Z", "dat": "{broken", "x_other": "kept"} {
 		if values[k] != want {
@@ -30,5 +31,47 @@ func TestDeadLetterRoundTrip(t *testing.T) {
 	}
 	if odd := ledger.ParseDeadLetter(map[string]any{"x_dead_at": "yesterday", "seq": int64(7)}); !odd.At.IsZero() || odd.Entry.Fields["seq"] != "7" {
 		t.Errorf("odd dead letter read as %+v", odd)
+	}
+}
+
+// lastValues is what a client that keeps one value per name reads of pairs.
+func lastValues(pairs []any) map[string]any {
+	m := map[string]any{}
+	for i := 0; i+1 < len(pairs); i += 2 {
+		m[pairs[i].(string)] = pairs[i+1]
+	}
+	return m
+}
+
+// An entry that repeats field names keeps every value in its dead letter, and is bad
+// input when it gives an envelope field two values.
+func TestRepeatedFieldsKeepEveryValue(t *testing.T) {
+	fields, shadowed := ledger.FieldsOfPairs([]string{"agt", "broker", "typ", "user_input", "cid", "c1",
+		"note", "first", "cid", "c2", "note", "second", "dat", `{"utterance":"hi"}`})
+	e := ledger.Entry{ID: "5-0", Fields: fields, Shadowed: shadowed}
+	if fields["cid"] != "c2" || fields["note"] != "second" || len(shadowed) != 2 {
+		t.Fatalf("fields %v, shadowed %v", fields, shadowed)
+	}
+	_, err := e.Event()
+	if !ledger.IsBadInput(err) || !strings.Contains(err.Error(), "cid is given different values") {
+		t.Fatalf("Event: %v, want bad input for two cids", err)
+	}
+	values := ledger.DeadLetter{Entry: e, Reason: "r"}.Values()
+	var cids, notes []any
+	for i := 0; i+1 < len(values); i += 2 {
+		switch values[i] {
+		case "cid":
+			cids = append(cids, values[i+1])
+		case "note":
+			notes = append(notes, values[i+1])
+		}
+	}
+	if !reflect.DeepEqual(cids, []any{"c1", "c2"}) || !reflect.DeepEqual(notes, []any{"first", "second"}) {
+		t.Errorf("dead letter keeps cid %v, note %v; want every value, the last last", cids, notes)
+	}
+	// The same value twice, or a repeated field outside the envelope, is no ambiguity.
+	fields, shadowed = ledger.FieldsOfPairs([]string{"agt", "broker", "typ", "user_input", "cid", "c1", "cid", "c1", "x", "1", "x", "2"})
+	if _, err := (ledger.Entry{ID: "6-0", Fields: fields, Shadowed: shadowed}).Event(); err != nil {
+		t.Errorf("Event: %v", err)
 	}
 }

@@ -7,6 +7,10 @@ import "fmt"
 type Entry struct {
 	ID     string
 	Fields map[string]string
+	// Shadowed are the earlier values of field names the entry repeats (Redis keeps
+	// every pair XADD was given), in order; Fields holds each name's last value, as
+	// other Redis clients read it. Nil for nearly every entry.
+	Shadowed []Field
 
 	// decoded caches Decode's answer when DecodeEntries ran ahead of the apply.
 	decoded *decoded
@@ -17,21 +21,52 @@ type decoded struct {
 	err error
 }
 
+// Field is one field of a stream entry.
+type Field struct {
+	Name, Value string
+}
+
 // DecodeEntries decodes entries ahead of their apply, so a reader can decode one batch
 // while the previous one is being written. Event decodes whatever was not.
 func DecodeEntries(entries []Entry) {
 	for i := range entries {
-		ev, err := Decode(entries[i].ID, entries[i].Fields)
+		ev, err := entries[i].decode()
 		entries[i].decoded = &decoded{ev: ev, err: err}
 	}
 }
 
-// Event is the entry decoded, as Decode tells it.
+// Event is the entry decoded, as Decode tells it; a projected entry that gives an
+// envelope field two different values is bad input too.
 func (e Entry) Event() (Event, error) {
 	if e.decoded != nil {
 		return e.decoded.ev, e.decoded.err
 	}
-	return Decode(e.ID, e.Fields)
+	return e.decode()
+}
+
+func (e Entry) decode() (Event, error) {
+	ev, err := Decode(e.ID, e.Fields)
+	if err == nil && ev.Projected() {
+		if err := checkShadowed(e.Shadowed, e.Fields); err != nil {
+			return ev, &Error{ID: ev.ID, Reason: err.Error()}
+		}
+	}
+	return ev, err
+}
+
+// FieldsOfPairs turns the field-value pairs of a stream entry, as Redis sends them,
+// into its fields and the earlier values of repeated names.
+func FieldsOfPairs(pairs []string) (map[string]string, []Field) {
+	fields := make(map[string]string, len(pairs)/2)
+	var shadowed []Field
+	for i := 0; i+1 < len(pairs); i += 2 {
+		k, v := pairs[i], pairs[i+1]
+		if old, ok := fields[k]; ok {
+			shadowed = append(shadowed, Field{Name: k, Value: old})
+		}
+		fields[k] = v
+	}
+	return fields, shadowed
 }
 
 // FieldsOf turns the values of a stream entry as a Redis client returns them into

@@ -74,6 +74,9 @@ func Decode(id string, fields map[string]string) (Event, error) {
 	if err != nil {
 		return Event{}, &Error{Reason: err.Error()}
 	}
+	if err := CheckID(sid); err != nil {
+		return Event{ID: sid, Fields: fields}, &Error{ID: sid, Reason: err.Error()}
+	}
 	ev := Event{
 		ID:                sid,
 		Agent:             strings.TrimSpace(fields["agt"]),
@@ -85,13 +88,23 @@ func Decode(id string, fields map[string]string) (Event, error) {
 	}
 	ev.Seq, ev.HasSeq = parseSeq(fields["seq"])
 	ev.Time, ev.TimeFromID = eventTime(fields["tsp"], sid)
+	// Envelope ids are archived and looked up for every agent's entries.
+	if err := checkText(fields); err != nil {
+		return ev, &Error{ID: sid, Reason: err.Error()}
+	}
 	if !ev.Projected() {
 		return ev, nil
 	}
 	if ev.Type == "" {
 		return ev, &Error{ID: sid, Reason: "missing typ"}
 	}
+	if err := checkEnvelope(ev); err != nil {
+		return ev, &Error{ID: sid, Reason: err.Error()}
+	}
 	data, err := DecodePayload(fields["dat"])
+	if err == nil {
+		err = checkPayload(data, 1)
+	}
 	if err != nil {
 		return ev, &Error{ID: sid, Reason: err.Error()}
 	}

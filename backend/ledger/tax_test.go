@@ -199,9 +199,12 @@ func TestDeadLetterWithoutTax(t *testing.T) {
 	if !reflect.DeepEqual(dl.Entry.Fields, want) || dl.Reason != "bad: tax_country=[redacted]" {
 		t.Errorf("NewDeadLetter = %+v", dl)
 	}
-	raw := ledger.DeadLetter{Entry: e, Reason: "tax_country=TFN3"}
-	for k, v := range raw.Values() {
-		if strings.Contains(k+"="+v.(string), "TFN") {
+	shadowed := e
+	shadowed.Shadowed = []ledger.Field{{Name: "tax_file_number", Value: "TFN4"}, {Name: "note", Value: "tax_country=TFN5"}}
+	raw := ledger.DeadLetter{Entry: shadowed, Reason: "tax_country=TFN3"}
+	vals := raw.Values()
+	for i := 0; i+1 < len(vals); i += 2 {
+		if k, v := vals[i].(string), vals[i+1].(string); strings.Contains(k+"="+v, "TFN") {
 			t.Errorf("the stream would get %s=%v", k, v)
 		}
 	}

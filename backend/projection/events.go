@@ -31,7 +31,7 @@ func parseMessage(sender string, d map[string]any) (effect, bool, error) {
 	if err != nil {
 		return nil, true, err
 	}
-	created, err := str(d, "created_at")
+	created, err := createdAt(d)
 	if err != nil {
 		return nil, true, err
 	}
@@ -270,7 +270,7 @@ func firstNonEmpty(vals ...string) string {
 
 func parseAssessment(typ string, d map[string]any) (effect, bool, error) {
 	kind := AssessmentKind(typ)
-	created, err := str(d, "created_at")
+	created, err := createdAt(d)
 	if err != nil {
 		return nil, true, err
 	}

@@ -6,6 +6,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/billie/supervisor/backend/ledger"
 )
 
 // str reads a string field; numbers are accepted as their text. A field of another
@@ -23,6 +25,21 @@ func str(m map[string]any, key string) (string, error) {
 	default:
 		return "", fmt.Errorf("%s is a %s, want a string", key, kindOf(t))
 	}
+}
+
+// createdAt is the payload's created_at as sent; a time in it that no record can
+// store is bad input.
+func createdAt(d map[string]any) (string, error) {
+	created, err := str(d, "created_at")
+	if err != nil {
+		return "", err
+	}
+	if t, ok := ledger.ParseTime(created); ok {
+		if err := ledger.CheckTime("created_at", t); err != nil {
+			return "", err
+		}
+	}
+	return created, nil
 }
 
 // firstStr returns the first non-empty string among keys.

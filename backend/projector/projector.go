@@ -56,9 +56,11 @@ func (c *Config) defaults() {
 	}
 }
 
-// Applier applies a batch of entries exactly once; *store.Store is one.
+// Applier applies a batch of entries exactly once, retrying as bo says and narrowing
+// a batch that keeps failing with a data error down to the entry at fault;
+// *store.Store is one.
 type Applier interface {
-	ApplyBatch(ctx context.Context, checkpoint string, entries []ledger.Entry) (store.Result, error)
+	ApplyRetrying(ctx context.Context, checkpoint string, entries []ledger.Entry, bo backoff.BackOff, onFailure func(store.Failure)) (store.Result, error)
 }
 
 // Projector is one member of the consumer group.
@@ -70,6 +72,10 @@ type Projector struct {
 	group *reader.Group
 	// OnBatch, when set, is told about every committed and acknowledged batch.
 	OnBatch func(res store.Result, took time.Duration)
+	// OnFailure, when set, is told about every failed attempt to apply, dead-letter or
+	// acknowledge a batch.
+	OnFailure func(store.Failure)
+	failing   failingState
 }
 
 // New makes a projector; Run starts it.
@@ -107,27 +113,30 @@ func (p *Projector) Run(ctx context.Context) error {
 }
 
 // apply applies, dead-letters and acknowledges one batch, retrying failures with
-// backoff. Once started it finishes even if ctx is cancelled, so a stop never leaves
-// a committed batch unacknowledged for long.
+// backoff; the store narrows a batch that keeps failing with a data error down to the
+// entry at fault and dead-letters it, so only infrastructure errors retry for long.
+// Once started it finishes even if ctx is cancelled, so a stop never leaves a
+// committed batch unacknowledged for long.
 func (p *Projector) apply(ctx context.Context, entries []ledger.Entry) error {
 	work := context.WithoutCancel(ctx)
 	started := time.Now()
-	var res store.Result
-	op := func() error {
-		var err error
-		res, err = p.st.ApplyBatch(work, p.cfg.Group, entries)
-		if err != nil {
-			return err
-		}
-		return p.finish(work, res, entries)
-	}
-	notify := func(err error, wait time.Duration) {
-		p.log.Error("batch failed; retrying", "first", entries[0].ID, "count", len(entries), "err", err, "in", wait)
-	}
 	// Retries stop with ctx, but the first attempt always runs to its end.
-	if err := backoff.RetryNotify(op, backoff.WithContext(reader.NewBackoff(), ctx), notify); err != nil {
+	res, err := p.st.ApplyRetrying(work, p.cfg.Group, entries, backoff.WithContext(reader.NewBackoff(), ctx), p.failed)
+	if err != nil {
 		return fmt.Errorf("batch from %s: %w", entries[0].ID, err)
 	}
+	// Committed: only sending and acknowledging are retried, never the apply, whose
+	// second run would count every entry of the batch as redelivered.
+	attempt := 0
+	finish := func() error { return p.finish(work, res, entries) }
+	notify := func(err error, wait time.Duration) {
+		attempt++
+		p.failed(store.Failure{First: entries[0].ID, Count: len(entries), Attempt: attempt, Err: err, Infrastructure: true, Wait: wait})
+	}
+	if err := backoff.RetryNotify(finish, backoff.WithContext(reader.NewBackoff(), ctx), notify); err != nil {
+		return fmt.Errorf("batch from %s: %w", entries[0].ID, err)
+	}
+	p.recovered()
 	took := time.Since(started)
 	if p.log.Enabled(ctx, slog.LevelDebug) {
 		attrs := []any{"first", entries[0].ID, "last", entries[len(entries)-1].ID, "took", took}

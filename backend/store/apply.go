@@ -118,6 +118,12 @@ func camel(s string) string {
 // an entry at or before the checkpoint that was already archived or dead-lettered is
 // counted as redelivered and changes nothing.
 func (s *Store) ApplyBatch(ctx context.Context, checkpoint string, entries []ledger.Entry) (Result, error) {
+	return s.applyBatch(ctx, checkpoint, entries, nil)
+}
+
+// applyBatch is ApplyBatch that dead-letters the entries named in reject, by ID, with
+// the reason given.
+func (s *Store) applyBatch(ctx context.Context, checkpoint string, entries []ledger.Entry, reject map[string]string) (Result, error) {
 	s.applying.Lock()
 	defer s.applying.Unlock()
 	tx, err := s.w.BeginTx(ctx, nil)
@@ -125,7 +131,7 @@ func (s *Store) ApplyBatch(ctx context.Context, checkpoint string, entries []led
 		return Result{}, fmt.Errorf("apply batch: begin: %w", err)
 	}
 	defer tx.Rollback()
-	b := &batch{ctx: ctx, r: s.load, now: time.Now(), seen: map[ledger.ID]bool{}, archiving: s.archive, portal: s.portal, spans: spans{}}
+	b := &batch{ctx: ctx, r: s.load, now: time.Now(), seen: map[ledger.ID]bool{}, archiving: s.archive, portal: s.portal, spans: spans{}, reject: reject}
 	if b.last, err = readCheckpoint(ctx, tx, checkpoint); err != nil {
 		return Result{}, err
 	}
@@ -135,7 +141,7 @@ func (s *Store) ApplyBatch(ctx context.Context, checkpoint string, entries []led
 	}
 	snap := projection.NewSnapshot(&storeSource{ctx: ctx, db: s.load, cache: s.cache})
 	b.w = tw.Start(ctx, tx)
-	err = b.reduce(snap, entries)
+	err = b.reduceRecovering(snap, entries)
 	if werr := b.w.Wait(); err == nil {
 		err = werr
 	}
@@ -187,6 +193,8 @@ type batch struct {
 	messagesQueued int
 	// docs are the documents the batch writes, for the record cache after commit.
 	docs []recordcache.Doc
+	// reject names entries to dead-letter, by ID, with the reason.
+	reject map[string]string
 }
 
 // reduce applies the entries and hands everything they changed to the writer.
@@ -229,6 +237,9 @@ func (b *batch) apply(snap *projection.Snapshot, e ledger.Entry) error {
 	} else {
 		b.last = id
 	}
+	if reason, ok := b.reject[e.ID]; ok {
+		return b.deadLetter(e, id, reason)
+	}
 	ev, err := e.Event()
 	if err != nil {
 		return b.deadLetter(e, id, reasonOf(err))
@@ -261,21 +272,21 @@ func reasonOf(err error) string {
 // An entry that was not (one a dead consumer held while this one moved on) is applied
 // now, out of order. A dead letter redelivered is sent again.
 func (b *batch) processed(e ledger.Entry, id ledger.ID) (bool, error) {
-	pos, err := position(id)
-	if err != nil {
-		return false, fmt.Errorf("apply %s: %w", e.ID, err)
-	}
-	var n int
-	err = b.r.QueryRowContext(b.ctx, "SELECT count(*) FROM events WHERE pos = ?", pos).Scan(&n)
-	if err != nil {
-		return false, fmt.Errorf("apply %s: look up archive: %w", e.ID, err)
-	}
-	if n > 0 {
-		b.res.Redelivered++
-		return true, nil
+	// An ID without a position was never archived (the ledger rejects it): it can only
+	// have been dead-lettered.
+	if pos, err := position(id); err == nil {
+		var n int
+		err = b.r.QueryRowContext(b.ctx, "SELECT count(*) FROM events WHERE pos = ?", pos).Scan(&n)
+		if err != nil {
+			return false, fmt.Errorf("apply %s: look up archive: %w", e.ID, err)
+		}
+		if n > 0 {
+			b.res.Redelivered++
+			return true, nil
+		}
 	}
 	var reason string
-	err = b.r.QueryRowContext(b.ctx, "SELECT reason FROM dead_letters WHERE ms = ? AND seq = ?", id.Ms, id.Seq).Scan(&reason)
+	err := b.r.QueryRowContext(b.ctx, "SELECT reason FROM dead_letters WHERE ms = ? AND seq = ?", int64(id.Ms), int64(id.Seq)).Scan(&reason)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return false, nil
@@ -301,7 +312,7 @@ func (b *batch) deadLetter(e ledger.Entry, id ledger.ID, reason string) error {
 	b.w.Do(func() error {
 		err := b.w.Exec(
 			"INSERT OR REPLACE INTO dead_letters (ms, seq, reason, fields, at) VALUES (?, ?, ?, ?, ?)",
-			id.Ms, id.Seq, dl.Reason, fields, at)
+			int64(id.Ms), int64(id.Seq), dl.Reason, fields, at) // int64 bits: SQLite has no uint64, and any valid ID may be dead-lettered
 		if err != nil {
 			return fmt.Errorf("dead letter %s: %w", e.ID, err)
 		}

@@ -15,8 +15,16 @@ var envelopeFields = []string{"agt", "typ", "cid", "aid", "uid", "seq", "tsp", "
 // seqBits is how many low bits of an archive position hold the ID's sequence.
 const seqBits = 20
 
+// The ledger's ID range is the archive's (the decoder rejects IDs beyond it): these
+// fail to compile when the two differ.
+var (
+	_ = [1]struct{}{}[ledger.MaxIDSeq-(1<<seqBits-1)]
+	_ = [1]struct{}{}[ledger.MaxIDMs-(1<<(63-seqBits)-1)]
+)
+
 // position packs a stream ID into one increasing integer key. Redis would need over a
-// million entries in one millisecond to overflow the sequence part.
+// million entries in one millisecond to overflow the sequence part; an explicit ID
+// beyond the range is rejected by the ledger (ledger.CheckID) before it is archived.
 func position(id ledger.ID) (int64, error) {
 	if id.Seq >= 1<<seqBits || id.Ms >= 1<<(63-seqBits) {
 		return 0, fmt.Errorf("stream id %s is outside the archive's range", id)

@@ -79,11 +79,10 @@ func (g *Group) Next(ctx context.Context) ([]ledger.Entry, error) {
 			break
 		}
 		if len(msgs) > 0 {
-			return entriesOf(msgs), nil
+			return msgs, nil
 		}
 	}
-	msgs, err := g.read(ctx, ">", g.cfg.Block)
-	return entriesOf(msgs), err
+	return g.read(ctx, ">", g.cfg.Block)
 }
 
 // ownPending reads the next page of the entries delivered to this consumer but never
@@ -99,28 +98,22 @@ func (g *Group) ownPending(ctx context.Context) ([]ledger.Entry, error) {
 	}
 	g.log.Info("reclaiming own pending entries", "count", len(msgs), "first", msgs[0].ID)
 	g.pendingAfter = msgs[len(msgs)-1].ID
-	return entriesOf(msgs), nil
+	return msgs, nil
 }
 
-func (g *Group) read(ctx context.Context, from string, block time.Duration) ([]redis.XMessage, error) {
-	args := &redis.XReadGroupArgs{
-		Group: g.cfg.Group, Consumer: g.cfg.Consumer, Streams: []string{g.cfg.Stream, from},
-		Count: int64(g.cfg.Count), Block: block,
+func (g *Group) read(ctx context.Context, from string, block time.Duration) ([]ledger.Entry, error) {
+	args := []any{"XREADGROUP", "GROUP", g.cfg.Group, g.cfg.Consumer, "COUNT", g.cfg.Count}
+	if block > 0 { // none: return at once
+		args = append(args, "BLOCK", block.Milliseconds())
 	}
-	if block == 0 {
-		args.Block = -1 // no BLOCK argument: return at once
-	}
-	res, err := g.rdb.XReadGroup(ctx, args).Result()
-	return firstStream(res, err, fmt.Sprintf("read %s as %s/%s", g.cfg.Stream, g.cfg.Group, g.cfg.Consumer))
+	return readStream(ctx, g.rdb, fmt.Sprintf("read %s as %s/%s", g.cfg.Stream, g.cfg.Group, g.cfg.Consumer),
+		append(args, "STREAMS", g.cfg.Stream, from)...)
 }
 
 // claim takes over the next page of entries idle for ClaimIdle with any consumer of
 // the group.
-func (g *Group) claim(ctx context.Context) ([]redis.XMessage, error) {
-	msgs, next, err := g.rdb.XAutoClaim(ctx, &redis.XAutoClaimArgs{
-		Stream: g.cfg.Stream, Group: g.cfg.Group, Consumer: g.cfg.Consumer,
-		MinIdle: g.cfg.ClaimIdle, Start: g.claimFrom, Count: int64(g.cfg.Count),
-	}).Result()
+func (g *Group) claim(ctx context.Context) ([]ledger.Entry, error) {
+	msgs, next, err := autoClaim(ctx, g.rdb, g.cfg.Stream, g.cfg.Group, g.cfg.Consumer, g.cfg.ClaimIdle, g.claimFrom, g.cfg.Count)
 	if err != nil {
 		return nil, fmt.Errorf("autoclaim on %s: %w", g.cfg.Stream, err)
 	}

@@ -7,12 +7,9 @@ package reader
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"time"
 
 	"github.com/cenkalti/backoff/v4"
-	"github.com/redis/go-redis/v9"
 
 	"github.com/billie/supervisor/backend/ledger"
 )
@@ -127,27 +124,4 @@ func NewBackoff() *backoff.ExponentialBackOff {
 	b.MaxInterval = 10 * time.Second
 	b.MaxElapsedTime = 0
 	return b
-}
-
-// entriesOf turns stream messages into entries.
-func entriesOf(msgs []redis.XMessage) []ledger.Entry {
-	out := make([]ledger.Entry, len(msgs))
-	for i, m := range msgs {
-		out[i] = ledger.Entry{ID: m.ID, Fields: ledger.FieldsOf(m.Values)}
-	}
-	return out
-}
-
-// firstStream is the messages of a one-stream read; redis.Nil (nothing came) is none.
-func firstStream(res []redis.XStream, err error, what string) ([]redis.XMessage, error) {
-	if errors.Is(err, redis.Nil) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	if len(res) == 0 {
-		return nil, nil
-	}
-	return res[0].Messages, nil
 }

@@ -30,20 +30,21 @@ func NewTail(rdb redis.UniversalClient, stream string, pos ledger.ID, count int,
 // Next reads the entries after the last one read. Entries trimmed away since are
 // skipped: XREAD goes on from the first entry still there.
 func (t *Tail) Next(ctx context.Context) ([]ledger.Entry, error) {
-	res, err := t.rdb.XRead(ctx, &redis.XReadArgs{
-		Streams: []string{t.stream, t.pos.String()}, Count: int64(t.count), Block: t.block,
-	}).Result()
+	args := []any{"XREAD", "COUNT", t.count}
+	if t.block >= 0 {
+		args = append(args, "BLOCK", t.block.Milliseconds())
+	}
+	entries, err := readStream(ctx, t.rdb, "XREAD "+t.stream, append(args, "STREAMS", t.stream, t.pos.String())...)
 	if ctx.Err() != nil {
 		return nil, nil
 	}
-	msgs, err := firstStream(res, err, "XREAD "+t.stream)
-	if err != nil || len(msgs) == 0 {
+	if err != nil || len(entries) == 0 {
 		return nil, err
 	}
-	last, err := ledger.ParseID(msgs[len(msgs)-1].ID)
+	last, err := ledger.ParseID(entries[len(entries)-1].ID)
 	if err != nil {
 		return nil, fmt.Errorf("stream entry id: %w", err)
 	}
 	t.pos = last
-	return entriesOf(msgs), nil
+	return entries, nil
 }
