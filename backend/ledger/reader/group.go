@@ -29,7 +29,7 @@ type GroupConfig struct {
 // Lease, for one tenure of that lease: first it claims every entry pending in the
 // group, whoever read it (its own previous process, a crashed consumer, a consumer
 // under another name), in ID order, then it reads new entries. Every read checks the
-// lease in the same script, so once the lease is lost nothing more is delivered and
+// lease in the same transaction, so once the lease is lost nothing more is delivered and
 // Next returns ErrLeaseLost (as a permanent error: retrying cannot help). Its entries
 // stay pending until Ack, which comes after they are committed.
 //
@@ -79,52 +79,52 @@ func (g *Group) Next(ctx context.Context) ([]ledger.Entry, error) {
 	return nil, g.wait(ctx, last)
 }
 
-// leaseLost is the error prefix the scripts answer with when the token is not the
-// lease's.
-const leaseLost = "LEASELOST"
+// fenced runs the commands queue adds in one MULTI/EXEC that Redis executes only if
+// the lease still holds this member's token: the key is WATCHed, read, and any change
+// to it (a new holder, its expiry) before EXEC aborts the transaction. That is the
+// fence: no entry is delivered to a consumer that does not hold the lease. Our own
+// renewal also touches the key, so an aborted transaction is tried again.
+func (g *Group) fenced(ctx context.Context, queue func(redis.Pipeliner)) ([]redis.Cmder, error) {
+	for range 10 {
+		var cmds []redis.Cmder
+		err := g.rdb.Watch(ctx, func(tx *redis.Tx) error {
+			token, err := tx.Get(ctx, g.lease.key).Result()
+			switch {
+			case errors.Is(err, redis.Nil) || err == nil && token != g.lease.token:
+				return backoff.Permanent(ErrLeaseLost)
+			case err != nil:
+				return err
+			}
+			cmds, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error { queue(p); return nil })
+			if errors.Is(err, redis.Nil) { // a read that found nothing: its command says so
+				err = nil
+			}
+			return err
+		}, g.lease.key)
+		if errors.Is(err, redis.TxFailedErr) {
+			continue
+		}
+		return cmds, err
+	}
+	return nil, fmt.Errorf("the lease of %s kept changing under the read", g.cfg.Group)
+}
 
-const checkLease = `
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then
-  return redis.error_reply('` + leaseLost + ` lease held by another consumer')
-end
-`
-
-// claimScript takes over the next page of pending entries of every consumer,
-// however briefly idle, for the lease's holder.
-var claimScript = redis.NewScript(checkLease + `
-return redis.call('XAUTOCLAIM', KEYS[2], ARGV[2], ARGV[3], 0, ARGV[4], 'COUNT', ARGV[5])
-`)
-
-// readScript reads new entries for the lease's holder; when there are none it
-// answers the stream's last ID, after which the caller waits for more.
-var readScript = redis.NewScript(checkLease + `
-local r = redis.call('XREADGROUP', 'GROUP', ARGV[2], ARGV[3], 'COUNT', ARGV[4], 'STREAMS', KEYS[2], '>')
-if r then
-  return {r[1][2], ''}
-end
-local last = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)
-if #last > 0 then
-  return {{}, last[1][1]}
-end
-return {{}, '0-0'}
-`)
-
-func (g *Group) keys() []string { return []string{g.lease.key, g.cfg.Stream} }
-
-// claim takes over the next page of the group's pending entries, in ID order.
+// claim takes over the next page of the group's pending entries, whoever holds
+// them and however briefly idle, in ID order.
 func (g *Group) claim(ctx context.Context) ([]ledger.Entry, error) {
-	res, err := claimScript.Run(ctx, g.rdb, g.keys(), g.lease.token, g.cfg.Group, g.cfg.Consumer,
-		g.claimFrom, g.cfg.Count).Slice()
+	var claim *redis.XAutoClaimCmd
+	_, err := g.fenced(ctx, func(p redis.Pipeliner) {
+		claim = p.XAutoClaim(ctx, &redis.XAutoClaimArgs{
+			Stream: g.cfg.Stream, Group: g.cfg.Group, Consumer: g.cfg.Consumer,
+			MinIdle: 0, Start: g.claimFrom, Count: int64(g.cfg.Count),
+		})
+	})
 	if err != nil {
-		return nil, g.scriptErr("claim pending entries", err)
+		return nil, g.wrap("claim pending entries", err)
 	}
-	if len(res) < 2 {
-		return nil, fmt.Errorf("claim pending entries of %s: reply of %d parts", g.cfg.Group, len(res))
-	}
-	next, _ := res[0].(string)
-	msgs, err := messagesOf(res[1])
+	msgs, next, err := claim.Result()
 	if err != nil {
-		return nil, fmt.Errorf("claim pending entries of %s: %w", g.cfg.Group, err)
+		return nil, g.wrap("claim pending entries", err)
 	}
 	g.claimed += len(msgs)
 	g.claimFrom = next
@@ -139,23 +139,33 @@ func (g *Group) claim(ctx context.Context) ([]ledger.Entry, error) {
 
 // readNew reads new entries; when there are none, last is the stream's last ID.
 func (g *Group) readNew(ctx context.Context) (msgs []redis.XMessage, last string, err error) {
-	res, err := readScript.Run(ctx, g.rdb, g.keys(), g.lease.token, g.cfg.Group, g.cfg.Consumer, g.cfg.Count).Slice()
+	var (
+		read *redis.XStreamSliceCmd
+		tail *redis.XMessageSliceCmd
+	)
+	_, err = g.fenced(ctx, func(p redis.Pipeliner) {
+		read = p.XReadGroup(ctx, &redis.XReadGroupArgs{
+			Group: g.cfg.Group, Consumer: g.cfg.Consumer, Streams: []string{g.cfg.Stream, ">"},
+			Count: int64(g.cfg.Count), Block: -1, // no BLOCK: return at once
+		})
+		tail = p.XRevRangeN(ctx, g.cfg.Stream, "+", "-", 1)
+	})
 	if err != nil {
-		return nil, "", g.scriptErr("read "+g.cfg.Stream, err)
+		return nil, "", g.wrap("read "+g.cfg.Stream, err)
 	}
-	if len(res) < 2 {
-		return nil, "", fmt.Errorf("read %s: reply of %d parts", g.cfg.Stream, len(res))
+	res, err := read.Result()
+	if msgs, err = firstStream(res, err, "read "+g.cfg.Stream); err != nil || len(msgs) > 0 {
+		return msgs, "", err
 	}
-	last, _ = res[1].(string)
-	msgs, err = messagesOf(res[0])
-	if err != nil {
-		return nil, "", fmt.Errorf("read %s: %w", g.cfg.Stream, err)
+	last = "0-0"
+	if t, err := tail.Result(); err == nil && len(t) > 0 {
+		last = t[0].ID
 	}
-	return msgs, last, nil
+	return nil, last, nil
 }
 
-// wait blocks until an entry after last is added, or Block passes. A script cannot
-// block, so the waiting is a plain XREAD; the entries come with the next read.
+// wait blocks until an entry after last is added, or Block passes. A transaction
+// cannot block, so the waiting is a plain XREAD; the entries come with the next read.
 func (g *Group) wait(ctx context.Context, last string) error {
 	err := g.rdb.XRead(ctx, &redis.XReadArgs{Streams: []string{g.cfg.Stream, last}, Count: 1, Block: g.cfg.Block}).Err()
 	if err != nil && !errors.Is(err, redis.Nil) && ctx.Err() == nil {
@@ -164,42 +174,11 @@ func (g *Group) wait(ctx context.Context, last string) error {
 	return nil
 }
 
-func (g *Group) scriptErr(what string, err error) error {
-	if strings.HasPrefix(err.Error(), leaseLost) {
-		return backoff.Permanent(ErrLeaseLost)
+func (g *Group) wrap(what string, err error) error {
+	if err == nil || errors.Is(err, ErrLeaseLost) {
+		return err
 	}
 	return fmt.Errorf("%s as %s/%s: %w", what, g.cfg.Group, g.cfg.Consumer, err)
-}
-
-// messagesOf reads the entries of a script's reply: [[id, [field, value, ...]], ...],
-// where an entry deleted from the stream has no fields.
-func messagesOf(v any) ([]redis.XMessage, error) {
-	list, ok := v.([]any)
-	if !ok {
-		return nil, fmt.Errorf("entries: unexpected %T", v)
-	}
-	msgs := make([]redis.XMessage, 0, len(list))
-	for _, item := range list {
-		pair, ok := item.([]any)
-		if !ok || len(pair) == 0 {
-			return nil, fmt.Errorf("entry: unexpected %T", item)
-		}
-		id, ok := pair[0].(string)
-		if !ok {
-			return nil, fmt.Errorf("entry id: unexpected %T", pair[0])
-		}
-		m := redis.XMessage{ID: id}
-		if len(pair) > 1 {
-			fv, _ := pair[1].([]any)
-			m.Values = make(map[string]any, len(fv)/2)
-			for i := 0; i+1 < len(fv); i += 2 {
-				k, _ := fv[i].(string)
-				m.Values[k] = fv[i+1]
-			}
-		}
-		msgs = append(msgs, m)
-	}
-	return msgs, nil
 }
 
 // Ack acknowledges entries once their effect is committed. It needs no lease: an

@@ -18,7 +18,8 @@ var ErrLeaseLost = errors.New("the group's lease is held by another consumer")
 
 // Lease is the one right, per consumer group, to read from the group: a Redis key
 // holding the holder's token, set with NX and an expiry that the holder renews. A
-// Group reads and claims only through scripts that check the token first, so no entry
+// Group reads and claims only in transactions that WATCH the key and check the token
+// first (any change to the key, its expiry included, aborts them), so no entry
 // is ever delivered to a consumer that does not hold the lease (that is the fence: a
 // paused holder whose lease expired reads nothing more). Holders' tenures therefore
 // never overlap, and each new holder starts by claiming every pending entry of the
@@ -43,7 +44,7 @@ func NewLease(rdb redis.UniversalClient, stream, group, consumer string, ttl tim
 }
 
 // LeaseKey is the Redis key of group's lease on stream. It shares the stream's hash
-// slot, so that the read scripts may touch both on a cluster.
+// slot, so that a read's transaction may touch both on a cluster.
 func LeaseKey(stream, group string) string {
 	if i := strings.IndexByte(stream, '{'); i >= 0 && strings.IndexByte(stream[i:], '}') > 1 {
 		return stream + ":lease:" + group
