@@ -77,7 +77,9 @@ func (p *Projector) hold(ctx context.Context) error {
 			p.log.Warn("reading the stream failed; retrying", "err", err, "in", wait)
 		},
 	})
-	if err == nil && errors.Is(context.Cause(tenure), reader.ErrLeaseLost) {
+	if ctx.Err() == nil && errors.Is(context.Cause(tenure), reader.ErrLeaseLost) {
+		// A batch whose retries the loss cut short is not an error: the new holder
+		// claimed its entries.
 		return reader.ErrLeaseLost
 	}
 	return err

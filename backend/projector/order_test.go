@@ -2,11 +2,18 @@ package projector
 
 import (
 	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
 	"github.com/billie/supervisor/backend/ledger"
+	"github.com/billie/supervisor/backend/ledger/reader"
+	"github.com/billie/supervisor/backend/store"
 )
 
 // readAs reads the next new entries as consumer and never acknowledges them: a
@@ -58,4 +65,82 @@ func TestEntryLeftPendingByAnotherConsumerIsAppliedBeforeLaterOnes(t *testing.T)
 	if got := app.Detail["loanAmount"]; got != 900.0 {
 		t.Errorf("loanAmount = %v, want 900: the later entry must win", got)
 	}
+}
+
+// failingApplier fails every batch while fail is set.
+type failingApplier struct {
+	Applier
+	fail     atomic.Bool
+	attempts atomic.Int64
+}
+
+func (f *failingApplier) ApplyBatch(ctx context.Context, checkpoint string, entries []ledger.Entry) (store.Result, error) {
+	f.attempts.Add(1)
+	if f.fail.Load() {
+		return store.Result{}, errors.New("disk on fire")
+	}
+	return f.Applier.ApplyBatch(ctx, checkpoint, entries)
+}
+
+// watchLog is a logger that tells lost about the projector's message on losing the
+// lease.
+func watchLog(lost chan<- struct{}) *slog.Logger {
+	return slog.New(handlerFunc(func(r slog.Record) {
+		if strings.HasPrefix(r.Message, "lost the group's lease") {
+			select {
+			case lost <- struct{}{}:
+			default:
+			}
+		}
+	}))
+}
+
+type handlerFunc func(slog.Record)
+
+func (f handlerFunc) Enabled(context.Context, slog.Level) bool { return true }
+func (f handlerFunc) Handle(_ context.Context, r slog.Record) error {
+	f(r)
+	return nil
+}
+func (f handlerFunc) WithAttrs([]slog.Attr) slog.Handler { return f }
+func (f handlerFunc) WithGroup(string) slog.Handler      { return f }
+
+// A holder that loses the lease while a batch keeps failing stands by instead of
+// ending with the batch's error, and projects again once it gets the lease back.
+func TestLosingTheLeaseDuringARetriedBatchStandsBy(t *testing.T) {
+	h := newHarness(t)
+	ids := h.add(fixture(t)...)
+	ctx := context.Background()
+	fa := &failingApplier{Applier: h.st}
+	fa.fail.Store(true)
+	lost := make(chan struct{}, 1)
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- New(h.rdb, fa, h.cfg, watchLog(lost)).Run(runCtx) }()
+	for fa.attempts.Load() == 0 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	// Another consumer takes the lease over, as after an expiry.
+	key := reader.LeaseKey(h.stream, h.cfg.Group)
+	defer h.rdb.Del(ctx, key)
+	h.rdb.Del(ctx, key)
+	other := reader.NewLease(h.rdb, h.stream, h.cfg.Group, "other", time.Hour)
+	if ok, err := other.Acquire(ctx, false); !ok || err != nil {
+		t.Fatalf("other: %v, %v", ok, err)
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("Run ended with %v after losing the lease; want it standing by", err)
+	case <-lost:
+	}
+	fa.fail.Store(false)
+	if err := other.Release(ctx); err != nil {
+		t.Fatal(err)
+	}
+	h.waitApplied(ids[len(ids)-1])
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("Run = %v", err)
+	}
+	h.checkFixture()
 }
