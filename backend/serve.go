@@ -33,9 +33,9 @@ func newServeCmd(cfg *config) *cobra.Command {
 		Short: "Run the projector and the HTTP APIs",
 		Long: `Run the projector (a member of --group on --stream) and the HTTP APIs on --addr:
 /healthz, /readyz, /metrics and /api/... SIGINT or SIGTERM finish the batch in hand,
-commit, acknowledge and exit 0. Of the group's projectors only the holder of the
-group's lease projects; the others stand by and take over once it stops, or
---lease-ttl after it died.`,
+commit, acknowledge, give the group's lease up and exit 0. Of the group's projectors
+only the holder of the lease projects; the others stand by and take over once it
+stops, or --lease-ttl after it died.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if envErr != nil && !cmd.Flags().Changed("lease-ttl") {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -82,5 +83,27 @@ func TestServeUnderANewNameAppliesWhatTheOldNameLeftPendingFirst(t *testing.T) {
 	}
 	if got := app.Detail["loanAmount"]; got != 900.0 {
 		t.Errorf("loanAmount = %v, want 900", got)
+	}
+}
+
+func TestLeaseTTLSetting(t *testing.T) {
+	for _, c := range []struct {
+		env  string
+		want time.Duration
+		bad  bool
+	}{
+		{"", 10 * time.Second, false},
+		{"30s", 30 * time.Second, false},
+		{"500ms", 0, true},
+		{"soon", 0, true},
+	} {
+		got, err := leaseTTLFrom(c.env)
+		if (err != nil) != c.bad || !c.bad && got != c.want {
+			t.Errorf("BILLIE_LEASE_TTL=%q: %v, %v", c.env, got, err)
+		}
+	}
+	_, err := runBackend(nil, "serve", "--lease-ttl", "0s", "--db", filepath.Join(t.TempDir(), "b.db"))
+	if err == nil || !strings.Contains(err.Error(), "--lease-ttl") {
+		t.Errorf("serve --lease-ttl 0s: %v, want refused", err)
 	}
 }

@@ -78,10 +78,10 @@ type statusReport struct {
 func newStatusCmd(cfg *config) *cobra.Command {
 	return &cobra.Command{
 		Use:   "status",
-		Short: "Stream length, group lag and pending, last applied ID, dead letters, counters",
+		Short: "Stream length, group lag and pending, lease holder, last applied ID, dead letters, counters",
 		Long: `Print as JSON: the length of --stream, the lag, pending entries, last delivered ID
-and lease holder (the consumer projecting) of --group, the last ID applied to --db, the length of --dead-letter-stream and the
-projection's counters.`,
+and lease holder (the consumer projecting) of --group, the last ID applied to --db, the
+length of --dead-letter-stream and the projection's counters.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runStatus(cmd.Context(), cfg, cmd.OutOrStdout()) },
 	}
