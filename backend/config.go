@@ -75,7 +75,7 @@ func (c *config) register(root *cobra.Command) {
 	fs.StringVar(&c.db, "db", c.db, "SQLite database of the read models (env BILLIE_DB)")
 	fs.StringVar(&c.stream, "stream", c.stream, "ledger stream key (env BILLIE_STREAM)")
 	fs.StringVar(&c.group, "group", c.group, "consumer group (env BILLIE_GROUP)")
-	fs.StringVar(&c.consumer, "consumer", c.consumer, "consumer name within the group, stable across restarts (env BILLIE_CONSUMER)")
+	fs.StringVar(&c.consumer, "consumer", c.consumer, "consumer name within the group; a stable one restarts without waiting out the lease (env BILLIE_CONSUMER)")
 	fs.StringVar(&c.deadStream, "dead-letter-stream", c.deadStream, "dead-letter stream (env BILLIE_DEAD_LETTER_STREAM)")
 	fs.StringVar(&c.addr, "addr", c.addr, "HTTP listen address of the APIs (env BILLIE_ADDR)")
 	fs.StringVar(&c.opsAddr, "ops-addr", c.opsAddr, "HTTP listen address of /metrics, /readyz and unlocking; keep it off the public network (env "+envOpsAddr+")")

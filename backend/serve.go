@@ -31,19 +31,46 @@ type deps struct {
 }
 
 func newServeCmd(cfg *config) *cobra.Command {
-	return &cobra.Command{
+	var leaseTTL time.Duration
+	envTTL, envErr := leaseTTLFrom(cfg.getenv("BILLIE_LEASE_TTL"))
+	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the projector and the HTTP APIs",
 		Long: `Run the projector (a member of --group on --stream), the HTTP APIs on --addr
 (/api/... and /healthz, which says only up or down) and the operations listener on
 --ops-addr (/metrics, /readyz, /healthz; loopback by default, keep it off the public
-network). SIGINT or SIGTERM finish the batch in hand, commit, acknowledge and exit 0.`,
+network). SIGINT or SIGTERM finish the batch in hand, commit, acknowledge, give the
+group's lease up and exit 0. Of the group's projectors only the holder of the lease
+projects; the others stand by and take over once it stops, or --lease-ttl after it died.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runServe(cmd.Context(), cfg) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if envErr != nil && !cmd.Flags().Changed("lease-ttl") {
+				return envErr
+			}
+			if leaseTTL < time.Second {
+				return fmt.Errorf("--lease-ttl %s: want at least 1s", leaseTTL)
+			}
+			return runServe(cmd.Context(), cfg, leaseTTL)
+		},
 	}
+	cmd.Flags().DurationVar(&leaseTTL, "lease-ttl", envTTL,
+		"how long the group's lease outlives a projector that died holding it (env BILLIE_LEASE_TTL)")
+	return cmd
 }
 
-func runServe(ctx context.Context, cfg *config) error {
+// leaseTTLFrom reads BILLIE_LEASE_TTL: a Go duration of at least a second, default 10s.
+func leaseTTLFrom(v string) (time.Duration, error) {
+	if v == "" {
+		return 10 * time.Second, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < time.Second {
+		return 10 * time.Second, fmt.Errorf("BILLIE_LEASE_TTL %q: want a duration of at least 1s", v)
+	}
+	return d, nil
+}
+
+func runServe(ctx context.Context, cfg *config, leaseTTL time.Duration) error {
 	log := cfg.logger()
 	st, err := cfg.openStore(ctx)
 	if err != nil {
@@ -61,6 +88,7 @@ func runServe(ctx context.Context, cfg *config) error {
 	}
 	p := projector.New(rdb, st, projector.Config{
 		Stream: cfg.stream, Group: cfg.group, Consumer: cfg.consumer, DeadLetterStream: cfg.deadStream,
+		LeaseTTL: leaseTTL,
 	}, log)
 	d := &deps{cfg: cfg, log: log, rdb: rdb, store: st, failing: p.Failing}
 	p.OnBatch = func(res store.Result, took time.Duration) {

@@ -11,6 +11,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/spf13/cobra"
 
+	"github.com/billie/supervisor/backend/ledger/reader"
 	"github.com/billie/supervisor/backend/projector"
 	"github.com/billie/supervisor/backend/store"
 )
@@ -22,6 +23,8 @@ type streamGroup struct {
 	Pending         int64  `json:"pending"`
 	LastDeliveredID string `json:"lastDeliveredId"`
 	Consumers       int64  `json:"consumers"`
+	// LeaseHolder is the consumer projecting now; the group's other projectors stand by.
+	LeaseHolder string `json:"leaseHolder"`
 }
 
 func groupStatus(ctx context.Context, rdb redis.UniversalClient, stream, group string) (streamGroup, error) {
@@ -31,6 +34,9 @@ func groupStatus(ctx context.Context, rdb redis.UniversalClient, stream, group s
 		return gs, fmt.Errorf("length of %s: %w", stream, err)
 	}
 	gs.Length = n
+	if gs.LeaseHolder, err = reader.Holder(ctx, rdb, stream, group); err != nil {
+		return gs, err
+	}
 	groups, err := rdb.XInfoGroups(ctx, stream).Result()
 	if err != nil && !strings.Contains(err.Error(), "no such key") {
 		return gs, fmt.Errorf("groups of %s: %w", stream, err)
@@ -76,11 +82,11 @@ type statusReport struct {
 func newStatusCmd(cfg *config) *cobra.Command {
 	return &cobra.Command{
 		Use:   "status",
-		Short: "Stream length, group lag and pending, last applied ID, dead letters, counters, failing batches",
-		Long: `Print as JSON: the length of --stream, the lag, pending entries and last delivered ID
-of --group, the last ID applied to --db, the length of --dead-letter-stream, the
-projection's counters and, under failing, each group member's batch that keeps failing
-(first entry, entries, attempts, error, since when).`,
+		Short: "Stream length, group lag and pending, lease holder, last applied ID, dead letters, counters, failing batches",
+		Long: `Print as JSON: the length of --stream, the lag, pending entries, last delivered ID
+and lease holder (the consumer projecting) of --group, the last ID applied to --db, the
+length of --dead-letter-stream, the projection's counters and, under failing, each group
+member's batch that keeps failing (first entry, entries, attempts, error, since when).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runStatus(cmd.Context(), cfg, cmd.OutOrStdout()) },
 	}

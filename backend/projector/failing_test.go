@@ -95,7 +95,6 @@ func TestRetriedAcknowledgementRedeliversNothing(t *testing.T) {
 		map[string]string{"agt": "broker", "typ": "user_input", "cid": "c1", "seq": "2", "dat": `{"utterance":"fine"}`},
 	)
 	cfg := h.cfg
-	cfg.ClaimIdle = time.Hour // the batch in hand is pending: no takeover of it
 	p := New(h.rdb, h.st, cfg, quiet)
 	var mu sync.Mutex
 	var batches store.Counts

@@ -32,10 +32,10 @@ type Config struct {
 	MaxTransaction int
 	// Block is how long a read waits for new entries (default 2s).
 	Block time.Duration
-	// ClaimIdle is how long an entry must sit pending with another consumer before
-	// this one takes it over (default 1m); ClaimEvery is how often it looks (default 30s).
-	ClaimIdle  time.Duration
-	ClaimEvery time.Duration
+	// LeaseTTL is how long the group's lease outlives its holder's last renewal: how
+	// long a standby waits before it takes over from a holder that died without
+	// releasing it (default 10s).
+	LeaseTTL time.Duration
 }
 
 func (c *Config) defaults() {
@@ -48,11 +48,8 @@ func (c *Config) defaults() {
 	if c.Block <= 0 {
 		c.Block = 2 * time.Second
 	}
-	if c.ClaimIdle <= 0 {
-		c.ClaimIdle = time.Minute
-	}
-	if c.ClaimEvery <= 0 {
-		c.ClaimEvery = 30 * time.Second
+	if c.LeaseTTL <= 0 {
+		c.LeaseTTL = 10 * time.Second
 	}
 }
 
@@ -69,6 +66,8 @@ type Projector struct {
 	st    Applier
 	cfg   Config
 	log   *slog.Logger
+	lease *reader.Lease
+	// group is the member of the group for the current tenure of the lease.
 	group *reader.Group
 	// OnBatch, when set, is told about every committed and acknowledged batch.
 	OnBatch func(res store.Result, took time.Duration)
@@ -81,11 +80,16 @@ type Projector struct {
 // New makes a projector; Run starts it.
 func New(rdb redis.UniversalClient, st Applier, cfg Config, log *slog.Logger) *Projector {
 	cfg.defaults()
-	group := reader.NewGroup(rdb, reader.GroupConfig{
-		Stream: cfg.Stream, Group: cfg.Group, Consumer: cfg.Consumer, Count: cfg.BatchSize, Block: cfg.Block,
-		ClaimIdle: cfg.ClaimIdle, ClaimEvery: cfg.ClaimEvery,
-	}, log)
-	return &Projector{rdb: rdb, st: st, cfg: cfg, log: log, group: group}
+	lease := reader.NewLease(rdb, cfg.Stream, cfg.Group, cfg.Consumer, cfg.LeaseTTL)
+	p := &Projector{rdb: rdb, st: st, cfg: cfg, log: log, lease: lease}
+	p.group = p.newGroup()
+	return p
+}
+
+func (p *Projector) newGroup() *reader.Group {
+	return reader.NewGroup(p.rdb, reader.GroupConfig{
+		Stream: p.cfg.Stream, Group: p.cfg.Group, Consumer: p.cfg.Consumer, Count: p.cfg.BatchSize, Block: p.cfg.Block,
+	}, p.lease, p.log)
 }
 
 // readAhead is how many read batches may wait for the applier. During catch-up they
@@ -94,22 +98,18 @@ func New(rdb redis.UniversalClient, st Applier, cfg Config, log *slog.Logger) *P
 const readAhead = 8
 
 // Run projects until ctx is cancelled, then finishes the batch in hand, commits,
-// acknowledges and returns nil. Entries read but not yet applied stay pending and are
-// read again, first, by the next start.
+// acknowledges, gives the lease up and returns nil. Only the holder of the group's
+// lease projects; another projector of the group stands by until it can take the
+// lease (see lease.go). Entries read but not yet applied stay pending and are claimed
+// again, first, by the next holder.
 func (p *Projector) Run(ctx context.Context) error {
 	if err := p.group.Create(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
 		return err
 	}
-	err := reader.Run(ctx, p.group, p.apply, reader.Options{
-		ReadAhead: readAhead, MaxApply: p.cfg.MaxTransaction,
-		OnReadError: func(err error, wait time.Duration) {
-			p.log.Warn("reading the stream failed; retrying", "err", err, "in", wait)
-		},
-	})
-	if ctx.Err() != nil {
-		return nil
-	}
-	return err
+	return p.runLeased(ctx)
 }
 
 // apply applies, dead-letters and acknowledges one batch, retrying failures with

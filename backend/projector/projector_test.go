@@ -46,7 +46,7 @@ func newHarness(t *testing.T) *harness {
 	})
 	return &harness{t: t, rdb: rdb, st: st, stream: stream, cfg: Config{
 		Stream: stream, Group: "g", Consumer: "c1", DeadLetterStream: stream + ":dead",
-		BatchSize: 7, Block: 50 * time.Millisecond, ClaimIdle: 100 * time.Millisecond, ClaimEvery: 50 * time.Millisecond,
+		BatchSize: 7, Block: 50 * time.Millisecond, LeaseTTL: 300 * time.Millisecond,
 	}}
 }
 
@@ -190,31 +190,13 @@ func (h *harness) waitGroup() {
 	h.t.Fatal("group never created")
 }
 
-// readNew reads the first entries p's group member gets, leaving them pending.
-func readNew(ctx context.Context, p *Projector) ([]ledger.Entry, error) {
-	for range 100 {
-		entries, err := p.group.Next(ctx)
-		if err != nil || len(entries) > 0 {
-			return entries, err
-		}
-	}
-	return nil, nil
-}
-
 // A crash between commit and acknowledge: the batch is in the store but still
 // pending. The restarted consumer must acknowledge it without applying it twice.
 func TestRedeliveryAfterCrashBeforeAck(t *testing.T) {
 	h := newHarness(t)
 	ids := h.add(fixture(t)...)
-	p := New(h.rdb, h.st, h.cfg, quiet)
 	ctx := context.Background()
-	if err := p.group.Create(ctx); err != nil {
-		t.Fatal(err)
-	}
-	msgs, err := readNew(ctx, p)
-	if err != nil || len(msgs) != h.cfg.BatchSize {
-		t.Fatalf("read %d, %v", len(msgs), err)
-	}
+	msgs := h.readAs(h.cfg.Consumer, h.cfg.BatchSize)
 	if _, err := h.st.ApplyBatch(ctx, h.cfg.Group, msgs); err != nil {
 		t.Fatal(err)
 	}
@@ -230,19 +212,12 @@ func TestRedeliveryAfterCrashBeforeAck(t *testing.T) {
 }
 
 // A consumer that read entries and died before applying them: another consumer takes
-// them over once they have been idle long enough, even after it moved past them.
+// them over and applies them first.
 func TestSecondConsumerTakesOverDeadConsumersEntries(t *testing.T) {
 	h := newHarness(t)
 	entries := fixture(t)
-	dead := New(h.rdb, h.st, h.cfg, quiet)
-	ctx := context.Background()
-	if err := dead.group.Create(ctx); err != nil {
-		t.Fatal(err)
-	}
 	h.add(entries[:10]...)
-	if msgs, err := readNew(ctx, dead); err != nil || len(msgs) == 0 {
-		t.Fatalf("dead consumer read %d, %v", len(msgs), err)
-	}
+	h.readAs(h.cfg.Consumer, h.cfg.BatchSize)
 	ids := h.add(entries[10:]...)
 	cfg := h.cfg
 	cfg.Consumer = "c2"

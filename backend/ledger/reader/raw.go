@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -102,10 +101,9 @@ func text(v any) string {
 	return fmt.Sprint(v)
 }
 
-// autoClaim runs XAUTOCLAIM and returns the entries it took over and where the next
-// call goes on ("0-0" when the pending list is done).
-func autoClaim(ctx context.Context, rdb redis.UniversalClient, stream, group, consumer string, minIdle time.Duration, start string, count int) ([]ledger.Entry, string, error) {
-	v, err := rdb.Do(ctx, "XAUTOCLAIM", stream, group, consumer, minIdle.Milliseconds(), start, "COUNT", count).Result()
+// autoClaimReply reads an XAUTOCLAIM reply: the entries it took over and where the
+// next call goes on ("0-0" when the pending list is done).
+func autoClaimReply(v any, err error) ([]ledger.Entry, string, error) {
 	if err != nil {
 		return nil, "", err
 	}

@@ -1,8 +1,9 @@
 // Package reader is the one loop that reads the chatLedger stream into an applier,
-// with its two sources: a member of a consumer group (XREADGROUP, XAUTOCLAIM takeover,
-// acknowledgement after commit) for the backend's projector, and a tail (XREAD from a
-// position) for the desktop's cache. The loop reads ahead while the applier writes,
-// decodes what it read, and joins batches that waited into one apply.
+// with its two sources: a member of a consumer group (reads fenced by the group's
+// lease, the pending entries claimed first, acknowledgement after commit) for the
+// backend's projector, and a tail (XREAD from a position) for the desktop's cache.
+// The loop reads ahead while the applier writes, decodes what it read, and joins
+// batches that waited into one apply.
 package reader
 
 import (
