@@ -115,10 +115,8 @@ func (o Options) withDefaults() Options {
 
 // Open opens (creating if needed) the database at path and migrates it.
 func Open(ctx context.Context, path string, o Options) (*Store, error) {
-	if dir := filepath.Dir(path); dir != "" {
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return nil, fmt.Errorf("open store: %w", err)
-		}
+	if err := restrictDir(filepath.Dir(path)); err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
 	}
 	o = o.withDefaults()
 	w, err := sql.Open("sqlite", dsn(path, o, false))
@@ -169,6 +167,23 @@ func Open(ctx context.Context, path string, o Options) (*Store, error) {
 	}
 	s.ckpt = startCheckpointer(ck, 5*time.Second)
 	return s, nil
+}
+
+// restrictDir makes the database's directory, new or not, this user's alone: it holds
+// the WAL and shared-memory files too. A shared directory such as /tmp (sticky) is
+// left as it is: changing it would lock other users out.
+func restrictDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return err
+	}
+	if fi.Mode()&os.ModeSticky != 0 || fi.Mode().Perm() == 0o700 {
+		return nil
+	}
+	return os.Chmod(dir, 0o700)
 }
 
 // restrictFiles makes the database and its WAL and shared-memory files readable by

@@ -244,12 +244,20 @@ func TestRebuildFromArchiveGivesTheSameProjection(t *testing.T) {
 }
 
 // TestOpenRestrictsFiles: the database, its WAL and its shared-memory file hold
-// customer data, and SQLite creates the last two with the process umask.
+// customer data, and SQLite creates the last two with the process umask; their
+// directory, new or not, is this user's alone.
 func TestOpenRestrictsFiles(t *testing.T) {
 	old := syscall.Umask(0)
 	defer syscall.Umask(old)
-	path := filepath.Join(t.TempDir(), "modes.db")
+	dir := filepath.Join(t.TempDir(), "existing")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "modes.db")
 	s := openAt(t, path, Options{})
+	if fi, err := os.Stat(dir); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Errorf("the database's directory has mode %v (%v), want 0700", fi.Mode().Perm(), err)
+	}
 	if _, err := s.ApplyBatch(context.Background(), "test", nil); err != nil {
 		t.Fatal(err)
 	}
@@ -261,5 +269,20 @@ func TestOpenRestrictsFiles(t *testing.T) {
 		if got := fi.Mode().Perm(); got != 0o600 {
 			t.Errorf("%s has mode %v, want 0600", filepath.Base(path+suffix), got)
 		}
+	}
+}
+
+// A shared directory (sticky, as /tmp is) keeps its mode: other users live there.
+func TestOpenLeavesASharedDirectory(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "shared")
+	if err := os.Mkdir(dir, 0o777|os.ModeSticky); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(dir, 0o777|os.ModeSticky); err != nil {
+		t.Fatal(err)
+	}
+	openAt(t, filepath.Join(dir, "db"), Options{})
+	if fi, err := os.Stat(dir); err != nil || fi.Mode()&os.ModeSticky == 0 || fi.Mode().Perm() != 0o777 {
+		t.Errorf("the shared directory's mode became %v (%v)", fi.Mode(), err)
 	}
 }
