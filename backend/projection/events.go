@@ -63,9 +63,12 @@ func (c *Conversation) addMessage(m Message) {
 	} else {
 		c.AssistantMessages++
 	}
-	if !m.At.Before(c.LastMessageAt) {
+	// The last message is the last in stream order (contract §1), whatever its time
+	// says: a reply stamped in another zone may read earlier than its question. The
+	// last-message time is the latest of them, the activity that statuses count from.
+	c.LastMessage = &MessagePreview{Sender: m.Sender, Text: m.Text, Seq: m.Seq, At: m.At}
+	if m.At.After(c.LastMessageAt) {
 		c.LastMessageAt = m.At
-		c.LastMessage = &MessagePreview{Sender: m.Sender, Text: m.Text, Seq: m.Seq, At: m.At}
 	}
 	if m.EndConversation && c.EndedAt.IsZero() {
 		c.EndedAt = m.At

@@ -849,7 +849,10 @@ func TestMessageBeforeConversationStarted(t *testing.T) {
 	}
 }
 
-func TestLastMessageIsTheNewest(t *testing.T) {
+// The stream ID is the only total order (contract §1): the transcript, the last
+// message and the portal's last message follow it, whatever the times say; each
+// message keeps its own time, and the last-message time is the latest of them.
+func TestLastMessageFollowsStreamOrder(t *testing.T) {
 	m := newStore()
 	m.batch(t,
 		ev("user_input", "2", obj{"utterance": "later", "created_at": ts(50)}),
@@ -857,11 +860,46 @@ func TestLastMessageIsTheNewest(t *testing.T) {
 		ev("assistant_response", "4", obj{"u": "end again", "e": "true"}),
 	)
 	c := m.conv(t, "conv-1")
-	if c.MessageCount != 3 || !c.LastMessageAt.Equal(at(50)) || c.LastMessage.Text != "later" {
+	if c.MessageCount != 3 || !c.LastMessageAt.Equal(at(50)) || c.LastMessage.Text != "end again" || !c.LastMessage.At.Equal(at(4)) {
 		t.Errorf("count %d, last %v %+v", c.MessageCount, c.LastMessageAt, c.LastMessage)
 	}
 	if !c.EndedAt.Equal(at(40)) {
 		t.Errorf("EndedAt = %v, want the first end (%v)", c.EndedAt, at(40))
+	}
+}
+
+func TestReplyInAnotherZoneStaysAfterItsQuestion(t *testing.T) {
+	// The reply's time is 10:00:05 at +02:00, 08:00:05 UTC: two hours before the
+	// question by the clock, after it in the stream.
+	question := ev("user_input", "1", obj{"utterance": "may I borrow 500?", "created_at": "2026-11-24T10:00:00Z"})
+	reply := ev("assistant_response", "2", obj{"u": "yes", "created_at": "2026-11-24T10:00:05+02:00"})
+	replyAt := time.Date(2026, 11, 24, 8, 0, 5, 0, time.UTC)
+	for _, tc := range []struct {
+		name  string
+		apply func(m *memStore)
+	}{
+		{"one batch", func(m *memStore) { m.batch(t, question, reply) }},
+		{"two batches", func(m *memStore) { m.each(t, question, reply) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := newStore()
+			tc.apply(m)
+			var texts []string
+			for _, msg := range m.msgs(t, "conv-1") {
+				texts = append(texts, msg.Text)
+			}
+			if strings.Join(texts, "|") != "may I borrow 500?|yes" {
+				t.Errorf("transcript = %q", texts)
+			}
+			c := m.conv(t, "conv-1")
+			if c.LastMessage == nil || c.LastMessage.Text != "yes" || !c.LastMessage.At.Equal(replyAt) {
+				t.Errorf("last message = %+v", c.LastMessage)
+			}
+			p := projection.PortalConversationOf(c)
+			if p.LastMessage != "yes" || p.LastMessageAt == nil || !p.LastMessageAt.Equal(replyAt) {
+				t.Errorf("portal last message = %q at %v", p.LastMessage, p.LastMessageAt)
+			}
+		})
 	}
 }
 
