@@ -140,7 +140,7 @@ func (m *memStore) batch(t testing.TB, entries ...map[string]string) []result {
 	s := projection.NewSnapshot(m)
 	res := make([]result, len(entries))
 	for i, f := range entries {
-		e, err := ledger.Decode(m.nextStreamID(), f)
+		e, err := ledger.Decode(m.nextStreamID(), f, nil)
 		if err == nil {
 			res[i].out, err = s.Apply(e)
 		}
@@ -1304,7 +1304,7 @@ func TestTaxFieldsNeverStored(t *testing.T) {
 	}
 	s := projection.NewSnapshot(m)
 	for i, f := range entries {
-		e, err := ledger.Decode(m.nextStreamID(), f)
+		e, err := ledger.Decode(m.nextStreamID(), f, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -1626,7 +1626,7 @@ func TestOtherAgents(t *testing.T) {
 		ev("applicationDetail_changed", "3", `{{{ broken`, "agt", "fraud_agent", "cid", "\x00"),
 		ev("", "", nil, "agt", "serviceability_agent", "typ", "\x00"),
 	} {
-		e, err := ledger.Decode(m.nextStreamID(), f)
+		e, err := ledger.Decode(m.nextStreamID(), f, nil)
 		if err != nil {
 			t.Fatalf("entry %d: Decode: %v", i, err)
 		}
@@ -1809,7 +1809,7 @@ func TestWrongShapesChangeNothing(t *testing.T) {
 			m := newStore()
 			m.batch(t, prime...)
 			before := m.dump(t)
-			e, err := ledger.Decode("1732451234567-100", tc.entry)
+			e, err := ledger.Decode("1732451234567-100", tc.entry, nil)
 			if err == nil {
 				s := projection.NewSnapshot(m)
 				_, err = s.Apply(e)
@@ -1857,7 +1857,7 @@ func TestSourceFailureIsNotBadInput(t *testing.T) {
 			ev("applicationDetail_changed", "2", obj{"loanAmount": 1, "customer": obj{"customer_id": "c"}}),
 			ev("final_decision", "3", obj{"decision": "APPROVED"}),
 		} {
-			e, err := ledger.Decode("1-1", f)
+			e, err := ledger.Decode("1-1", f, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -2135,7 +2135,7 @@ func FuzzApply(f *testing.F) {
 		if withCID {
 			fields["cid"] = "conv-7f3a91"
 		}
-		e, err := ledger.Decode("1732451234567-500", fields)
+		e, err := ledger.Decode("1732451234567-500", fields, nil)
 		if err != nil {
 			return
 		}
@@ -2201,4 +2201,30 @@ func taxKey(v any) string {
 		}
 	}
 	return ""
+}
+
+// A created_at without a zone is the producer's wall clock, as tsp is.
+func TestCreatedAtInTheProducersZone(t *testing.T) {
+	plus2 := time.FixedZone("", 2*3600)
+	m := newStore()
+	s := projection.NewSnapshot(m)
+	for _, f := range []map[string]string{
+		ev("user_input", "1", obj{"utterance": "hi", "created_at": "2026-11-24 12:00:00.5"}),
+		ev("identityRisk_assessment", "2", obj{"decision": "PASS", "created_at": "2026-11-24T12:00:01"}),
+	} {
+		e, err := ledger.Decode(m.nextStreamID(), f, plus2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Apply(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m.persist(t, s)
+	if msgs := m.msgs(t, "conv-1"); len(msgs) != 1 || !msgs[0].At.Equal(at(0).Add(500*time.Millisecond)) {
+		t.Errorf("message at %v, want %v", msgs[0].At, at(0).Add(500*time.Millisecond))
+	}
+	if a := m.conv(t, "conv-1").Assessments["identityRisk"]; a == nil || !a.At.Equal(at(1)) {
+		t.Errorf("assessment %+v, want at %v", a, at(1))
+	}
 }
