@@ -4,6 +4,8 @@ import (
 	"embed"
 	"log"
 	"os"
+	"time"
+	_ "time/tzdata" // BILLIE_PRODUCER_TZ names a zone on desktops without a zone database
 
 	"github.com/wailsapp/wails/v2"
 	"github.com/wailsapp/wails/v2/pkg/options"
@@ -32,7 +34,7 @@ func main() {
 	if err := pagepool.Configure(app.PagePoolMiB()); err != nil {
 		log.Printf("billie-supervisor: SQLite allocates its own page buffers: %v", err)
 	}
-	a := app.New(defaultsFromEnv(os.Getenv), store.Open)
+	a := app.New(defaultsFromEnv(os.Getenv), store.Open, producerZone(os.Getenv("BILLIE_PRODUCER_TZ")))
 
 	err := wails.Run(&options.App{
 		Title:     "Billie Supervisor",
@@ -64,4 +66,19 @@ func defaultsFromEnv(getenv func(string) string) app.Defaults {
 		Stream:     getenv("BILLIE_STREAM"),
 		BackendURL: getenv("BILLIE_BACKEND_URL"),
 	}
+}
+
+// producerZone is the producer's time zone, where the times it writes without one
+// are read: BILLIE_PRODUCER_TZ, an IANA name, else UTC. A name that is no zone is
+// reported and UTC used, so the window still opens.
+func producerZone(name string) *time.Location {
+	if name == "" {
+		return time.UTC
+	}
+	zone, err := time.LoadLocation(name)
+	if err != nil {
+		log.Printf("billie-supervisor: BILLIE_PRODUCER_TZ: %v; reading times without a zone as UTC", err)
+		return time.UTC
+	}
+	return zone
 }

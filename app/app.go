@@ -43,6 +43,9 @@ type options struct {
 	interval time.Duration
 	// redisName names the consumer's Redis connections (CLIENT LIST).
 	redisName string
+	// zone is the producer's time zone, where times written without one are read
+	// (nil is UTC).
+	zone *time.Location
 }
 
 // App is the Wails-bound application object.
@@ -77,8 +80,10 @@ type OpenStore func(ctx context.Context, path string, o store.Options) (*store.S
 
 // New returns an App ready to be passed to wails.Run, starting from d and keeping its
 // local cache in a store that open opens.
-func New(d Defaults, open OpenStore) *App {
-	return newApp(options{defaults: d, open: open, now: time.Now, log: slog.Default()})
+// producerZone is the producer's time zone (nil is UTC), where the times it writes
+// without one are read.
+func New(d Defaults, open OpenStore, producerZone *time.Location) *App {
+	return newApp(options{defaults: d, open: open, now: time.Now, log: slog.Default(), zone: producerZone})
 }
 
 func newApp(o options) *App {

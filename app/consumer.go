@@ -140,7 +140,8 @@ func (c *consumer) session(ctx context.Context) error {
 	src := &tailSource{c: c, prog: prog, tail: reader.NewTail(c.rdb, c.cfg.Stream, pos, c.cfg.Count, c.cfg.Block),
 		nextInfo: time.Now().Add(c.cfg.InfoEvery)}
 	apply := func(ctx context.Context, entries []ledger.Entry) error { return c.apply(ctx, prog, entries) }
-	return reader.Run(ctx, src, apply, reader.Options{ReadAhead: readAhead, MaxApply: c.cfg.MaxApply})
+	return reader.Run(ctx, src, apply, reader.Options{ReadAhead: readAhead, MaxApply: c.cfg.MaxApply,
+		ProducerZone: c.st.ProducerZone()})
 }
 
 // readAhead is how many read batches may wait for the cache.

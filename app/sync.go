@@ -31,6 +31,9 @@ const cacheReaders = 2
 type cacheIdentity struct {
 	Redis  string `json:"redis"`
 	Stream string `json:"stream"`
+	// Zone is the producer's time zone the cache read times in, "" for UTC: a
+	// cache read in another zone holds other times.
+	Zone string `json:"zone,omitempty"`
 }
 
 func identityOf(c config) (cacheIdentity, error) {
@@ -55,10 +58,13 @@ func PagePoolMiB() int { return store.PagePoolMiB(cacheOptions()) }
 
 // openCache opens the cache for c's stream, starting afresh when the cache on disk
 // belongs to another stream.
-func openCache(ctx context.Context, open OpenStore, dir string, c config) (*store.Store, error) {
+func openCache(ctx context.Context, open OpenStore, dir string, c config, zone *time.Location) (*store.Store, error) {
 	id, err := identityOf(c)
 	if err != nil {
 		return nil, err
+	}
+	if zone != nil && zone != time.UTC {
+		id.Zone = zone.String()
 	}
 	idPath := filepath.Join(dir, cacheIdentityName)
 	b, err := readPrivate(idPath)
@@ -71,7 +77,9 @@ func openCache(ctx context.Context, open OpenStore, dir string, c config) (*stor
 			return nil, err
 		}
 	}
-	st, err := open(ctx, filepath.Join(dir, cacheFile), cacheOptions())
+	o := cacheOptions()
+	o.ProducerZone = zone
+	st, err := open(ctx, filepath.Join(dir, cacheFile), o)
 	if err != nil {
 		return nil, fmt.Errorf("open the local cache: %w", err)
 	}
@@ -170,7 +178,7 @@ func (a *App) switchStream(prev, next config) error {
 			}
 			a.st = nil
 		}
-		st, err := openCache(a.base, a.opts.open, a.dir, next)
+		st, err := openCache(a.base, a.opts.open, a.dir, next, a.opts.zone)
 		if err != nil {
 			a.openErr = err
 			return err

@@ -88,7 +88,8 @@ func runBenchProjector(ctx context.Context, cfg *config, f benchFlags, stdout io
 	defer stop()
 	p := projector.New(rdb, st, projector.Config{
 		Stream: cfg.stream, Group: cfg.group, Consumer: cfg.consumer, DeadLetterStream: cfg.deadStream,
-		BatchSize: f.batch, Block: 200 * time.Millisecond,
+		ProducerZone: st.ProducerZone(),
+		BatchSize:    f.batch, Block: 200 * time.Millisecond,
 	}, cfg.logger())
 	var (
 		mu       sync.Mutex

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 	"github.com/spf13/cobra"
@@ -26,6 +27,11 @@ type config struct {
 	addr       string
 	opsAddr    string
 	logLevel   string
+	producerTZ string
+
+	// zone is producerTZ loaded, once: every store and reader of the process gets
+	// the same *time.Location, which decoding ahead relies on.
+	zone *time.Location
 
 	// pagePool is set once the process's SQLite page pool has been asked for.
 	pagePool bool
@@ -55,6 +61,7 @@ func defaultConfig(env environ) config {
 		addr:       get("BILLIE_ADDR", "127.0.0.1:8080"),
 		opsAddr:    get(envOpsAddr, defaultOpsAddr),
 		logLevel:   get("BILLIE_LOG_LEVEL", "info"),
+		producerTZ: get("BILLIE_PRODUCER_TZ", "UTC"),
 		env:        env,
 	}
 }
@@ -79,6 +86,7 @@ func (c *config) register(root *cobra.Command) {
 	fs.StringVar(&c.deadStream, "dead-letter-stream", c.deadStream, "dead-letter stream (env BILLIE_DEAD_LETTER_STREAM)")
 	fs.StringVar(&c.addr, "addr", c.addr, "HTTP listen address of the APIs (env BILLIE_ADDR)")
 	fs.StringVar(&c.opsAddr, "ops-addr", c.opsAddr, "HTTP listen address of /metrics, /readyz and unlocking; keep it off the public network (env "+envOpsAddr+")")
+	fs.StringVar(&c.producerTZ, "producer-tz", c.producerTZ, "time zone of the producer's times written without one, an IANA name such as Australia/Sydney (env BILLIE_PRODUCER_TZ)")
 	fs.StringVar(&c.logLevel, "log-level", c.logLevel, "debug, info, warn or error (env BILLIE_LOG_LEVEL)")
 	_ = root.RegisterFlagCompletionFunc("log-level", cobra.FixedCompletions(
 		[]string{"debug", "info", "warn", "error"}, cobra.ShellCompDirectiveNoFileComp))
@@ -90,6 +98,18 @@ func (c *config) logger() *slog.Logger {
 		level = slog.LevelInfo
 	}
 	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+}
+
+// producerZone is the producer's time zone, --producer-tz loaded.
+func (c *config) producerZone() (*time.Location, error) {
+	if c.zone == nil {
+		zone, err := time.LoadLocation(c.producerTZ)
+		if err != nil {
+			return nil, fmt.Errorf("producer time zone (--producer-tz, BILLIE_PRODUCER_TZ): %w", err)
+		}
+		c.zone = zone
+	}
+	return c.zone, nil
 }
 
 func (c *config) openRedis(ctx context.Context) (*redis.Client, error) {
@@ -113,6 +133,11 @@ func (c *config) openStore(ctx context.Context) (*store.Store, error) {
 // process's pool of SQLite page buffers for its connections (see package pagepool);
 // stores opened after it share the pool.
 func (c *config) openStoreAt(ctx context.Context, path string, o store.Options) (*store.Store, error) {
+	zone, err := c.producerZone()
+	if err != nil {
+		return nil, err
+	}
+	o.ProducerZone = zone
 	if !c.pagePool {
 		c.pagePool = true
 		if err := pagepool.Configure(store.PagePoolMiB(o)); err != nil {

@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	_ "time/tzdata" // --producer-tz names a zone on hosts without a zone database
 
 	"github.com/spf13/cobra"
 

@@ -88,7 +88,8 @@ func runServe(ctx context.Context, cfg *config, leaseTTL time.Duration) error {
 	}
 	p := projector.New(rdb, st, projector.Config{
 		Stream: cfg.stream, Group: cfg.group, Consumer: cfg.consumer, DeadLetterStream: cfg.deadStream,
-		LeaseTTL: leaseTTL,
+		ProducerZone: st.ProducerZone(),
+		LeaseTTL:     leaseTTL,
 	}, log)
 	d := &deps{cfg: cfg, log: log, rdb: rdb, store: st, failing: p.Failing}
 	p.OnBatch = func(res store.Result, took time.Duration) {

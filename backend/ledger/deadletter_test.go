@@ -52,7 +52,7 @@ func TestRepeatedFieldsKeepEveryValue(t *testing.T) {
 	if fields["cid"] != "c2" || fields["note"] != "second" || len(shadowed) != 2 {
 		t.Fatalf("fields %v, shadowed %v", fields, shadowed)
 	}
-	_, err := e.Event()
+	_, err := e.Event(nil)
 	if !ledger.IsBadInput(err) || !strings.Contains(err.Error(), "cid is given different values") {
 		t.Fatalf("Event: %v, want bad input for two cids", err)
 	}
@@ -71,7 +71,7 @@ func TestRepeatedFieldsKeepEveryValue(t *testing.T) {
 	}
 	// The same value twice, or a repeated field outside the envelope, is no ambiguity.
 	fields, shadowed = ledger.FieldsOfPairs([]string{"agt", "broker", "typ", "user_input", "cid", "c1", "cid", "c1", "x", "1", "x", "2"})
-	if _, err := (ledger.Entry{ID: "6-0", Fields: fields, Shadowed: shadowed}).Event(); err != nil {
+	if _, err := (ledger.Entry{ID: "6-0", Fields: fields, Shadowed: shadowed}).Event(nil); err != nil {
 		t.Errorf("Event: %v", err)
 	}
 }

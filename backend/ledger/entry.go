@@ -1,6 +1,9 @@
 package ledger
 
-import "fmt"
+import (
+	"fmt"
+	"time"
+)
 
 // Entry is one raw stream entry: its stream ID and flat string fields, as read from
 // Redis or from the archive. It is what readers hand to the store.
@@ -17,8 +20,9 @@ type Entry struct {
 }
 
 type decoded struct {
-	ev  Event
-	err error
+	ev   Event
+	err  error
+	zone *time.Location
 }
 
 // Field is one field of a stream entry.
@@ -27,25 +31,26 @@ type Field struct {
 }
 
 // DecodeEntries decodes entries ahead of their apply, so a reader can decode one batch
-// while the previous one is being written. Event decodes whatever was not.
-func DecodeEntries(entries []Entry) {
+// while the previous one is being written; zone is the producer's, as Decode takes it.
+// Event decodes whatever was not, or was in another zone.
+func DecodeEntries(entries []Entry, zone *time.Location) {
 	for i := range entries {
-		ev, err := entries[i].decode()
-		entries[i].decoded = &decoded{ev: ev, err: err}
+		ev, err := entries[i].decode(zone)
+		entries[i].decoded = &decoded{ev: ev, err: err, zone: zone}
 	}
 }
 
-// Event is the entry decoded, as Decode tells it; a projected entry that gives an
-// envelope field two different values is bad input too.
-func (e Entry) Event() (Event, error) {
-	if e.decoded != nil {
+// Event is the entry decoded, as Decode tells it in the producer's zone; a projected
+// entry that gives an envelope field two different values is bad input too.
+func (e Entry) Event(zone *time.Location) (Event, error) {
+	if e.decoded != nil && e.decoded.zone == zone {
 		return e.decoded.ev, e.decoded.err
 	}
-	return e.decode()
+	return e.decode(zone)
 }
 
-func (e Entry) decode() (Event, error) {
-	ev, err := Decode(e.ID, e.Fields)
+func (e Entry) decode(zone *time.Location) (Event, error) {
+	ev, err := Decode(e.ID, e.Fields, zone)
 	if err == nil && ev.Projected() {
 		if err := checkShadowed(e.Shadowed, e.Fields); err != nil {
 			return ev, &Error{ID: ev.ID, Reason: err.Error()}

@@ -62,7 +62,7 @@ func FuzzDecode(f *testing.F) {
 				fields[k] = values[i]
 			}
 		}
-		ev, err := ledger.Decode(id, fields)
+		ev, err := ledger.Decode(id, fields, nil)
 		if err != nil {
 			var le *ledger.Error
 			if !errors.As(err, &le) || !ledger.IsBadInput(err) {
@@ -87,7 +87,7 @@ func FuzzDecode(f *testing.F) {
 		if !ev.HasSeq && ev.Seq != 0 {
 			t.Fatalf("Seq = %d without HasSeq", ev.Seq)
 		}
-		_, tspOK := ledger.ParseTime(fields["tsp"])
+		_, tspOK := ledger.ParseTime(fields["tsp"], nil)
 		if ev.TimeFromID == tspOK {
 			t.Fatalf("TimeFromID = %v for tsp %q", ev.TimeFromID, fields["tsp"])
 		}
@@ -119,7 +119,7 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("round trip of %s = %v, %v; want %v", b, again, err, ev.Data)
 		}
 		// Decoding is deterministic.
-		ev2, err := ledger.Decode(id, fields)
+		ev2, err := ledger.Decode(id, fields, nil)
 		if err != nil || !reflect.DeepEqual(ev2.Data, ev.Data) || !ev2.Time.Equal(ev.Time) {
 			t.Fatalf("second Decode differs: %v %v", ev2, err)
 		}

@@ -37,6 +37,9 @@ type Event struct {
 	Time              time.Time
 	// TimeFromID is true when tsp was missing or unparsable and Time came from the ID.
 	TimeFromID bool
+	// Zone is the producer's time zone, where the event's times written without a
+	// zone are read (nil is UTC); ParseTime reads the payload's with it.
+	Zone *time.Location
 	// Data is the decoded payload without tax fields; nil for agents that are not
 	// projected.
 	Data map[string]any
@@ -46,6 +49,10 @@ type Event struct {
 	// Fields are the entry's original fields, kept verbatim for the archive and dead letters.
 	Fields map[string]string
 }
+
+// ParseTime reads a time of the event's payload as ParseTime does, in the
+// producer's zone.
+func (e Event) ParseTime(s string) (time.Time, bool) { return ParseTime(s, e.Zone) }
 
 // Projected reports whether the event belongs to the agent the read models follow.
 func (e Event) Projected() bool { return e.Agent == ProjectedAgent }
@@ -69,7 +76,9 @@ func IsBadInput(err error) bool {
 // Decode interprets one stream entry. Entries from other agents get their envelope
 // decoded but not their payload, so a broken payload from a foreign agent is never
 // dead-lettered. The tax fields are removed from every decoded payload here, once.
-func Decode(id string, fields map[string]string) (Event, error) {
+// zone is the producer's time zone, where times written without one are read (nil is
+// UTC); the event keeps it for the times in its payload.
+func Decode(id string, fields map[string]string, zone *time.Location) (Event, error) {
 	sid, err := ParseID(id)
 	if err != nil {
 		return Event{}, &Error{Reason: err.Error()}
@@ -79,6 +88,7 @@ func Decode(id string, fields map[string]string) (Event, error) {
 	}
 	ev := Event{
 		ID:                sid,
+		Zone:              zone,
 		Agent:             strings.TrimSpace(fields["agt"]),
 		Type:              strings.TrimSpace(fields["typ"]),
 		ConversationID:    strings.TrimSpace(fields["cid"]),
@@ -87,7 +97,7 @@ func Decode(id string, fields map[string]string) (Event, error) {
 		Fields:            fields,
 	}
 	ev.Seq, ev.HasSeq = parseSeq(fields["seq"])
-	ev.Time, ev.TimeFromID = eventTime(fields["tsp"], sid)
+	ev.Time, ev.TimeFromID = eventTime(fields["tsp"], sid, zone)
 	// Envelope ids are archived and looked up for every agent's entries.
 	if err := checkText(fields); err != nil {
 		return ev, &Error{ID: sid, Reason: err.Error()}
@@ -173,32 +183,43 @@ func parseSeq(s string) (int64, bool) {
 	return n, true
 }
 
-func eventTime(tsp string, id ID) (time.Time, bool) {
-	if t, ok := ParseTime(tsp); ok {
+func eventTime(tsp string, id ID, zone *time.Location) (time.Time, bool) {
+	if t, ok := ParseTime(tsp, zone); ok {
 		return t, false
 	}
 	return id.Time(), true
 }
 
-// timeLayouts are the ISO-8601 shapes the producer has been seen sending. Layouts
-// without a zone are read as UTC.
+// timeLayouts are the ISO-8601 shapes a Python producer writes (isoformat, str(),
+// pydantic), with "T" between date and time; ParseTime turns a space into one. A
+// fraction of any length is read (to the nanosecond), with a point or a comma.
 var timeLayouts = []string{
-	time.RFC3339Nano,
+	"2006-01-02T15:04:05.999999999Z07:00",
 	"2006-01-02T15:04:05.999999999",
-	"2006-01-02 15:04:05.999999999Z07:00",
-	"2006-01-02 15:04:05.999999999",
 	"2006-01-02T15:04:05.999999999Z0700",
+	"2006-01-02T15:04:05.999999999Z07",
 	"2006-01-02",
 }
 
-// ParseTime reads an ISO-8601 time with or without zone and fraction.
-func ParseTime(s string) (time.Time, bool) {
+// ParseTime reads an ISO-8601 time as a Python producer writes it: "T" or a space
+// between date and time, a fraction of any length or none, a zone ("Z", "+11:00",
+// "+1100", "+11") or none. A time without a zone is the producer's wall clock, read
+// in zone (nil is UTC): the producer's time zone, which is configuration. The result
+// is in UTC.
+func ParseTime(s string, zone *time.Location) (time.Time, bool) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return time.Time{}, false
 	}
+	if len(s) > 10 && s[10] == ' ' {
+		s = s[:10] + "T" + s[11:]
+	}
+	if zone == nil {
+		zone = time.UTC
+	}
 	for _, layout := range timeLayouts {
-		if t, err := time.Parse(layout, s); err == nil {
+		// A layout with a zone takes the time's own; zone only places the others.
+		if t, err := time.ParseInLocation(layout, s, zone); err == nil {
 			return t.UTC(), true
 		}
 	}

@@ -64,7 +64,7 @@ func mustTime(s string) time.Time {
 }
 
 func TestDecodeEnvelope(t *testing.T) {
-	ev, err := ledger.Decode(testID, broker("agt", " broker ", "cid", " conv-1 ", "extra", "kept"))
+	ev, err := ledger.Decode(testID, broker("agt", " broker ", "cid", " conv-1 ", "extra", "kept"), nil)
 	if err != nil {
 		t.Fatalf("Decode: %v", err)
 	}
@@ -106,7 +106,7 @@ func TestDecodeSeq(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			ev, err := ledger.Decode(testID, broker("seq", tc.seq))
+			ev, err := ledger.Decode(testID, broker("seq", tc.seq), nil)
 			if err != nil {
 				t.Fatalf("Decode: %v", err)
 			}
@@ -143,7 +143,7 @@ func TestDecodeTime(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			ev, err := ledger.Decode(testID, broker("tsp", tc.tsp))
+			ev, err := ledger.Decode(testID, broker("tsp", tc.tsp), nil)
 			if err != nil {
 				t.Fatalf("Decode: %v", err)
 			}
@@ -197,7 +197,7 @@ func TestDecodePayload(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			ev, err := ledger.Decode(testID, broker("dat", tc.dat))
+			ev, err := ledger.Decode(testID, broker("dat", tc.dat), nil)
 			if tc.wantErr != "" {
 				var le *ledger.Error
 				if !errors.As(err, &le) {
@@ -231,7 +231,7 @@ func TestDecodePayload(t *testing.T) {
 }
 
 func TestDecodePayloadKeepsNumbersExact(t *testing.T) {
-	ev, err := ledger.Decode(testID, broker("dat", `{"id":12345678901234567890,"amount":400.10}`))
+	ev, err := ledger.Decode(testID, broker("dat", `{"id":12345678901234567890,"amount":400.10}`), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -255,7 +255,7 @@ func TestDecodeOtherAgents(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			ev, err := ledger.Decode(testID, tc.fields)
+			ev, err := ledger.Decode(testID, tc.fields, nil)
 			if err != nil {
 				t.Fatalf("Decode: %v, want no error for another agent", err)
 			}
@@ -286,7 +286,7 @@ func TestDecodeBadEnvelope(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := ledger.Decode(tc.id, tc.fields)
+			_, err := ledger.Decode(tc.id, tc.fields, nil)
 			var le *ledger.Error
 			if !errors.As(err, &le) {
 				t.Fatalf("err = %v (%T), want a *ledger.Error", err, err)
@@ -296,7 +296,7 @@ func TestDecodeBadEnvelope(t *testing.T) {
 }
 
 func TestDecodeNilFields(t *testing.T) {
-	ev, err := ledger.Decode(testID, nil)
+	ev, err := ledger.Decode(testID, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -418,35 +418,55 @@ func TestIDTime(t *testing.T) {
 }
 
 func TestParseTime(t *testing.T) {
+	sydney, err := time.LoadLocation("Australia/Sydney") // +11:00 in November
+	if err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		in   string
-		want string // RFC 3339; "" = not parsable
+		zone *time.Location // the producer's; nil is UTC
+		want string         // RFC 3339; "" = not parsable
 	}{
-		{"2026-11-24T09:14:02.117Z", "2026-11-24T09:14:02.117Z"},
-		{"2026-11-24T09:14:02Z", "2026-11-24T09:14:02Z"},
-		{"2026-11-24T09:14:02.123456789Z", "2026-11-24T09:14:02.123456789Z"},
-		{"2026-11-24T09:14:02+00:00", "2026-11-24T09:14:02Z"},
-		{"2026-11-24T20:14:02+11:00", "2026-11-24T09:14:02Z"},
-		{"2026-11-24T04:14:02-05:00", "2026-11-24T09:14:02Z"},
-		{"2026-11-24T20:14:02+1100", "2026-11-24T09:14:02Z"},
-		{"2026-11-24T09:14:02", "2026-11-24T09:14:02Z"},
-		{"2026-11-24T09:14:02.5", "2026-11-24T09:14:02.5Z"},
-		{"2026-11-24 09:14:02", "2026-11-24T09:14:02Z"},
-		{"2026-11-24 09:14:02.117000", "2026-11-24T09:14:02.117Z"},
-		{"2026-11-24 20:14:02.117+11:00", "2026-11-24T09:14:02.117Z"},
-		{"2026-11-24", "2026-11-24T00:00:00Z"},
-		{" 2026-11-24T09:14:02Z\n", "2026-11-24T09:14:02Z"},
-		{"", ""},
-		{"   ", ""},
-		{"now", ""},
-		{"24/11/2026", ""},
-		{"2026-02-30T00:00:00Z", ""},
-		{"2026-11-24T25:00:00Z", ""},
-		{"2026-11-24T09:14", ""},
+		{"2026-11-24T09:14:02.117Z", nil, "2026-11-24T09:14:02.117Z"},
+		{"2026-11-24T09:14:02Z", nil, "2026-11-24T09:14:02Z"},
+		{"2026-11-24T09:14:02.123456789Z", nil, "2026-11-24T09:14:02.123456789Z"},
+		{"2026-11-24T09:14:02.1234567891234Z", nil, "2026-11-24T09:14:02.123456789Z"},
+		{"2026-11-24T09:14:02,5Z", nil, "2026-11-24T09:14:02.5Z"},
+		{"2026-11-24T09:14:02+00:00", nil, "2026-11-24T09:14:02Z"},
+		{"2026-11-24T20:14:02+11:00", nil, "2026-11-24T09:14:02Z"},
+		{"2026-11-24T04:14:02-05:00", nil, "2026-11-24T09:14:02Z"},
+		{"2026-11-24T20:14:02+1100", nil, "2026-11-24T09:14:02Z"},
+		{"2026-11-24T20:14:02+11", nil, "2026-11-24T09:14:02Z"},
+		{"2026-11-24T09:14:02", nil, "2026-11-24T09:14:02Z"},
+		{"2026-11-24T09:14:02.5", nil, "2026-11-24T09:14:02.5Z"},
+		{"2026-11-24 09:14:02", nil, "2026-11-24T09:14:02Z"},
+		{"2026-11-24 09:14:02.117000", nil, "2026-11-24T09:14:02.117Z"},
+		{"2026-11-24 20:14:02.117+11:00", nil, "2026-11-24T09:14:02.117Z"},
+		{"2026-11-24 20:14:02.117123+1100", nil, "2026-11-24T09:14:02.117123Z"},
+		{"2026-11-24", nil, "2026-11-24T00:00:00Z"},
+		{" 2026-11-24T09:14:02Z\n", nil, "2026-11-24T09:14:02Z"},
+		// Without a zone, the time is the producer's wall clock.
+		{"2026-11-24T20:14:02", sydney, "2026-11-24T09:14:02Z"},
+		{"2026-11-24 20:14:02.117", sydney, "2026-11-24T09:14:02.117Z"},
+		{"2026-06-24T19:14:02", sydney, "2026-06-24T09:14:02Z"}, // +10:00 in June
+		{"2026-11-24", sydney, "2026-11-23T13:00:00Z"},
+		{"2026-11-24T20:14:02", time.FixedZone("", 11*3600), "2026-11-24T09:14:02Z"},
+		// With a zone, the time's own counts, whatever the producer's.
+		{"2026-11-24T09:14:02Z", sydney, "2026-11-24T09:14:02Z"},
+		{"2026-11-24T04:14:02-05:00", sydney, "2026-11-24T09:14:02Z"},
+		{"2026-11-24 09:14:02+00:00", sydney, "2026-11-24T09:14:02Z"},
+		{"", nil, ""},
+		{"   ", nil, ""},
+		{"now", nil, ""},
+		{"24/11/2026", nil, ""},
+		{"2026-02-30T00:00:00Z", nil, ""},
+		{"2026-11-24T25:00:00Z", nil, ""},
+		{"2026-11-24T09:14", nil, ""},
+		{"2026-11-24  09:14:02", nil, ""},
 	}
 	for _, tc := range cases {
-		t.Run(tc.in, func(t *testing.T) {
-			got, ok := ledger.ParseTime(tc.in)
+		t.Run(fmt.Sprintf("%s in %v", tc.in, tc.zone), func(t *testing.T) {
+			got, ok := ledger.ParseTime(tc.in, tc.zone)
 			if tc.want == "" {
 				if ok {
 					t.Errorf("ParseTime(%q) = %v, want not parsable", tc.in, got)
@@ -460,5 +480,30 @@ func TestParseTime(t *testing.T) {
 				t.Errorf("ParseTime(%q) = %v, want %v UTC", tc.in, got, want)
 			}
 		})
+	}
+}
+
+// The producer's zone reaches the event's time, its payload's times, and the
+// decoding done ahead, which is redone for another zone.
+func TestDecodeInTheProducersZone(t *testing.T) {
+	plus11 := time.FixedZone("", 11*3600)
+	fields := broker("tsp", "2026-11-24 20:14:02.117")
+	want := mustTime("2026-11-24T09:14:02.117Z")
+	ev, err := ledger.Decode(testID, fields, plus11)
+	if err != nil || !ev.Time.Equal(want) || ev.TimeFromID {
+		t.Fatalf("Decode = %v (from id %v), %v; want %v", ev.Time, ev.TimeFromID, err, want)
+	}
+	if got, ok := ev.ParseTime("2026-11-24T21:14:02"); !ok || !got.Equal(want.Add(time.Hour-117*time.Millisecond)) {
+		t.Errorf("ev.ParseTime = %v, %v", got, ok)
+	}
+	entries := []ledger.Entry{{ID: testID, Fields: fields}}
+	ledger.DecodeEntries(entries, plus11)
+	for _, tc := range []struct {
+		zone *time.Location
+		want time.Time
+	}{{plus11, want}, {nil, want.Add(11 * time.Hour)}} {
+		if ev, err := entries[0].Event(tc.zone); err != nil || !ev.Time.Equal(tc.want) {
+			t.Errorf("Event(%v) = %v, %v; want %v", tc.zone, ev.Time, err, tc.want)
+		}
 	}
 }

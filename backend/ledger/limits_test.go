@@ -42,7 +42,7 @@ func TestDecodeRejectsWhatTheStoreCannotKeep(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := ledger.Decode(tc.id, tc.fields)
+			_, err := ledger.Decode(tc.id, tc.fields, nil)
 			if tc.reason == "" {
 				if err != nil {
 					t.Fatalf("Decode: %v", err)

@@ -38,7 +38,7 @@ func TestTaxRule(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			ev, err := ledger.Decode("1-1", map[string]string{"agt": "broker", "typ": "custom_assessment", "cid": "c", "dat": tc.dat})
+			ev, err := ledger.Decode("1-1", map[string]string{"agt": "broker", "typ": "custom_assessment", "cid": "c", "dat": tc.dat}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -80,7 +80,7 @@ func TestMayNameTaxField(t *testing.T) {
 
 // Other agents' payloads are not decoded, so there is nothing to strip.
 func TestTaxRuleLeavesOtherAgentsUndecoded(t *testing.T) {
-	ev, err := ledger.Decode("1-1", map[string]string{"agt": "fraud_agent", "typ": "x", "dat": `{"tax_file_number":"1"}`})
+	ev, err := ledger.Decode("1-1", map[string]string{"agt": "fraud_agent", "typ": "x", "dat": `{"tax_file_number":"1"}`}, nil)
 	if err != nil || ev.Data != nil || ev.TaxFieldsRemoved {
 		t.Errorf("Decode = %+v, %v", ev, err)
 	}
@@ -176,7 +176,7 @@ func TestStoredFields(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			ev, err := ledger.Decode("1-1", tc.fields)
+			ev, err := ledger.Decode("1-1", tc.fields, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

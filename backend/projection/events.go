@@ -11,7 +11,7 @@ import (
 
 // parseMessage reads both message shapes: the Utterance model and the short-keyed
 // LLMChatResponse.
-func parseMessage(sender string, d map[string]any) (effect, bool, error) {
+func parseMessage(sender string, d map[string]any, ev *ledger.Event) (effect, bool, error) {
 	text, err := firstStr(d, "utterance", "u")
 	if err != nil {
 		return nil, true, err
@@ -31,7 +31,7 @@ func parseMessage(sender string, d map[string]any) (effect, bool, error) {
 	if err != nil {
 		return nil, true, err
 	}
-	created, err := createdAt(d)
+	created, hasCreated, err := createdAt(d, ev)
 	if err != nil {
 		return nil, true, err
 	}
@@ -39,8 +39,8 @@ func parseMessage(sender string, d map[string]any) (effect, bool, error) {
 	stepComplete := Flag(d, "c")
 	return func(s *Snapshot, c *Conversation, ev *ledger.Event, _ ids) error {
 		at := ev.Time
-		if t, ok := ledger.ParseTime(created); ok {
-			at = t
+		if hasCreated {
+			at = created
 		}
 		m := Message{
 			ConversationID: c.ID, StreamID: ev.ID.String(), Sender: sender, Text: text,
@@ -63,9 +63,12 @@ func (c *Conversation) addMessage(m Message) {
 	} else {
 		c.AssistantMessages++
 	}
-	if !m.At.Before(c.LastMessageAt) {
+	// The last message is the last in stream order (contract §1), whatever its time
+	// says: a reply stamped in another zone may read earlier than its question. The
+	// last-message time is the latest of them, the activity that statuses count from.
+	c.LastMessage = &MessagePreview{Sender: m.Sender, Text: m.Text, Seq: m.Seq, At: m.At}
+	if m.At.After(c.LastMessageAt) {
 		c.LastMessageAt = m.At
-		c.LastMessage = &MessagePreview{Sender: m.Sender, Text: m.Text, Seq: m.Seq, At: m.At}
 	}
 	if m.EndConversation && c.EndedAt.IsZero() {
 		c.EndedAt = m.At
@@ -268,16 +271,16 @@ func firstNonEmpty(vals ...string) string {
 	return ""
 }
 
-func parseAssessment(typ string, d map[string]any) (effect, bool, error) {
+func parseAssessment(typ string, d map[string]any, ev *ledger.Event) (effect, bool, error) {
 	kind := AssessmentKind(typ)
-	created, err := createdAt(d)
+	created, hasCreated, err := createdAt(d, ev)
 	if err != nil {
 		return nil, true, err
 	}
 	return func(s *Snapshot, c *Conversation, ev *ledger.Event, _ ids) error {
 		at := ev.Time
-		if t, ok := ledger.ParseTime(created); ok {
-			at = t
+		if hasCreated {
+			at = created
 		}
 		if c.Assessments == nil {
 			c.Assessments = map[string]*Assessment{}

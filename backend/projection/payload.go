@@ -6,6 +6,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/billie/supervisor/backend/ledger"
 )
@@ -27,19 +28,20 @@ func str(m map[string]any, key string) (string, error) {
 	}
 }
 
-// createdAt is the payload's created_at as sent; a time in it that no record can
-// store is bad input.
-func createdAt(d map[string]any) (string, error) {
+// createdAt is the payload's created_at, read as ev's times are (in the producer's
+// zone when it has none); ok is false when it is absent or unparsable. A time in it
+// that no record can store is bad input.
+func createdAt(d map[string]any, ev *ledger.Event) (t time.Time, ok bool, err error) {
 	created, err := str(d, "created_at")
 	if err != nil {
-		return "", err
+		return time.Time{}, false, err
 	}
-	if t, ok := ledger.ParseTime(created); ok {
+	if t, ok = ev.ParseTime(created); ok {
 		if err := ledger.CheckTime("created_at", t); err != nil {
-			return "", err
+			return time.Time{}, false, err
 		}
 	}
-	return created, nil
+	return t, ok, nil
 }
 
 // firstStr returns the first non-empty string among keys.

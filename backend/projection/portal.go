@@ -175,7 +175,7 @@ func PortalConversationOf(c *Conversation) PortalConversation {
 	}
 	if c.LastMessage != nil {
 		p.LastMessage = c.LastMessage.Text
-		at := c.LastMessageAt
+		at := c.LastMessage.At // the time of the message shown, not the latest time
 		p.LastMessageAt = &at
 	}
 	return p

@@ -90,7 +90,7 @@ func (s *Snapshot) Apply(ev ledger.Event) (Outcome, error) {
 	if !ev.Projected() {
 		return SkippedOtherAgent, nil
 	}
-	eff, known, err := parse(ev.Type, ev.Data)
+	eff, known, err := parse(&ev)
 	if err != nil {
 		return 0, reject(ev, err.Error())
 	}
@@ -180,14 +180,15 @@ func eventIDs(ev ledger.Event) (ids, error) {
 
 // parse validates a payload and returns the effect it has; known is false for types
 // the contract does not name.
-func parse(typ string, d map[string]any) (effect, bool, error) {
+func parse(ev *ledger.Event) (effect, bool, error) {
+	typ, d := ev.Type, ev.Data
 	switch {
 	case typ == "conversation_started":
 		return parseStarted(d)
 	case typ == "user_input":
-		return parseMessage(SenderCustomer, d)
+		return parseMessage(SenderCustomer, d, ev)
 	case typ == "assistant_response":
-		return parseMessage(SenderAssistant, d)
+		return parseMessage(SenderAssistant, d, ev)
 	case typ == "applicationDetail_changed":
 		return parseApplicationChange(d)
 	case typ == "noticeboard_updated":
@@ -197,7 +198,7 @@ func parse(typ string, d map[string]any) (effect, bool, error) {
 	case typ == "conversation_summary":
 		return parseSummary(d)
 	case AssessmentKind(typ) != "":
-		return parseAssessment(typ, d)
+		return parseAssessment(typ, d, ev)
 	}
 	return func(*Snapshot, *Conversation, *ledger.Event, ids) error { return nil }, false, nil
 }

@@ -140,7 +140,7 @@ func (m *memStore) batch(t testing.TB, entries ...map[string]string) []result {
 	s := projection.NewSnapshot(m)
 	res := make([]result, len(entries))
 	for i, f := range entries {
-		e, err := ledger.Decode(m.nextStreamID(), f)
+		e, err := ledger.Decode(m.nextStreamID(), f, nil)
 		if err == nil {
 			res[i].out, err = s.Apply(e)
 		}
@@ -849,7 +849,10 @@ func TestMessageBeforeConversationStarted(t *testing.T) {
 	}
 }
 
-func TestLastMessageIsTheNewest(t *testing.T) {
+// The stream ID is the only total order (contract §1): the transcript, the last
+// message and the portal's last message follow it, whatever the times say; each
+// message keeps its own time, and the last-message time is the latest of them.
+func TestLastMessageFollowsStreamOrder(t *testing.T) {
 	m := newStore()
 	m.batch(t,
 		ev("user_input", "2", obj{"utterance": "later", "created_at": ts(50)}),
@@ -857,11 +860,46 @@ func TestLastMessageIsTheNewest(t *testing.T) {
 		ev("assistant_response", "4", obj{"u": "end again", "e": "true"}),
 	)
 	c := m.conv(t, "conv-1")
-	if c.MessageCount != 3 || !c.LastMessageAt.Equal(at(50)) || c.LastMessage.Text != "later" {
+	if c.MessageCount != 3 || !c.LastMessageAt.Equal(at(50)) || c.LastMessage.Text != "end again" || !c.LastMessage.At.Equal(at(4)) {
 		t.Errorf("count %d, last %v %+v", c.MessageCount, c.LastMessageAt, c.LastMessage)
 	}
 	if !c.EndedAt.Equal(at(40)) {
 		t.Errorf("EndedAt = %v, want the first end (%v)", c.EndedAt, at(40))
+	}
+}
+
+func TestReplyInAnotherZoneStaysAfterItsQuestion(t *testing.T) {
+	// The reply's time is 10:00:05 at +02:00, 08:00:05 UTC: two hours before the
+	// question by the clock, after it in the stream.
+	question := ev("user_input", "1", obj{"utterance": "may I borrow 500?", "created_at": "2026-11-24T10:00:00Z"})
+	reply := ev("assistant_response", "2", obj{"u": "yes", "created_at": "2026-11-24T10:00:05+02:00"})
+	replyAt := time.Date(2026, 11, 24, 8, 0, 5, 0, time.UTC)
+	for _, tc := range []struct {
+		name  string
+		apply func(m *memStore)
+	}{
+		{"one batch", func(m *memStore) { m.batch(t, question, reply) }},
+		{"two batches", func(m *memStore) { m.each(t, question, reply) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := newStore()
+			tc.apply(m)
+			var texts []string
+			for _, msg := range m.msgs(t, "conv-1") {
+				texts = append(texts, msg.Text)
+			}
+			if strings.Join(texts, "|") != "may I borrow 500?|yes" {
+				t.Errorf("transcript = %q", texts)
+			}
+			c := m.conv(t, "conv-1")
+			if c.LastMessage == nil || c.LastMessage.Text != "yes" || !c.LastMessage.At.Equal(replyAt) {
+				t.Errorf("last message = %+v", c.LastMessage)
+			}
+			p := projection.PortalConversationOf(c)
+			if p.LastMessage != "yes" || p.LastMessageAt == nil || !p.LastMessageAt.Equal(replyAt) {
+				t.Errorf("portal last message = %q at %v", p.LastMessage, p.LastMessageAt)
+			}
+		})
 	}
 }
 
@@ -1266,7 +1304,7 @@ func TestTaxFieldsNeverStored(t *testing.T) {
 	}
 	s := projection.NewSnapshot(m)
 	for i, f := range entries {
-		e, err := ledger.Decode(m.nextStreamID(), f)
+		e, err := ledger.Decode(m.nextStreamID(), f, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -1588,7 +1626,7 @@ func TestOtherAgents(t *testing.T) {
 		ev("applicationDetail_changed", "3", `{{{ broken`, "agt", "fraud_agent", "cid", "\x00"),
 		ev("", "", nil, "agt", "serviceability_agent", "typ", "\x00"),
 	} {
-		e, err := ledger.Decode(m.nextStreamID(), f)
+		e, err := ledger.Decode(m.nextStreamID(), f, nil)
 		if err != nil {
 			t.Fatalf("entry %d: Decode: %v", i, err)
 		}
@@ -1771,7 +1809,7 @@ func TestWrongShapesChangeNothing(t *testing.T) {
 			m := newStore()
 			m.batch(t, prime...)
 			before := m.dump(t)
-			e, err := ledger.Decode("1732451234567-100", tc.entry)
+			e, err := ledger.Decode("1732451234567-100", tc.entry, nil)
 			if err == nil {
 				s := projection.NewSnapshot(m)
 				_, err = s.Apply(e)
@@ -1819,7 +1857,7 @@ func TestSourceFailureIsNotBadInput(t *testing.T) {
 			ev("applicationDetail_changed", "2", obj{"loanAmount": 1, "customer": obj{"customer_id": "c"}}),
 			ev("final_decision", "3", obj{"decision": "APPROVED"}),
 		} {
-			e, err := ledger.Decode("1-1", f)
+			e, err := ledger.Decode("1-1", f, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -2097,7 +2135,7 @@ func FuzzApply(f *testing.F) {
 		if withCID {
 			fields["cid"] = "conv-7f3a91"
 		}
-		e, err := ledger.Decode("1732451234567-500", fields)
+		e, err := ledger.Decode("1732451234567-500", fields, nil)
 		if err != nil {
 			return
 		}
@@ -2163,4 +2201,30 @@ func taxKey(v any) string {
 		}
 	}
 	return ""
+}
+
+// A created_at without a zone is the producer's wall clock, as tsp is.
+func TestCreatedAtInTheProducersZone(t *testing.T) {
+	plus2 := time.FixedZone("", 2*3600)
+	m := newStore()
+	s := projection.NewSnapshot(m)
+	for _, f := range []map[string]string{
+		ev("user_input", "1", obj{"utterance": "hi", "created_at": "2026-11-24 12:00:00.5"}),
+		ev("identityRisk_assessment", "2", obj{"decision": "PASS", "created_at": "2026-11-24T12:00:01"}),
+	} {
+		e, err := ledger.Decode(m.nextStreamID(), f, plus2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Apply(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m.persist(t, s)
+	if msgs := m.msgs(t, "conv-1"); len(msgs) != 1 || !msgs[0].At.Equal(at(0).Add(500*time.Millisecond)) {
+		t.Errorf("message at %v, want %v", msgs[0].At, at(0).Add(500*time.Millisecond))
+	}
+	if a := m.conv(t, "conv-1").Assessments["identityRisk"]; a == nil || !a.At.Equal(at(1)) {
+		t.Errorf("assessment %+v, want at %v", a, at(1))
+	}
 }

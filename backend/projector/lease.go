@@ -72,7 +72,7 @@ func (p *Projector) hold(ctx context.Context) error {
 	go p.renew(tenure, end)
 	p.group = p.newGroup()
 	err := reader.Run(tenure, p.group, p.apply, reader.Options{
-		ReadAhead: readAhead, MaxApply: p.cfg.MaxTransaction,
+		ReadAhead: readAhead, MaxApply: p.cfg.MaxTransaction, ProducerZone: p.cfg.ProducerZone,
 		OnReadError: func(err error, wait time.Duration) {
 			p.log.Warn("reading the stream failed; retrying", "err", err, "in", wait)
 		},

@@ -36,6 +36,8 @@ type Config struct {
 	// long a standby waits before it takes over from a holder that died without
 	// releasing it (default 10s).
 	LeaseTTL time.Duration
+	// ProducerZone is the store's producer time zone, for decoding ahead.
+	ProducerZone *time.Location
 }
 
 func (c *Config) defaults() {

@@ -27,7 +27,7 @@ func TestEntriesDecodeWithLedger(t *testing.T) {
 			broken := 0
 			for i, e := range es {
 				id := strconv.FormatInt(e.At.UnixMilli(), 10) + "-" + strconv.Itoa(i)
-				ev, err := ledger.Decode(id, e.Fields)
+				ev, err := ledger.Decode(id, e.Fields, nil)
 				switch {
 				case err != nil && ledger.IsBadInput(err):
 					broken++

@@ -131,7 +131,7 @@ func (s *Store) applyBatch(ctx context.Context, checkpoint string, entries []led
 		return Result{}, fmt.Errorf("apply batch: begin: %w", err)
 	}
 	defer tx.Rollback()
-	b := &batch{ctx: ctx, r: s.load, now: time.Now(), seen: map[ledger.ID]bool{}, archiving: s.archive, portal: s.portal, spans: spans{}, reject: reject}
+	b := &batch{ctx: ctx, r: s.load, now: time.Now(), seen: map[ledger.ID]bool{}, archiving: s.archive, portal: s.portal, spans: spans{}, reject: reject, zone: s.zone}
 	if b.last, err = readCheckpoint(ctx, tx, checkpoint); err != nil {
 		return Result{}, err
 	}
@@ -195,6 +195,8 @@ type batch struct {
 	docs []recordcache.Doc
 	// reject names entries to dead-letter, by ID, with the reason.
 	reject map[string]string
+	// zone is the producer's time zone (Options.ProducerZone).
+	zone *time.Location
 }
 
 // reduce applies the entries and hands everything they changed to the writer.
@@ -240,7 +242,7 @@ func (b *batch) apply(snap *projection.Snapshot, e ledger.Entry) error {
 	if reason, ok := b.reject[e.ID]; ok {
 		return b.deadLetter(e, id, reason)
 	}
-	ev, err := e.Event()
+	ev, err := e.Event(b.zone)
 	if err != nil {
 		return b.deadLetter(e, id, reasonOf(err))
 	}

@@ -58,7 +58,7 @@ func (s *Store) readArchive(ctx context.Context, batchSize int, out chan<- []led
 		if after, err = position(last); err != nil {
 			return fmt.Errorf("rebuild: %w", err)
 		}
-		ledger.DecodeEntries(entries)
+		ledger.DecodeEntries(entries, s.zone)
 		select {
 		case out <- entries:
 		case <-ctx.Done():

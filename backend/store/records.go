@@ -37,7 +37,7 @@ func (s *Store) Customer(ctx context.Context, id string) (*projection.Customer, 
 
 // Messages reads a conversation's transcript, oldest first.
 func (s *Store) Messages(ctx context.Context, conversationID string) ([]projection.Message, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT doc FROM messages WHERE conversation_id = ? ORDER BY at, id", conversationID)
+	rows, err := s.r.QueryContext(ctx, "SELECT doc FROM messages WHERE conversation_id = ? ORDER BY id", conversationID)
 	if err != nil {
 		return nil, fmt.Errorf("read messages of %s: %w", conversationID, err)
 	}

@@ -242,8 +242,12 @@ func (b *batch) savePortal(snap *projection.Snapshot, convs []*projection.Conver
 		if err != nil {
 			return fmt.Errorf("save portal conversation %s: %w", c.ID, err)
 		}
+		var lastAt time.Time // the shown message's, as in doc
+		if r.LastMessageAt != nil {
+			lastAt = *r.LastMessageAt
+		}
 		convRows = append(convRows, portalConversationRow{customerID: r.CustomerID, conversationID: r.ConversationID,
-			lastMessageAt: ms(c.LastMessageAt), startedAt: c.StartedAt.UnixMilli(), version: r.Version, doc: doc})
+			lastMessageAt: ms(lastAt), startedAt: c.StartedAt.UnixMilli(), version: r.Version, doc: doc})
 	}
 	b.w.Do(func() error {
 		if err := tw.ExecEach(b.w, portalApplicationsTable, "portal application", portalApplicationKey, appRows); err != nil {

@@ -63,6 +63,10 @@ type Options struct {
 	// decoded records (default 16: with GOGC=400 each MiB of live heap costs about five of
 	// memory), to decode rather than read back from SQLite.
 	CachedDocsMiB int
+	// ProducerZone is the producer's time zone: times it writes without a zone are
+	// read in it (ledger.ParseTime). Nil is UTC. It must be the one the entries were
+	// first applied with, or a rebuild reads them differently.
+	ProducerZone *time.Location
 }
 
 // loaderCacheMiB bounds the page cache of the reducer's connection: it reads the
@@ -88,7 +92,13 @@ type Store struct {
 	sup *supervisor.Queries
 	// archive is false when Options.NoArchive is set, portal when NoPortal is.
 	archive, portal bool
+	// zone is Options.ProducerZone.
+	zone *time.Location
 }
+
+// ProducerZone is the producer's time zone the store reads times in
+// (Options.ProducerZone), for a reader that decodes ahead for it.
+func (s *Store) ProducerZone() *time.Location { return s.zone }
 
 // PagePoolMiB is the page pool (package pagepool) that serves every connection of a
 // store opened with o, for the main package to configure before it opens the store.
@@ -124,7 +134,8 @@ func Open(ctx context.Context, path string, o Options) (*Store, error) {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	w.SetMaxOpenConns(1)
-	s := &Store{w: w, cache: recordcache.New(o.CachedRecords, o.CachedDocsMiB<<20), archive: !o.NoArchive, portal: !o.NoPortal}
+	s := &Store{w: w, cache: recordcache.New(o.CachedRecords, o.CachedDocsMiB<<20), archive: !o.NoArchive, portal: !o.NoPortal,
+		zone: o.ProducerZone}
 	if err := s.migrate(ctx, o); err != nil {
 		w.Close()
 		return nil, err

@@ -36,6 +36,9 @@ type Options struct {
 	// OnReadError, when set, is told about a failed read and how long the loop waits
 	// before it reads again; without it a failed read ends Run.
 	OnReadError func(err error, wait time.Duration)
+	// ProducerZone is the producer's time zone, which entries are decoded ahead in;
+	// give the store's (store.Options.ProducerZone), or the store decodes them again.
+	ProducerZone *time.Location
 }
 
 // Run reads src and applies what it read, in order, until ctx ends (then it returns
@@ -51,7 +54,7 @@ func Run(ctx context.Context, src Source, apply Apply, o Options) error {
 	defer stopReading()
 	batches := make(chan []ledger.Entry, o.ReadAhead)
 	readErr := make(chan error, 1)
-	go func() { readErr <- read(readCtx, src, batches, o.OnReadError) }()
+	go func() { readErr <- read(readCtx, src, batches, o.OnReadError, o.ProducerZone) }()
 	for {
 		select {
 		case entries := <-batches:
@@ -74,7 +77,7 @@ func Run(ctx context.Context, src Source, apply Apply, o Options) error {
 
 // read feeds batches, decoded, to the applier, so that reading and decoding overlap
 // applying.
-func read(ctx context.Context, src Source, out chan<- []ledger.Entry, onErr func(error, time.Duration)) error {
+func read(ctx context.Context, src Source, out chan<- []ledger.Entry, onErr func(error, time.Duration), zone *time.Location) error {
 	bo := backoff.WithContext(NewBackoff(), ctx)
 	for ctx.Err() == nil {
 		var entries []ledger.Entry
@@ -94,7 +97,7 @@ func read(ctx context.Context, src Source, out chan<- []ledger.Entry, onErr func
 		if len(entries) == 0 {
 			continue
 		}
-		ledger.DecodeEntries(entries)
+		ledger.DecodeEntries(entries, zone)
 		select {
 		case out <- entries:
 		case <-ctx.Done():

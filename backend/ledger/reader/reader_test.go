@@ -70,7 +70,7 @@ func TestRunAppliesEveryEntryOnceInOrderDecodedAndJoined(t *testing.T) {
 		if e.ID != fmt.Sprintf("%d-0", i+1) {
 			t.Fatalf("entry %d is %s: out of order", i, e.ID)
 		}
-		if ev, err := e.Event(); err != nil || ev.ConversationID != "c" {
+		if ev, err := e.Event(nil); err != nil || ev.ConversationID != "c" {
 			t.Fatalf("entry %s decoded as %+v, %v", e.ID, ev, err)
 		}
 	}

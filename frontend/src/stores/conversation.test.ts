@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { setApi } from '../api/client';
 import { card, createFakeApi, message } from '../test/fakeApi';
-import { mergeMessages, REFETCH_DEBOUNCE_MS, REFETCH_MAX_WAIT_MS, useConversation } from './conversation';
+import { compareStreamIds, mergeMessages, REFETCH_DEBOUNCE_MS, REFETCH_MAX_WAIT_MS, useConversation } from './conversation';
 
 const batch = (over = {}) => ({ conversations: [], messages: [], applications: [], customers: [], ...over });
 
@@ -9,10 +9,19 @@ describe('conversation store', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  it('merges messages by streamId and keeps time order', () => {
+  it('merges messages by streamId and keeps stream order', () => {
     const a = [message(0), message(2)];
     expect(mergeMessages(a, [message(2)])).toBe(a);
     expect(mergeMessages(a, [message(1)]).map((m) => m.seq)).toEqual([0, 1, 2]);
+  });
+
+  it('orders by stream ID, not by time: a reply stamped in another zone stays after its question', () => {
+    const question = message(0, { streamId: '999-5', at: '2024-11-24T10:00:00Z' });
+    const reply = message(1, { streamId: '1000-0', at: '2024-11-24T10:00:05+02:00' });
+    expect(mergeMessages([], [reply, question]).map((m) => m.seq)).toEqual([0, 1]);
+    expect(mergeMessages([question], [reply]).map((m) => m.seq)).toEqual([0, 1]);
+    expect(compareStreamIds('1000-10', '1000-9')).toBeGreaterThan(0);
+    expect(compareStreamIds('1000-18446744073709551615', '1000-18446744073709551614')).toBeGreaterThan(0);
   });
 
   it('refetches after activity settles, and at least every max-wait under constant activity', async () => {

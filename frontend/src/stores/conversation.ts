@@ -46,7 +46,23 @@ function stripConversationId(m: LiveMessage): Message {
   return rest;
 }
 
-/** Appends messages not present yet (by streamId), keeping time order. */
+/**
+ * Orders stream entry IDs ("ms-seq", no leading zeros) as numbers. The stream ID is the
+ * only total order of the ledger: a message's own time may carry another zone.
+ */
+export function compareStreamIds(a: string, b: string): number {
+  const [am = '', as = '0'] = a.split('-');
+  const [bm = '', bs = '0'] = b.split('-');
+  return compareDigits(am, bm) || compareDigits(as, bs);
+}
+
+/** Compares decimal digit strings without converting (a sequence may exceed 2^53). */
+function compareDigits(a: string, b: string): number {
+  if (a.length !== b.length) return a.length - b.length;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Appends messages not present yet (by streamId), keeping stream order. */
 export function mergeMessages(have: Message[], incoming: Message[]): Message[] {
   if (incoming.length === 0) return have;
   const seen = new Set(have.map((m) => m.streamId));
@@ -57,9 +73,8 @@ export function mergeMessages(have: Message[], incoming: Message[]): Message[] {
   });
   if (add.length === 0) return have;
   const out = have.concat(add);
-  // Stream order is time order in practice; keep it stable if a late one arrives.
-  const sorted = out.every((m, i) => i === 0 || out[i - 1].at <= m.at);
-  return sorted ? out : out.slice().sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  const sorted = out.every((m, i) => i === 0 || compareStreamIds(out[i - 1].streamId, m.streamId) < 0);
+  return sorted ? out : out.slice().sort((a, b) => compareStreamIds(a.streamId, b.streamId));
 }
 
 export const useConversation = create<ConversationState>()((set, get) => {
