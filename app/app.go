@@ -43,6 +43,8 @@ type options struct {
 	interval time.Duration
 	// redisName names the consumer's Redis connections (CLIENT LIST).
 	redisName string
+	// transport carries the backend requests; nil: http.DefaultTransport.
+	transport http.RoundTripper
 }
 
 // App is the Wails-bound application object.
@@ -85,7 +87,7 @@ func newApp(o options) *App {
 	if o.interval <= 0 {
 		o.interval = batchInterval
 	}
-	return &App{opts: o, log: o.log, http: &http.Client{Timeout: requestTimeout}, counts: newCountsCache(),
+	return &App{opts: o, log: o.log, http: newBackendHTTP(o.transport), counts: newCountsCache(),
 		ready: make(chan struct{})}
 }
 
@@ -170,7 +172,39 @@ func (a *App) baseContext() context.Context {
 func (a *App) backend() *backendClient {
 	a.mu.RLock()
 	defer a.mu.RUnlock()
-	return &backendClient{base: a.cfg.BackendURL, http: a.http}
+	return &backendClient{base: a.cfg.BackendURL, http: a.http, allowInsecure: a.opts.defaults.AllowInsecureBackend}
+}
+
+// session is the current session, or the error to show. A session made with another
+// backend URL than the configured one (a sign-in that raced a settings change) is
+// forgotten: it is bound to the backend it came from.
+func (a *App) session() (*storedSession, error) {
+	sess, err := a.sessions.require()
+	if err != nil {
+		return nil, err
+	}
+	a.mu.RLock()
+	same := sess.BackendURL == a.cfg.BackendURL
+	a.mu.RUnlock()
+	if !same {
+		a.endSession()
+		return nil, errNotSignedIn
+	}
+	return sess, nil
+}
+
+// endSession forgets the session and signs it out at the backend that issued it.
+func (a *App) endSession() {
+	old, err := a.sessions.take()
+	if err != nil {
+		a.log.Warn("could not delete the session", "err", err)
+	}
+	if old == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(a.baseContext(), requestTimeout)
+	defer cancel()
+	a.sessions.logout(ctx, a.backend(), old)
 }
 
 func (a *App) signedIn() bool {
@@ -187,8 +221,8 @@ func (a *App) Session() (*SessionInfo, error) {
 	if a.sessions == nil {
 		return nil, a.openErr
 	}
-	cur := a.sessions.current()
-	if cur == nil {
+	cur, err := a.session()
+	if err != nil {
 		return nil, nil
 	}
 	info := cur.info()
@@ -248,7 +282,8 @@ func (a *App) GetSettings() (Settings, error) {
 var errThresholdsNeedSession = errors.New("Sign in to change the status thresholds")
 
 // SaveSettings validates, stores (mode 0600) and applies new settings: the consumer
-// restarts with them.
+// restarts with them. A new backend URL ends the session: it is signed out at the
+// old URL (best effort) and its token forgotten, never sent to the new one.
 //
 // Signed out, only the connection (Redis, stream, backend URL) may change: the sign-in
 // screen offers it so that a wrong backend URL or Redis can be fixed in the app. That
@@ -261,30 +296,42 @@ func (a *App) SaveSettings(s Settings) (Settings, error) {
 	if a.dir == "" {
 		return Settings{}, a.openErr
 	}
+	saved, moved, err := a.saveSettings(s)
+	if moved {
+		// After the lock is released: the old backend may be slow to answer.
+		a.endSession()
+	}
+	return saved, err
+}
+
+// saveSettings is SaveSettings under the lock; moved tells that the backend URL
+// changed.
+func (a *App) saveSettings(s Settings) (saved Settings, moved bool, err error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if !a.signedIn() && s.Thresholds != a.cfg.Thresholds {
-		return Settings{}, errThresholdsNeedSession
+		return Settings{}, false, errThresholdsNeedSession
 	}
-	next, err := a.cfg.merge(s)
+	next, err := a.cfg.merge(s, a.opts.defaults.AllowInsecureBackend)
 	if err != nil {
-		return Settings{}, err
+		return Settings{}, false, err
 	}
 	if err := saveConfig(a.dir, next); err != nil {
-		return Settings{}, err
+		return Settings{}, false, err
 	}
 	prev := a.cfg
 	a.cfg = next
+	moved = prev.BackendURL != next.BackendURL
 	if prev.redisKey() != next.redisKey() || a.st == nil {
 		if err := a.switchStream(prev, next); err != nil {
-			return next.public(), fmt.Errorf("Settings saved, but the ledger could not restart: %w", err)
+			return next.public(), moved, fmt.Errorf("Settings saved, but the ledger could not restart: %w", err)
 		}
 	}
 	if prev.Thresholds != next.Thresholds {
 		a.counts.reset()
 	}
 	a.log.Info("settings saved", "redis", next.displayRedisURL(), "stream", next.Stream, "backend", next.BackendURL)
-	return next.public(), nil
+	return next.public(), moved, nil
 }
 
 // redisKey is everything that needs the consumer restarted when it changes.
@@ -301,7 +348,7 @@ func (a *App) cache(f func(ctx context.Context, st *store.Store, c config) error
 	if a.sessions == nil {
 		return a.openErr
 	}
-	if _, err := a.sessions.require(); err != nil {
+	if _, err := a.session(); err != nil {
 		return err
 	}
 	a.mu.RLock()

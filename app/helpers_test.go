@@ -131,6 +131,8 @@ type fakeBackend struct {
 	logouts  int
 	users    []User
 	down     bool
+	// bearers lists the tokens of the requests that carried one, in order.
+	bearers []string
 }
 
 func newFakeBackend(t testing.TB) *fakeBackend {
@@ -180,6 +182,9 @@ func newFakeBackend(t testing.TB) *fakeBackend {
 	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f.mu.Lock()
 		down := f.down
+		if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+			f.bearers = append(f.bearers, tok)
+		}
 		f.mu.Unlock()
 		if down {
 			// Like an unreachable host: drop the connection.
@@ -261,14 +266,25 @@ func writeTestJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
+// seenTokens is the tokens the backend was sent.
+func (f *fakeBackend) seenTokens() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.bearers...)
+}
+
 // testEnv is the environment of a test app.
 type testEnv struct {
 	dir, redisURL, stream, backend string
 	clientName                     string
+	allowInsecure                  bool
+	// transport, when set, carries the app's backend requests.
+	transport http.RoundTripper
 }
 
 func (e testEnv) defaults() Defaults {
-	return Defaults{DataDir: e.dir, RedisURL: e.redisURL, Stream: e.stream, BackendURL: e.backend}
+	return Defaults{DataDir: e.dir, RedisURL: e.redisURL, Stream: e.stream, BackendURL: e.backend,
+		AllowInsecureBackend: e.allowInsecure}
 }
 
 // startApp starts an app as Wails would, with small batches so catch-up takes
@@ -277,7 +293,7 @@ func startApp(t *testing.T, env testEnv, ev *events) *App {
 	t.Helper()
 	a := newApp(options{defaults: env.defaults(), open: store.Open, now: time.Now, log: quiet,
 		consumer:  consumerConfig{Count: 100, MaxApply: 300, Block: 100 * time.Millisecond, InfoEvery: 100 * time.Millisecond},
-		redisName: env.clientName})
+		redisName: env.clientName, transport: env.transport})
 	a.start(context.Background(), ev.emit)
 	t.Cleanup(func() { a.Shutdown(context.Background()) })
 	return a
