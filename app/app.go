@@ -113,6 +113,9 @@ func (a *App) start(ctx context.Context, emit func(string, any)) {
 	if err != nil {
 		a.log.Warn("settings unreadable; using defaults", "err", err)
 	}
+	if cfg.ledger, err = loadLedgerCredential(dir); err != nil {
+		a.log.Warn("using the Redis settings", "err", err)
+	}
 	a.cfg = cfg
 	a.sessions = newSessions(dir, a.opts.now, a.log)
 	a.track = newTracker(cfg.displayRedisURL(), func(s ConnectionState) { a.emitF(EventConnection, s) })
@@ -205,6 +208,7 @@ func (a *App) endSession() {
 	ctx, cancel := context.WithTimeout(a.baseContext(), requestTimeout)
 	defer cancel()
 	a.sessions.logout(ctx, a.backend(), old)
+	a.useLedgerCredential(nil)
 }
 
 func (a *App) signedIn() bool {
@@ -238,11 +242,14 @@ func (a *App) SignIn(email, password string) (SessionInfo, error) {
 	}
 	ctx, cancel := context.WithTimeout(a.baseContext(), requestTimeout)
 	defer cancel()
-	info, err := a.sessions.signIn(ctx, a.backend(), email, password)
+	info, ledger, err := a.sessions.signIn(ctx, a.backend(), email, password)
 	if err != nil {
 		a.log.Info("sign-in failed", "err", err) // never the email or password
 		return SessionInfo{}, err
 	}
+	// A backend that issues none leaves the manual Redis setting; an older
+	// credential went with its session.
+	a.useLedgerCredential(ledger)
 	a.log.Info("signed in", "role", info.Role)
 	return info, nil
 }
@@ -255,7 +262,9 @@ func (a *App) SignOut() error {
 	}
 	ctx, cancel := context.WithTimeout(a.baseContext(), requestTimeout)
 	defer cancel()
-	return a.sessions.signOut(ctx, a.backend())
+	err := a.sessions.signOut(ctx, a.backend())
+	a.useLedgerCredential(nil)
+	return err
 }
 
 // Connection is the state of the link to the ledger. It holds no ledger data, so it
@@ -335,9 +344,19 @@ func (a *App) saveSettings(s Settings) (saved Settings, moved bool, err error) {
 }
 
 // redisKey is everything that needs the consumer restarted when it changes.
-func (c config) redisKey() config {
-	return config{RedisURL: c.RedisURL, RedisUsername: c.RedisUsername, RedisPassword: c.RedisPassword,
-		RedisTLS: c.RedisTLS, Stream: c.Stream}
+func (c config) redisKey() redisKey {
+	k := redisKey{URL: c.RedisURL, Username: c.RedisUsername, Password: c.RedisPassword, TLS: c.RedisTLS, Stream: c.Stream}
+	if c.ledger != nil {
+		k.Ledger = *c.ledger
+	}
+	return k
+}
+
+type redisKey struct {
+	URL, Username, Password string
+	TLS                     bool
+	Stream                  string
+	Ledger                  ledgerCredential
 }
 
 // ---------------------------------------------------------------------------

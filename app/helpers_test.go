@@ -19,6 +19,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/billie/supervisor/backend/redisacl"
 	"github.com/billie/supervisor/backend/simulator"
 	"github.com/billie/supervisor/backend/store"
 )
@@ -133,6 +134,9 @@ type fakeBackend struct {
 	down     bool
 	// bearers lists the tokens of the requests that carried one, in order.
 	bearers []string
+	// ledger, when set, issues a read-only Redis user with each sign-in, as the
+	// backend does with BILLIE_DESKTOP_REDIS_ACL.
+	ledger *redisacl.Manager
 }
 
 func newFakeBackend(t testing.TB) *fakeBackend {
@@ -145,7 +149,11 @@ func newFakeBackend(t testing.TB) *fakeBackend {
 		f.mu.Lock()
 		delete(f.tokens, tok)
 		f.logouts++
+		ledger := f.ledger
 		f.mu.Unlock()
+		if ledger != nil {
+			_ = ledger.Revoke(r.Context(), 1, tok)
+		}
 		w.WriteHeader(http.StatusNoContent)
 	}))
 	mux.HandleFunc("GET /api/auth/me", f.authed(func(w http.ResponseWriter, r *http.Request, tok string) {
@@ -224,7 +232,16 @@ func (f *fakeBackend) login(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	f.tokens[tok] = exp
 	f.mu.Unlock()
-	writeTestJSON(w, 200, map[string]any{"token": tok, "expiresAt": exp, "user": f.user()})
+	ans := map[string]any{"token": tok, "expiresAt": exp, "user": f.user()}
+	if f.ledger != nil {
+		name, pass, err := f.ledger.Issue(r.Context(), 1, tok)
+		if err != nil {
+			problem(w, 500, err.Error())
+			return
+		}
+		ans["ledger"] = map[string]string{"username": name, "password": pass, "stream": f.ledger.Stream()}
+	}
+	writeTestJSON(w, 200, ans)
 }
 
 func (f *fakeBackend) authed(h func(http.ResponseWriter, *http.Request, string)) http.HandlerFunc {

@@ -160,6 +160,8 @@ type loginAnswer struct {
 	Token     string      `json:"token"`
 	ExpiresAt time.Time   `json:"expiresAt"`
 	User      sessionUser `json:"user"`
+	// Ledger is this desktop's own Redis credential, when the backend issues one.
+	Ledger *ledgerCredential `json:"ledger"`
 }
 
 type meAnswer struct {
@@ -225,28 +227,32 @@ func (s *sessions) restore(ctx context.Context, client *backendClient) error {
 	return s.set(&st)
 }
 
-// signIn checks the password with the backend and keeps the session.
-func (s *sessions) signIn(ctx context.Context, client *backendClient, email, password string) (SessionInfo, error) {
+// signIn checks the password with the backend and keeps the session. It returns the
+// ledger credential the backend issued with it, or nil.
+func (s *sessions) signIn(ctx context.Context, client *backendClient, email, password string) (SessionInfo, *ledgerCredential, error) {
 	if strings.TrimSpace(email) == "" || password == "" {
-		return SessionInfo{}, errors.New("Enter your email and password")
+		return SessionInfo{}, nil, errors.New("Enter your email and password")
 	}
 	var ans loginAnswer
 	err := client.anon(ctx, http.MethodPost, "/api/auth/login", map[string]string{"email": strings.TrimSpace(email), "password": password}, &ans)
 	var api *apiError
 	if errors.As(err, &api) && api.Status == http.StatusUnauthorized {
-		return SessionInfo{}, errWrongPassword
+		return SessionInfo{}, nil, errWrongPassword
 	}
 	if err != nil {
-		return SessionInfo{}, err
+		return SessionInfo{}, nil, err
 	}
 	if ans.Token == "" || !ans.ExpiresAt.After(s.now()) {
-		return SessionInfo{}, errors.New("The backend answered the sign-in without a valid session")
+		return SessionInfo{}, nil, errors.New("The backend answered the sign-in without a valid session")
 	}
 	st := &storedSession{Token: ans.Token, ExpiresAt: ans.ExpiresAt, User: ans.User, BackendURL: client.base}
 	if err := s.set(st); err != nil {
-		return SessionInfo{}, err
+		return SessionInfo{}, nil, err
 	}
-	return st.info(), nil
+	if l := ans.Ledger; l != nil && (l.Username == "" || l.Password == "") {
+		ans.Ledger = nil
+	}
+	return st.info(), ans.Ledger, nil
 }
 
 // signOut forgets the session locally and tells the backend that issued it, if it

@@ -51,6 +51,9 @@ type config struct {
 	Stream        string     `json:"stream"`
 	BackendURL    string     `json:"backendUrl"`
 	Thresholds    Thresholds `json:"thresholds"`
+	// ledger, when set for this stream, replaces RedisUsername and RedisPassword. It
+	// is kept in its own file, never in the settings.
+	ledger *ledgerCredential
 }
 
 // defaultConfig is what a desktop starts with: d, else the built-in defaults.
@@ -131,6 +134,7 @@ func (c config) merge(s Settings, allowInsecure bool) (config, error) {
 		RedisURL: strings.TrimSpace(s.RedisURL), RedisUsername: strings.TrimSpace(s.RedisUsername),
 		RedisTLS: s.RedisTLS, Stream: strings.TrimSpace(s.Stream),
 		BackendURL: strings.TrimRight(strings.TrimSpace(s.BackendURL), "/"), Thresholds: s.Thresholds,
+		ledger: c.ledger,
 	}
 	switch {
 	case s.RedisPassword != "":
@@ -199,6 +203,9 @@ func (c config) redisOptions() (*redis.Options, error) {
 	}
 	if c.RedisPassword != "" {
 		o.Password = c.RedisPassword
+	}
+	if l := c.ledger; l != nil && l.Stream == c.Stream {
+		o.Username, o.Password = l.Username, l.Password
 	}
 	if c.RedisTLS && o.TLSConfig == nil {
 		host, _, _ := strings.Cut(o.Addr, ":")
