@@ -4,6 +4,7 @@ import (
 	"embed"
 	"log"
 	"os"
+	"strconv"
 	"time"
 	_ "time/tzdata" // BILLIE_PRODUCER_TZ names a zone on desktops without a zone database
 
@@ -58,13 +59,15 @@ func main() {
 }
 
 // defaultsFromEnv is where the desktop starts: admins preconfigure many desktops with
-// these variables; the settings a supervisor saves win over them.
+// these variables; the settings a supervisor saves win over them, except
+// BILLIE_ALLOW_INSECURE_BACKEND, which no setting can give.
 func defaultsFromEnv(getenv func(string) string) app.Defaults {
 	return app.Defaults{
-		DataDir:    getenv("BILLIE_DATA_DIR"),
-		RedisURL:   getenv("BILLIE_REDIS_URL"),
-		Stream:     getenv("BILLIE_STREAM"),
-		BackendURL: getenv("BILLIE_BACKEND_URL"),
+		DataDir:              getenv("BILLIE_DATA_DIR"),
+		RedisURL:             getenv("BILLIE_REDIS_URL"),
+		Stream:               getenv("BILLIE_STREAM"),
+		BackendURL:           getenv("BILLIE_BACKEND_URL"),
+		AllowInsecureBackend: envBool(getenv, "BILLIE_ALLOW_INSECURE_BACKEND"),
 	}
 }
 
@@ -81,4 +84,14 @@ func producerZone(name string) *time.Location {
 		return time.UTC
 	}
 	return zone
+}
+
+// envBool is the variable name as a boolean; anything but a true value (1, true)
+// is false, so a typo never loosens a check.
+func envBool(getenv func(string) string, name string) bool {
+	v, err := strconv.ParseBool(getenv(name))
+	if err != nil && getenv(name) != "" {
+		log.Printf("billie-supervisor: %s=%q is not a boolean; taken as false", name, getenv(name))
+	}
+	return err == nil && v
 }

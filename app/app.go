@@ -46,6 +46,8 @@ type options struct {
 	// zone is the producer's time zone, where times written without one are read
 	// (nil is UTC).
 	zone *time.Location
+	// transport carries the backend requests; nil: http.DefaultTransport.
+	transport http.RoundTripper
 }
 
 // App is the Wails-bound application object.
@@ -90,7 +92,7 @@ func newApp(o options) *App {
 	if o.interval <= 0 {
 		o.interval = batchInterval
 	}
-	return &App{opts: o, log: o.log, http: &http.Client{Timeout: requestTimeout}, counts: newCountsCache(),
+	return &App{opts: o, log: o.log, http: newBackendHTTP(o.transport), counts: newCountsCache(),
 		ready: make(chan struct{})}
 }
 
@@ -115,6 +117,9 @@ func (a *App) start(ctx context.Context, emit func(string, any)) {
 	cfg, err := loadConfig(dir, a.opts.defaults)
 	if err != nil {
 		a.log.Warn("settings unreadable; using defaults", "err", err)
+	}
+	if cfg.ledger, err = loadLedgerCredential(dir); err != nil {
+		a.log.Warn("using the Redis settings", "err", err)
 	}
 	a.cfg = cfg
 	a.sessions = newSessions(dir, a.opts.now, a.log)
@@ -175,7 +180,40 @@ func (a *App) baseContext() context.Context {
 func (a *App) backend() *backendClient {
 	a.mu.RLock()
 	defer a.mu.RUnlock()
-	return &backendClient{base: a.cfg.BackendURL, http: a.http}
+	return &backendClient{base: a.cfg.BackendURL, http: a.http, allowInsecure: a.opts.defaults.AllowInsecureBackend}
+}
+
+// session is the current session, or the error to show. A session made with another
+// backend URL than the configured one (a sign-in that raced a settings change) is
+// forgotten: it is bound to the backend it came from.
+func (a *App) session() (*storedSession, error) {
+	sess, err := a.sessions.require()
+	if err != nil {
+		return nil, err
+	}
+	a.mu.RLock()
+	same := sess.BackendURL == a.cfg.BackendURL
+	a.mu.RUnlock()
+	if !same {
+		a.endSession()
+		return nil, errNotSignedIn
+	}
+	return sess, nil
+}
+
+// endSession forgets the session and signs it out at the backend that issued it.
+func (a *App) endSession() {
+	old, err := a.sessions.take()
+	if err != nil {
+		a.log.Warn("could not delete the session", "err", err)
+	}
+	if old == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(a.baseContext(), requestTimeout)
+	defer cancel()
+	a.sessions.logout(ctx, a.backend(), old)
+	a.useLedgerCredential(nil)
 }
 
 func (a *App) signedIn() bool {
@@ -192,8 +230,8 @@ func (a *App) Session() (*SessionInfo, error) {
 	if a.sessions == nil {
 		return nil, a.openErr
 	}
-	cur := a.sessions.current()
-	if cur == nil {
+	cur, err := a.session()
+	if err != nil {
 		return nil, nil
 	}
 	info := cur.info()
@@ -209,11 +247,14 @@ func (a *App) SignIn(email, password string) (SessionInfo, error) {
 	}
 	ctx, cancel := context.WithTimeout(a.baseContext(), requestTimeout)
 	defer cancel()
-	info, err := a.sessions.signIn(ctx, a.backend(), email, password)
+	info, ledger, err := a.sessions.signIn(ctx, a.backend(), email, password)
 	if err != nil {
 		a.log.Info("sign-in failed", "err", err) // never the email or password
 		return SessionInfo{}, err
 	}
+	// A backend that issues none leaves the manual Redis setting; an older
+	// credential went with its session.
+	a.useLedgerCredential(ledger)
 	a.log.Info("signed in", "role", info.Role)
 	return info, nil
 }
@@ -226,7 +267,9 @@ func (a *App) SignOut() error {
 	}
 	ctx, cancel := context.WithTimeout(a.baseContext(), requestTimeout)
 	defer cancel()
-	return a.sessions.signOut(ctx, a.backend())
+	err := a.sessions.signOut(ctx, a.backend())
+	a.useLedgerCredential(nil)
+	return err
 }
 
 // Connection is the state of the link to the ledger. It holds no ledger data, so it
@@ -253,7 +296,8 @@ func (a *App) GetSettings() (Settings, error) {
 var errThresholdsNeedSession = errors.New("Sign in to change the status thresholds")
 
 // SaveSettings validates, stores (mode 0600) and applies new settings: the consumer
-// restarts with them.
+// restarts with them. A new backend URL ends the session: it is signed out at the
+// old URL (best effort) and its token forgotten, never sent to the new one.
 //
 // Signed out, only the connection (Redis, stream, backend URL) may change: the sign-in
 // screen offers it so that a wrong backend URL or Redis can be fixed in the app. That
@@ -266,36 +310,58 @@ func (a *App) SaveSettings(s Settings) (Settings, error) {
 	if a.dir == "" {
 		return Settings{}, a.openErr
 	}
+	saved, moved, err := a.saveSettings(s)
+	if moved {
+		// After the lock is released: the old backend may be slow to answer.
+		a.endSession()
+	}
+	return saved, err
+}
+
+// saveSettings is SaveSettings under the lock; moved tells that the backend URL
+// changed.
+func (a *App) saveSettings(s Settings) (saved Settings, moved bool, err error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if !a.signedIn() && s.Thresholds != a.cfg.Thresholds {
-		return Settings{}, errThresholdsNeedSession
+		return Settings{}, false, errThresholdsNeedSession
 	}
-	next, err := a.cfg.merge(s)
+	next, err := a.cfg.merge(s, a.opts.defaults.AllowInsecureBackend)
 	if err != nil {
-		return Settings{}, err
+		return Settings{}, false, err
 	}
 	if err := saveConfig(a.dir, next); err != nil {
-		return Settings{}, err
+		return Settings{}, false, err
 	}
 	prev := a.cfg
 	a.cfg = next
+	moved = prev.BackendURL != next.BackendURL
 	if prev.redisKey() != next.redisKey() || a.st == nil {
 		if err := a.switchStream(prev, next); err != nil {
-			return next.public(), fmt.Errorf("Settings saved, but the ledger could not restart: %w", err)
+			return next.public(), moved, fmt.Errorf("Settings saved, but the ledger could not restart: %w", err)
 		}
 	}
 	if prev.Thresholds != next.Thresholds {
 		a.counts.reset()
 	}
 	a.log.Info("settings saved", "redis", next.displayRedisURL(), "stream", next.Stream, "backend", next.BackendURL)
-	return next.public(), nil
+	return next.public(), moved, nil
 }
 
 // redisKey is everything that needs the consumer restarted when it changes.
-func (c config) redisKey() config {
-	return config{RedisURL: c.RedisURL, RedisUsername: c.RedisUsername, RedisPassword: c.RedisPassword,
-		RedisTLS: c.RedisTLS, Stream: c.Stream}
+func (c config) redisKey() redisKey {
+	k := redisKey{URL: c.RedisURL, Username: c.RedisUsername, Password: c.RedisPassword, TLS: c.RedisTLS, Stream: c.Stream}
+	if c.ledger != nil {
+		k.Ledger = *c.ledger
+	}
+	return k
+}
+
+type redisKey struct {
+	URL, Username, Password string
+	TLS                     bool
+	Stream                  string
+	Ledger                  ledgerCredential
 }
 
 // ---------------------------------------------------------------------------
@@ -306,7 +372,7 @@ func (a *App) cache(f func(ctx context.Context, st *store.Store, c config) error
 	if a.sessions == nil {
 		return a.openErr
 	}
-	if _, err := a.sessions.require(); err != nil {
+	if _, err := a.session(); err != nil {
 		return err
 	}
 	a.mu.RLock()

@@ -12,6 +12,7 @@ const (
 	cacheFile    = "cache.db"
 	settingsName = "settings.json"
 	sessionName  = "session.json"
+	ledgerName   = "ledger-credential.json"
 	gapsName     = "gaps.log"
 )
 

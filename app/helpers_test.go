@@ -19,6 +19,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/billie/supervisor/backend/redisacl"
 	"github.com/billie/supervisor/backend/simulator"
 	"github.com/billie/supervisor/backend/store"
 )
@@ -131,6 +132,11 @@ type fakeBackend struct {
 	logouts  int
 	users    []User
 	down     bool
+	// bearers lists the tokens of the requests that carried one, in order.
+	bearers []string
+	// ledger, when set, issues a read-only Redis user with each sign-in, as the
+	// backend does with BILLIE_DESKTOP_REDIS_ACL.
+	ledger *redisacl.Manager
 }
 
 func newFakeBackend(t testing.TB) *fakeBackend {
@@ -143,7 +149,11 @@ func newFakeBackend(t testing.TB) *fakeBackend {
 		f.mu.Lock()
 		delete(f.tokens, tok)
 		f.logouts++
+		ledger := f.ledger
 		f.mu.Unlock()
+		if ledger != nil {
+			_ = ledger.Revoke(r.Context(), 1, tok)
+		}
 		w.WriteHeader(http.StatusNoContent)
 	}))
 	mux.HandleFunc("GET /api/auth/me", f.authed(func(w http.ResponseWriter, r *http.Request, tok string) {
@@ -180,6 +190,9 @@ func newFakeBackend(t testing.TB) *fakeBackend {
 	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f.mu.Lock()
 		down := f.down
+		if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+			f.bearers = append(f.bearers, tok)
+		}
 		f.mu.Unlock()
 		if down {
 			// Like an unreachable host: drop the connection.
@@ -219,7 +232,16 @@ func (f *fakeBackend) login(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	f.tokens[tok] = exp
 	f.mu.Unlock()
-	writeTestJSON(w, 200, map[string]any{"token": tok, "expiresAt": exp, "user": f.user()})
+	ans := map[string]any{"token": tok, "expiresAt": exp, "user": f.user()}
+	if f.ledger != nil {
+		name, pass, err := f.ledger.Issue(r.Context(), 1, tok)
+		if err != nil {
+			problem(w, 500, err.Error())
+			return
+		}
+		ans["ledger"] = map[string]string{"username": name, "password": pass, "stream": f.ledger.Stream()}
+	}
+	writeTestJSON(w, 200, ans)
 }
 
 func (f *fakeBackend) authed(h func(http.ResponseWriter, *http.Request, string)) http.HandlerFunc {
@@ -261,14 +283,25 @@ func writeTestJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
+// seenTokens is the tokens the backend was sent.
+func (f *fakeBackend) seenTokens() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.bearers...)
+}
+
 // testEnv is the environment of a test app.
 type testEnv struct {
 	dir, redisURL, stream, backend string
 	clientName                     string
+	allowInsecure                  bool
+	// transport, when set, carries the app's backend requests.
+	transport http.RoundTripper
 }
 
 func (e testEnv) defaults() Defaults {
-	return Defaults{DataDir: e.dir, RedisURL: e.redisURL, Stream: e.stream, BackendURL: e.backend}
+	return Defaults{DataDir: e.dir, RedisURL: e.redisURL, Stream: e.stream, BackendURL: e.backend,
+		AllowInsecureBackend: e.allowInsecure}
 }
 
 // startApp starts an app as Wails would, with small batches so catch-up takes
@@ -277,7 +310,7 @@ func startApp(t *testing.T, env testEnv, ev *events) *App {
 	t.Helper()
 	a := newApp(options{defaults: env.defaults(), open: store.Open, now: time.Now, log: quiet,
 		consumer:  consumerConfig{Count: 100, MaxApply: 300, Block: 100 * time.Millisecond, InfoEvery: 100 * time.Millisecond},
-		redisName: env.clientName})
+		redisName: env.clientName, transport: env.transport})
 	a.start(context.Background(), ev.emit)
 	t.Cleanup(func() { a.Shutdown(context.Background()) })
 	return a

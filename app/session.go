@@ -43,10 +43,21 @@ func (s *storedSession) info() SessionInfo {
 	return SessionInfo{Email: s.User.Email, Name: s.User.Name, Role: s.User.Role, ExpiresAt: s.ExpiresAt}
 }
 
-// backendClient talks to the backend's auth and admin APIs.
+// backendClient talks to the backend's auth and admin APIs at base, the configured
+// backend URL. Requests with a session token go to the URL the session was made
+// with (see authed), never to base when that has changed.
 type backendClient struct {
 	base string
 	http *http.Client
+	// allowInsecure is Defaults.AllowInsecureBackend.
+	allowInsecure bool
+}
+
+// newBackendHTTP is the HTTP client for the backend. It follows no redirects: a
+// redirect could carry the session token to another URL than the session's.
+func newBackendHTTP(t http.RoundTripper) *http.Client {
+	return &http.Client{Timeout: requestTimeout, Transport: t,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
 // apiError is a non-2xx answer; Message is fit for the screen.
@@ -65,10 +76,28 @@ func (e *offlineError) Error() string {
 }
 func (e *offlineError) Unwrap() error { return e.err }
 
-// do sends a JSON request and decodes a JSON answer into out (when not nil).
-func (c *backendClient) do(ctx context.Context, method, path, token string, in, out any) error {
-	if c.base == "" {
+// anon sends a request without a token to the configured backend.
+func (c *backendClient) anon(ctx context.Context, method, path string, in, out any) error {
+	return c.send(ctx, c.base, method, path, "", in, out)
+}
+
+// authed sends a request with sess's token to the backend that issued it, whatever
+// the configured URL is now: the token goes nowhere else.
+func (c *backendClient) authed(ctx context.Context, sess *storedSession, method, path string, in, out any) error {
+	if sess.BackendURL == "" {
+		return errNotSignedIn
+	}
+	return c.send(ctx, sess.BackendURL, method, path, sess.Token, in, out)
+}
+
+// send sends a JSON request to base+path and decodes a JSON answer into out (when
+// not nil). A base that may not carry credentials (checkBackendURL) gets nothing.
+func (c *backendClient) send(ctx context.Context, base, method, path, token string, in, out any) error {
+	if base == "" {
 		return &offlineError{errors.New("no backend URL is configured (Settings)")}
+	}
+	if err := checkBackendURL(base, c.allowInsecure); err != nil {
+		return err
 	}
 	var body io.Reader
 	if in != nil {
@@ -78,7 +107,7 @@ func (c *backendClient) do(ctx context.Context, method, path, token string, in, 
 		}
 		body = bytes.NewReader(b)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, c.base+path, body)
+	req, err := http.NewRequestWithContext(ctx, method, base+path, body)
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", method, path, err)
 	}
@@ -131,6 +160,8 @@ type loginAnswer struct {
 	Token     string      `json:"token"`
 	ExpiresAt time.Time   `json:"expiresAt"`
 	User      sessionUser `json:"user"`
+	// Ledger is this desktop's own Redis credential, when the backend issues one.
+	Ledger *ledgerCredential `json:"ledger"`
 }
 
 type meAnswer struct {
@@ -165,11 +196,18 @@ func (s *sessions) restore(ctx context.Context, client *backendClient) error {
 		s.log.Warn("forgetting an unreadable stored session")
 		return s.forget()
 	}
-	if !st.ExpiresAt.After(s.now()) || st.BackendURL != client.base {
+	if !st.ExpiresAt.After(s.now()) {
+		return s.forget()
+	}
+	if st.BackendURL != client.base {
+		// The backend URL changed while the app was closed: end the session where it
+		// was made, not at the new URL.
+		s.log.Info("the backend URL changed; signing out at the old one")
+		s.logout(ctx, client, &st)
 		return s.forget()
 	}
 	var me meAnswer
-	err = client.do(ctx, http.MethodGet, "/api/auth/me", st.Token, nil, &me)
+	err = client.authed(ctx, &st, http.MethodGet, "/api/auth/me", nil, &me)
 	var offline *offlineError
 	var api *apiError
 	switch {
@@ -189,44 +227,64 @@ func (s *sessions) restore(ctx context.Context, client *backendClient) error {
 	return s.set(&st)
 }
 
-// signIn checks the password with the backend and keeps the session.
-func (s *sessions) signIn(ctx context.Context, client *backendClient, email, password string) (SessionInfo, error) {
+// signIn checks the password with the backend and keeps the session. It returns the
+// ledger credential the backend issued with it, or nil.
+func (s *sessions) signIn(ctx context.Context, client *backendClient, email, password string) (SessionInfo, *ledgerCredential, error) {
 	if strings.TrimSpace(email) == "" || password == "" {
-		return SessionInfo{}, errors.New("Enter your email and password")
+		return SessionInfo{}, nil, errors.New("Enter your email and password")
 	}
 	var ans loginAnswer
-	err := client.do(ctx, http.MethodPost, "/api/auth/login", "", map[string]string{"email": strings.TrimSpace(email), "password": password}, &ans)
+	err := client.anon(ctx, http.MethodPost, "/api/auth/login", map[string]string{"email": strings.TrimSpace(email), "password": password}, &ans)
 	var api *apiError
 	if errors.As(err, &api) && api.Status == http.StatusUnauthorized {
-		return SessionInfo{}, errWrongPassword
+		return SessionInfo{}, nil, errWrongPassword
 	}
 	if err != nil {
-		return SessionInfo{}, err
+		return SessionInfo{}, nil, err
 	}
 	if ans.Token == "" || !ans.ExpiresAt.After(s.now()) {
-		return SessionInfo{}, errors.New("The backend answered the sign-in without a valid session")
+		return SessionInfo{}, nil, errors.New("The backend answered the sign-in without a valid session")
 	}
 	st := &storedSession{Token: ans.Token, ExpiresAt: ans.ExpiresAt, User: ans.User, BackendURL: client.base}
 	if err := s.set(st); err != nil {
-		return SessionInfo{}, err
+		return SessionInfo{}, nil, err
 	}
-	return st.info(), nil
+	if l := ans.Ledger; l != nil && (l.Username == "" || l.Password == "") {
+		ans.Ledger = nil
+	}
+	return st.info(), ans.Ledger, nil
 }
 
-// signOut forgets the session locally and tells the backend, if it answers.
+// signOut forgets the session locally and tells the backend that issued it, if it
+// answers.
 func (s *sessions) signOut(ctx context.Context, client *backendClient) error {
+	cur, err := s.take()
+	if err != nil {
+		return err
+	}
+	if cur != nil {
+		s.logout(ctx, client, cur)
+	}
+	return nil
+}
+
+// take forgets the session and returns what it was, for a sign-out at its backend.
+func (s *sessions) take() (*storedSession, error) {
 	s.mu.Lock()
 	cur := s.cur
 	s.mu.Unlock()
 	if err := s.forget(); err != nil {
-		return err
+		return nil, err
 	}
-	if cur != nil {
-		if err := client.do(ctx, http.MethodPost, "/api/auth/logout", cur.Token, nil, nil); err != nil {
-			s.log.Info("backend sign-out failed; signed out locally", "err", err)
-		}
+	return cur, nil
+}
+
+// logout tells st's backend to end it; best effort, as the token is forgotten
+// anyway.
+func (s *sessions) logout(ctx context.Context, client *backendClient, st *storedSession) {
+	if err := client.authed(ctx, st, http.MethodPost, "/api/auth/logout", nil, nil); err != nil {
+		s.log.Info("backend sign-out failed; signed out locally", "err", err)
 	}
-	return nil
 }
 
 // current is the unexpired session, or nil.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -24,6 +25,11 @@ type Defaults struct {
 	RedisURL   string
 	Stream     string
 	BackendURL string
+	// AllowInsecureBackend lets the backend URL be plain http:// on a host other than
+	// this computer. Only the machine's defaults (main, from the environment) can set
+	// it, never the settings file or the settings screen: a session token sent in
+	// clear can be read on the way.
+	AllowInsecureBackend bool
 }
 
 // Built-in defaults, for what neither the settings file nor Defaults says.
@@ -45,6 +51,9 @@ type config struct {
 	Stream        string     `json:"stream"`
 	BackendURL    string     `json:"backendUrl"`
 	Thresholds    Thresholds `json:"thresholds"`
+	// ledger, when set for this stream, replaces RedisUsername and RedisPassword. It
+	// is kept in its own file, never in the settings.
+	ledger *ledgerCredential
 }
 
 // defaultConfig is what a desktop starts with: d, else the built-in defaults.
@@ -118,12 +127,14 @@ func (c config) public() Settings {
 }
 
 // merge applies settings from the frontend to c: an empty password keeps the stored
-// one when hasRedisPassword is true and removes it otherwise.
-func (c config) merge(s Settings) (config, error) {
+// one when hasRedisPassword is true and removes it otherwise. allowInsecure is
+// Defaults.AllowInsecureBackend.
+func (c config) merge(s Settings, allowInsecure bool) (config, error) {
 	next := config{
 		RedisURL: strings.TrimSpace(s.RedisURL), RedisUsername: strings.TrimSpace(s.RedisUsername),
 		RedisTLS: s.RedisTLS, Stream: strings.TrimSpace(s.Stream),
 		BackendURL: strings.TrimRight(strings.TrimSpace(s.BackendURL), "/"), Thresholds: s.Thresholds,
+		ledger: c.ledger,
 	}
 	switch {
 	case s.RedisPassword != "":
@@ -132,10 +143,10 @@ func (c config) merge(s Settings) (config, error) {
 		next.RedisPassword = c.RedisPassword
 	}
 	next.liftCredentials()
-	return next, next.validate()
+	return next, next.validate(allowInsecure)
 }
 
-func (c config) validate() error {
+func (c config) validate(allowInsecure bool) error {
 	if _, err := c.redisOptions(); err != nil {
 		return err
 	}
@@ -143,9 +154,8 @@ func (c config) validate() error {
 		return errors.New("The stream name is required")
 	}
 	if c.BackendURL != "" {
-		u, err := url.Parse(c.BackendURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return fmt.Errorf("The backend URL must look like https://host:port, not %q", c.BackendURL)
+		if err := checkBackendURL(c.BackendURL, allowInsecure); err != nil {
+			return err
 		}
 	}
 	th := c.Thresholds
@@ -153,6 +163,33 @@ func (c config) validate() error {
 		return errors.New("Status thresholds must be positive and increase: paused < soft end < hard end")
 	}
 	return nil
+}
+
+// errInsecureBackend refuses a plain http:// backend away from this computer.
+var errInsecureBackend = errors.New("The backend URL must use https://: plain http:// is allowed only for this computer " +
+	"(localhost, 127.0.0.1, ::1) unless your administrator allows insecure backends")
+
+// checkBackendURL says whether raw may receive passwords and session tokens: https,
+// or http to a loopback address (a backend on this computer), or any http when
+// allowInsecure.
+func checkBackendURL(raw string, allowInsecure bool) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("The backend URL must look like https://host:port, not %q", raw)
+	}
+	if u.Scheme == "http" && !allowInsecure && !isLoopback(u.Hostname()) {
+		return errInsecureBackend
+	}
+	return nil
+}
+
+// isLoopback is whether host names this computer: localhost, 127.0.0.0/8 or ::1.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // redisOptions are the go-redis options for these settings.
@@ -166,6 +203,9 @@ func (c config) redisOptions() (*redis.Options, error) {
 	}
 	if c.RedisPassword != "" {
 		o.Password = c.RedisPassword
+	}
+	if l := c.ledger; l != nil && l.Stream == c.Stream {
+		o.Username, o.Password = l.Username, l.Password
 	}
 	if c.RedisTLS && o.TLSConfig == nil {
 		host, _, _ := strings.Cut(o.Addr, ":")

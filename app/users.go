@@ -35,13 +35,13 @@ func (a *App) UpdateUser(id int64, patch UserPatch) (User, error) {
 // admin proxies one admin API call with the session's token. A token the backend no
 // longer accepts ends the local session too.
 func (a *App) admin(method, path string, in, out any) error {
-	sess, err := a.sessions.require()
+	sess, err := a.session()
 	if err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(a.baseContext(), requestTimeout)
 	defer cancel()
-	err = a.backend().do(ctx, method, path, sess.Token, in, out)
+	err = a.backend().authed(ctx, sess, method, path, in, out)
 	var api *apiError
 	if errors.As(err, &api) {
 		switch api.Status {

@@ -48,7 +48,11 @@ func newRouters(ctx context.Context, d *deps, hc httpConfig) (routers, error) {
 	}
 	r.Mount(customerapi.Prefix, capi)
 
-	acc, err := accounts.New(d.store, accounts.Options{}, d.log)
+	var ledger accounts.LedgerAccess
+	if hc.desktopACL {
+		ledger = desktopLedger(ctx, d.log, d.rdb, d.cfg.stream, true)
+	}
+	acc, err := accounts.New(d.store, accounts.Options{Ledger: ledger}, d.log)
 	if err != nil {
 		return routers{}, fmt.Errorf("accounts: %w", err)
 	}

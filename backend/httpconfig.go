@@ -29,6 +29,8 @@ type httpConfig struct {
 	customerErr error
 	// limits bound every request on both listeners.
 	limits serverLimits
+	// desktopACL issues desktops their own read-only ledger credential (envDesktopACL).
+	desktopACL bool
 }
 
 // serverLimits bound a request's time on the backend's listeners. The zero value is
@@ -60,6 +62,9 @@ func httpConfigFrom(getenv func(string) string) (httpConfig, error) {
 		return hc, err
 	}
 	hc.customer, hc.customerErr = customerConfigFrom(getenv)
+	if hc.desktopACL, err = desktopACLOn(getenv); err != nil {
+		return hc, err
+	}
 	return hc, nil
 }
 

@@ -138,7 +138,20 @@ func withAccounts(cmd *cobra.Command, cfg *config, f func(*accounts.Service) err
 		return err
 	}
 	defer st.Close()
-	svc, err := accounts.New(st, accounts.Options{}, nil)
+	var o accounts.Options
+	// Disabling an account or setting its password here revokes its desktops'
+	// credentials too, as the admin API does.
+	if on, err := desktopACLOn(cfg.getenv); err != nil {
+		return err
+	} else if on {
+		rdb, err := cfg.openRedis(cmd.Context())
+		if err != nil {
+			return err
+		}
+		defer rdb.Close()
+		o.Ledger = desktopLedger(cmd.Context(), cfg.logger(), rdb, cfg.stream, true)
+	}
+	svc, err := accounts.New(st, o, nil)
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -75,6 +76,26 @@ type Session struct {
 	Token     string
 	ExpiresAt time.Time
 	User      User
+	// Ledger is the desktop's own read-only ledger credential, issued at sign-in; nil
+	// without LedgerAccess or when issuing failed (the desktop keeps its manual one).
+	Ledger *LedgerCredential
+}
+
+// LedgerCredential is a Redis username and password that can only read the ledger
+// stream.
+type LedgerCredential struct {
+	Username, Password, Stream string
+}
+
+// LedgerAccess issues and revokes the desktops' read-only ledger credentials, one
+// per session (sid) of an account (package redisacl implements it over Redis ACLs).
+type LedgerAccess interface {
+	// Stream is the stream the credentials can read.
+	Stream() string
+	Issue(ctx context.Context, userID int64, sid string) (username, password string, err error)
+	// Revoke deletes the credential of one session; RevokeAll every one of the account.
+	Revoke(ctx context.Context, userID int64, sid string) error
+	RevokeAll(ctx context.Context, userID int64) error
 }
 
 // Users keeps the accounts and their sessions (backend/store implements it over
@@ -120,6 +141,9 @@ type Options struct {
 	Throttle ThrottlePolicy
 	// Now is the clock (tests).
 	Now func() time.Time
+	// Ledger issues each sign-in a read-only ledger credential; nil: none (desktops
+	// use their manual Redis setting).
+	Ledger LedgerAccess
 }
 
 // Service is the accounts and their policies.
@@ -287,7 +311,17 @@ func (s *Service) Update(ctx context.Context, id int64, p Patch) (User, error) {
 			return User{}, herr
 		}
 	}
-	return s.users.UpdateUser(ctx, id, c)
+	u, err := s.users.UpdateUser(ctx, id, c)
+	if err != nil {
+		return User{}, err
+	}
+	// The sessions ended with the change; so do their desktops' ledger credentials.
+	if s.o.Ledger != nil && (u.Disabled || c.PasswordHash != "") {
+		if err := s.o.Ledger.RevokeAll(ctx, u.ID); err != nil {
+			return User{}, fmt.Errorf("account %d changed, but its ledger credentials could not be revoked (repeat the change): %w", u.ID, err)
+		}
+	}
+	return u, nil
 }
 
 // UpdateByEmail is Update for the account with this email.
@@ -302,6 +336,13 @@ func (s *Service) UpdateByEmail(ctx context.Context, email string, p Patch) (Use
 func tokenHash(token string) []byte {
 	sum := sha256.Sum256([]byte(token))
 	return sum[:]
+}
+
+// sessionID names a session's ledger credential: derived from the token's hash, so
+// sign-out finds it, and telling nothing of the token.
+func sessionID(hash []byte) string {
+	sum := sha256.Sum256(append([]byte("ledger:"), hash...))
+	return hex.EncodeToString(sum[:8])
 }
 
 // TokenPrefix starts every session token, so that secret scanners can spot one.
@@ -361,7 +402,22 @@ func (s *Service) Login(ctx context.Context, email, password, from string) (Sess
 	}
 	t := now.UTC().Truncate(time.Millisecond)
 	sess.User.LastLoginAt = &t
+	sess.Ledger = s.issueLedger(ctx, u.ID, tokenHash(sess.Token))
 	return sess, nil
+}
+
+// issueLedger is the session's ledger credential, or nil: the sign-in does not fail
+// for it, the desktop keeps its manual setting.
+func (s *Service) issueLedger(ctx context.Context, userID int64, hash []byte) *LedgerCredential {
+	if s.o.Ledger == nil {
+		return nil
+	}
+	name, pass, err := s.o.Ledger.Issue(ctx, userID, sessionID(hash))
+	if err != nil {
+		s.log.Warn("no ledger credential issued; the desktop keeps its manual Redis setting", "user", userID, "err", err)
+		return nil
+	}
+	return &LedgerCredential{Username: name, Password: pass, Stream: s.o.Ledger.Stream()}
 }
 
 // Unlock forgets the failed sign-ins of email, from every address: its locks and
@@ -401,7 +457,25 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Session, erro
 	return Session{Token: token, ExpiresAt: exp, User: u}, nil
 }
 
-// Logout ends the session of token (nothing when there is none).
+// Logout ends the session of token (nothing when there is none) and revokes its
+// desktop's ledger credential.
 func (s *Service) Logout(ctx context.Context, token string) error {
-	return s.users.EndSession(ctx, tokenHash(token))
+	hash := tokenHash(token)
+	var owner int64
+	if s.o.Ledger != nil {
+		u, _, err := s.users.Session(ctx, hash)
+		if err != nil && !errors.Is(err, ErrNoSession) {
+			return fmt.Errorf("logout: %w", err)
+		}
+		owner = u.ID
+	}
+	if err := s.users.EndSession(ctx, hash); err != nil {
+		return err
+	}
+	if owner != 0 {
+		if err := s.o.Ledger.Revoke(ctx, owner, sessionID(hash)); err != nil {
+			return fmt.Errorf("logout: session ended, but its ledger credential was not revoked: %w", err)
+		}
+	}
+	return nil
 }

@@ -117,6 +117,15 @@ type loginResponse struct {
 	Token     string      `json:"token"`
 	ExpiresAt time.Time   `json:"expiresAt"`
 	User      sessionUser `json:"user"`
+	// Ledger is the desktop's own Redis credential, able only to read the ledger
+	// stream until sign-out; absent when the backend issues none.
+	Ledger *ledgerCredential `json:"ledger,omitempty"`
+}
+
+type ledgerCredential struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+	Stream   string `json:"stream"`
 }
 
 func (a *API) login(w http.ResponseWriter, r *http.Request) {
@@ -134,7 +143,11 @@ func (a *API) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.log.Info("signed in", "user", sess.User.ID)
-	web.WriteJSON(w, http.StatusOK, loginResponse{Token: sess.Token, ExpiresAt: sess.ExpiresAt, User: sessionUserOf(sess.User)})
+	ans := loginResponse{Token: sess.Token, ExpiresAt: sess.ExpiresAt, User: sessionUserOf(sess.User)}
+	if l := sess.Ledger; l != nil {
+		ans.Ledger = &ledgerCredential{Username: l.Username, Password: l.Password, Stream: l.Stream}
+	}
+	web.WriteJSON(w, http.StatusOK, ans)
 }
 
 func (a *API) logout(w http.ResponseWriter, r *http.Request) {

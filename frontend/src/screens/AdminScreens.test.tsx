@@ -106,6 +106,25 @@ describe('settings', () => {
     expect(useSettings.getState().thresholds.pausedSeconds).toBe(60);
   });
 
+  it('signs out when the backend URL changes, not otherwise', async () => {
+    useSession.setState({ phase: 'signedIn', session: admin, error: null });
+    const fake = createFakeApi();
+    setApi(fake);
+    const user = userEvent.setup();
+    render(<SettingsScreen />);
+    await user.type(await screen.findByLabelText('Stream'), 'X');
+    await user.click(screen.getByRole('button', { name: 'Save settings' }));
+    expect(await screen.findByText('Settings saved')).toBeInTheDocument();
+    expect(useSession.getState().phase).toBe('signedIn');
+
+    const backend = await screen.findByLabelText('Backend URL');
+    await user.clear(backend);
+    await user.type(backend, 'https://billie.example.com');
+    await user.click(screen.getByRole('button', { name: 'Save settings' }));
+    await waitFor(() => expect(useSession.getState().phase).toBe('signedOut'));
+    expect(useSession.getState().error).toMatch(/backend URL changed/);
+  });
+
   it('shows a save error', async () => {
     const fake = createFakeApi();
     fake.saveSettings.mockRejectedValue(new Error('only admins can change settings'));

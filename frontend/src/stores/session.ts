@@ -16,6 +16,8 @@ interface SessionState {
   signOut(): Promise<void>;
   /** Local sign-out when the session's expiry time has passed. */
   expire(): void;
+  /** The backend URL changed: the app ended the session (it is bound to the old URL). */
+  backendChanged(): void;
 }
 
 const initial = {
@@ -61,6 +63,10 @@ export const useSession = create<SessionState>()((set, get) => ({
     api()
       .signOut()
       .catch(() => {});
+  },
+  backendChanged: () => {
+    if (get().phase !== 'signedIn') return;
+    set({ phase: 'signedOut', session: null, error: 'The backend URL changed. Please sign in again.' });
   },
 }));
 

@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import { api, errorMessage } from '../api/client';
 import type { Settings, Thresholds } from '../api/types';
 import { DEFAULT_THRESHOLDS } from '../domain/status';
+import { useSession } from './session';
 
 interface SettingsState {
   settings: Settings | null;
@@ -32,7 +33,7 @@ function validThresholds(t: Thresholds | null | undefined): Thresholds {
   return t;
 }
 
-export const useSettings = create<SettingsState>()((set) => ({
+export const useSettings = create<SettingsState>()((set, get) => ({
   ...initial,
   load: async () => {
     set({ loading: true, error: null });
@@ -45,9 +46,11 @@ export const useSettings = create<SettingsState>()((set) => ({
   },
   save: async (s) => {
     set({ saving: true, saveError: null });
+    const before = get().settings?.backendUrl;
     try {
       const saved = await api().saveSettings(s);
       set({ settings: saved, thresholds: validThresholds(saved.thresholds), saving: false, savedAt: Date.now() });
+      if (before !== undefined && saved.backendUrl !== before) useSession.getState().backendChanged();
       return true;
     } catch (e) {
       set({ saving: false, saveError: errorMessage(e) });
