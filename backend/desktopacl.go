@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -15,11 +16,14 @@ import (
 // envDesktopACL turns on the desktops' own read-only Redis credentials (redisacl).
 const envDesktopACL = "BILLIE_DESKTOP_REDIS_ACL"
 
-// desktopACLOn is whether BILLIE_DESKTOP_REDIS_ACL asks for desktop credentials.
+// desktopACLOn is whether desktops get credentials of their own: unless
+// BILLIE_DESKTOP_REDIS_ACL is false, so that admins need not hand out a shared Redis
+// password (where the backend may not manage ACL users, desktopLedger says so and the
+// desktops keep their manual setting).
 func desktopACLOn(getenv func(string) string) (bool, error) {
 	v := getenv(envDesktopACL)
 	if v == "" {
-		return false, nil
+		return true, nil
 	}
 	on, err := strconv.ParseBool(v)
 	if err != nil {
@@ -31,11 +35,14 @@ func desktopACLOn(getenv func(string) string) (bool, error) {
 // desktopLedger is what issues the desktops' ledger credentials, or nil: when they are
 // off, or when this Redis connection may not manage ACL users, which it logs (the
 // desktops then keep their manual Redis setting).
-func desktopLedger(ctx context.Context, log *slog.Logger, rdb redis.UniversalClient, stream string, on bool) accounts.LedgerAccess {
+// Its users are named for the group (redisacl.Prefix, the group, the account and the
+// session), so that the sweep of one deployment never deletes another's on a shared
+// Redis.
+func desktopLedger(ctx context.Context, log *slog.Logger, rdb redis.UniversalClient, stream, group string, on bool) accounts.LedgerAccess {
 	if !on || rdb == nil {
 		return nil
 	}
-	m := redisacl.New(rdb, stream, "")
+	m := redisacl.New(rdb, stream, group+"-")
 	if err := m.Check(ctx); err != nil {
 		log.Warn("desktop ledger credentials are off: this Redis connection may not manage ACL users; desktops keep their manual Redis setting",
 			"err", err)
@@ -43,4 +50,21 @@ func desktopLedger(ctx context.Context, log *slog.Logger, rdb redis.UniversalCli
 	}
 	log.Info("desktops get their own read-only ledger credential at sign-in", "stream", stream)
 	return m
+}
+
+// sweepLedgerAccess deletes, every interval until ctx ends, the desktop credentials of
+// sessions that expired or ended without a sign-out.
+func sweepLedgerAccess(ctx context.Context, acc *accounts.Service, log *slog.Logger, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := acc.SweepLedgerAccess(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("sweeping desktop ledger credentials failed; retrying later", "err", err)
+			}
+		}
+	}
 }

@@ -17,7 +17,7 @@ func TestDesktopACLSetting(t *testing.T) {
 	for _, tc := range []struct {
 		v       string
 		on, bad bool
-	}{{"", false, false}, {"false", false, false}, {"true", true, false}, {"1", true, false}, {"yes", false, true}} {
+	}{{"", true, false}, {"false", false, false}, {"0", false, false}, {"true", true, false}, {"1", true, false}, {"yes", false, true}} {
 		on, err := desktopACLOn(func(string) string { return tc.v })
 		if on != tc.on || (err != nil) != tc.bad {
 			t.Errorf("%s=%q: %v, %v", envDesktopACL, tc.v, on, err)
@@ -35,10 +35,10 @@ func TestDesktopLedgerNeedsTheRightToManageACLs(t *testing.T) {
 	if err := rdb.Ping(ctx).Err(); err != nil {
 		t.Fatalf("redis: %v", err)
 	}
-	if l := desktopLedger(ctx, quiet, rdb, "s", false); l != nil {
+	if l := desktopLedger(ctx, quiet, rdb, "s", "g", false); l != nil {
 		t.Error("credentials issued while off")
 	}
-	if l := desktopLedger(ctx, quiet, rdb, "s", true); l == nil {
+	if l := desktopLedger(ctx, quiet, rdb, "s", "g", true); l == nil {
 		t.Error("no credentials with the right to manage ACLs")
 	}
 	name := fmt.Sprintf("%stest-restricted-%d", redisacl.Prefix, rand.Uint64())
@@ -48,7 +48,7 @@ func TestDesktopLedgerNeedsTheRightToManageACLs(t *testing.T) {
 	defer rdb.Do(ctx, "ACL", "DELUSER", name)
 	limited := redis.NewClient(&redis.Options{Addr: "127.0.0.1:6379", Username: name, Password: "pw-restricted"})
 	defer limited.Close()
-	if l := desktopLedger(ctx, quiet, limited, "s", true); l != nil {
+	if l := desktopLedger(ctx, quiet, limited, "s", "g", true); l != nil {
 		t.Error("credentials issued without the right to manage ACLs")
 	}
 }

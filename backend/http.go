@@ -50,11 +50,14 @@ func newRouters(ctx context.Context, d *deps, hc httpConfig) (routers, error) {
 
 	var ledger accounts.LedgerAccess
 	if hc.desktopACL {
-		ledger = desktopLedger(ctx, d.log, d.rdb, d.cfg.stream, true)
+		ledger = desktopLedger(ctx, d.log, d.rdb, d.cfg.stream, d.cfg.group, true)
 	}
 	acc, err := accounts.New(d.store, accounts.Options{Ledger: ledger}, d.log)
 	if err != nil {
 		return routers{}, fmt.Errorf("accounts: %w", err)
+	}
+	if ledger != nil {
+		go sweepLedgerAccess(ctx, acc, d.log, time.Minute)
 	}
 	auth := authapi.New(acc, authapi.Options{}, d.log)
 	r.Mount(authapi.Prefix, auth.AuthHandler())

@@ -149,7 +149,7 @@ func withAccounts(cmd *cobra.Command, cfg *config, f func(*accounts.Service) err
 			return err
 		}
 		defer rdb.Close()
-		o.Ledger = desktopLedger(cmd.Context(), cfg.logger(), rdb, cfg.stream, true)
+		o.Ledger = desktopLedger(cmd.Context(), cfg.logger(), rdb, cfg.stream, cfg.group, true)
 	}
 	svc, err := accounts.New(st, o, nil)
 	if err != nil {

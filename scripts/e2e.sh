@@ -98,6 +98,9 @@ cleanup() {
     log "kept $work and the streams $stream, $dead_stream (E2E_KEEP=1)"
   else
     redis-cli -u "$redis_url" DEL "$stream" "$dead_stream" >/dev/null 2>&1 || log "WARNING: could not delete $stream"
+    for user in $(redis-cli -u "$redis_url" ACL USERS 2>/dev/null | grep "^billie-desktop-${group:-none}-"); do
+      redis-cli -u "$redis_url" ACL DELUSER "$user" >/dev/null 2>&1 || log "WARNING: could not delete the Redis user $user"
+    done
     rm -rf "$work"
   fi
   log "finished in $((SECONDS - start))s (exit $rc)"
@@ -114,8 +117,11 @@ name="E2E Supervisor"
 db="$work/backend.db"
 bport="$(free_port)" || die "no free port for the backend"
 oport="$(free_port)" || die "no free port for the backend's operations listener"
+# A group of this run's own: the desktop's Redis users the backend issues at sign-in are
+# named for it, and are deleted with the streams.
+group="e2e-projector-$$"
 backend_flags=(--redis "$redis_url" --db "$db" --stream "$stream" --dead-letter-stream "$dead_stream"
-  --group e2e-projector --consumer "e2e-$$")
+  --group "$group" --consumer "e2e-$$")
 printf '%s\n' "$password" | "$backend" user add "${backend_flags[@]}" --email "$email" --name "$name" --role supervisor \
   >"$work/user-add.log" 2>&1 || die "backend user add failed: $(cat "$work/user-add.log")"
 # The customer API refuses to start without a token key; give it a throw-away one.

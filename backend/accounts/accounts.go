@@ -96,6 +96,10 @@ type LedgerAccess interface {
 	// Revoke deletes the credential of one session; RevokeAll every one of the account.
 	Revoke(ctx context.Context, userID int64, sid string) error
 	RevokeAll(ctx context.Context, userID int64) error
+	// RevokeStale deletes the credentials whose session is not live. It lists the
+	// credentials before it asks live which sessions are, so that one issued meanwhile
+	// (a session is stored before its credential is issued) is never taken for stale.
+	RevokeStale(ctx context.Context, live func(context.Context) (func(userID int64, sid string) bool, error)) error
 }
 
 // Users keeps the accounts and their sessions (backend/store implements it over
@@ -122,6 +126,14 @@ type Users interface {
 	Session(ctx context.Context, tokenHash []byte) (User, time.Time, error)
 	// EndSession drops the session (nothing when there is none).
 	EndSession(ctx context.Context, tokenHash []byte) error
+	// LiveSessions lists the sessions that have not expired by now.
+	LiveSessions(ctx context.Context, now time.Time) ([]LiveSession, error)
+}
+
+// LiveSession is a session that has not expired: its account and its token's hash.
+type LiveSession struct {
+	UserID    int64
+	TokenHash []byte
 }
 
 // UserChange is what UpdateUser changes; nil fields and an empty hash stay as they are.
@@ -404,6 +416,33 @@ func (s *Service) Login(ctx context.Context, email, password, from string) (Sess
 	sess.User.LastLoginAt = &t
 	sess.Ledger = s.issueLedger(ctx, u.ID, tokenHash(sess.Token))
 	return sess, nil
+}
+
+// SweepLedgerAccess deletes the ledger credentials of sessions that expired or ended
+// without a sign-out (sign-out, disabling and a new password revoke at once); the
+// backend runs it periodically.
+func (s *Service) SweepLedgerAccess(ctx context.Context) error {
+	if s.o.Ledger == nil {
+		return nil
+	}
+	err := s.o.Ledger.RevokeStale(ctx, func(ctx context.Context) (func(int64, string) bool, error) {
+		sessions, err := s.users.LiveSessions(ctx, s.o.Now())
+		if err != nil {
+			return nil, err
+		}
+		live := make(map[int64]map[string]bool)
+		for _, ls := range sessions {
+			if live[ls.UserID] == nil {
+				live[ls.UserID] = map[string]bool{}
+			}
+			live[ls.UserID][sessionID(ls.TokenHash)] = true
+		}
+		return func(userID int64, sid string) bool { return live[userID][sid] }, nil
+	})
+	if err != nil {
+		return fmt.Errorf("sweep ledger credentials: %w", err)
+	}
+	return nil
 }
 
 // issueLedger is the session's ledger credential, or nil: the sign-in does not fail

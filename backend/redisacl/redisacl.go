@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/redis/go-redis/v9"
@@ -95,6 +96,50 @@ func (m *Manager) RevokeAll(ctx context.Context, userID int64) error {
 		return fmt.Errorf("revoke redis users: %w", notPermitted(err))
 	}
 	return nil
+}
+
+// RevokeStale deletes this backend's users whose session live says is gone. It lists
+// the users first, then asks live, so a user issued meanwhile is not in the list.
+func (m *Manager) RevokeStale(ctx context.Context, live func(context.Context) (func(userID int64, sid string) bool, error)) error {
+	users, err := m.rdb.Do(ctx, "ACL", "USERS").StringSlice()
+	if err != nil {
+		return fmt.Errorf("list redis users: %w", notPermitted(err))
+	}
+	isLive, err := live(ctx)
+	if err != nil {
+		return err
+	}
+	var stale []any
+	for _, u := range users {
+		if userID, sid, ok := m.parse(u); ok && !isLive(userID, sid) {
+			stale = append(stale, u)
+		}
+	}
+	if len(stale) == 0 {
+		return nil
+	}
+	if err := m.rdb.Do(ctx, append([]any{"ACL", "DELUSER"}, stale...)...).Err(); err != nil {
+		return fmt.Errorf("revoke redis users: %w", notPermitted(err))
+	}
+	return nil
+}
+
+// parse reads a name this Manager made back into its account and session; ok is
+// false for any other name (the probe's, another backend's).
+func (m *Manager) parse(name string) (userID int64, sid string, ok bool) {
+	rest, found := strings.CutPrefix(name, m.prefix)
+	if !found {
+		return 0, "", false
+	}
+	id, sid, found := strings.Cut(rest, "-")
+	if !found || sid == "" {
+		return 0, "", false
+	}
+	userID, err := strconv.ParseInt(id, 10, 64)
+	if err != nil || m.name(userID, sid) != name {
+		return 0, "", false
+	}
+	return userID, sid, true
 }
 
 func (m *Manager) name(userID int64, sid string) string {

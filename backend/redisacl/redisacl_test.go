@@ -167,3 +167,45 @@ func TestStreamNamesAreMatchedLiterally(t *testing.T) {
 		t.Errorf("escapePattern = %q", got)
 	}
 }
+
+// RevokeStale deletes the users of sessions that are gone, keeps the live ones, those
+// issued while it asks which are live, and every user another Manager made.
+func TestRevokeStale(t *testing.T) {
+	ctx := context.Background()
+	m, rdb := testManager(t)
+	other := New(rdb, m.Stream(), strings.TrimPrefix(m.prefix, Prefix)+"other-")
+	for _, s := range []struct {
+		m   *Manager
+		uid int64
+		sid string
+	}{{m, 1, "live"}, {m, 1, "gone"}, {m, 2, "gone"}, {other, 1, "gone"}} {
+		if _, _, err := s.m.Issue(ctx, s.uid, s.sid); err != nil {
+			t.Fatal(err)
+		}
+	}
+	err := m.RevokeStale(ctx, func(ctx context.Context) (func(int64, string) bool, error) {
+		if _, _, err := m.Issue(ctx, 3, "new"); err != nil { // signed in meanwhile
+			return nil, err
+		}
+		return func(uid int64, sid string) bool { return uid == 1 && sid == "live" }, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	users, err := rdb.Do(ctx, "ACL", "USERS").StringSlice()
+	if err != nil {
+		t.Fatal(err)
+	}
+	has := map[string]bool{}
+	for _, u := range users {
+		has[u] = true
+	}
+	for name, want := range map[string]bool{
+		m.name(1, "live"): true, m.name(3, "new"): true, other.name(1, "gone"): true,
+		m.name(1, "gone"): false, m.name(2, "gone"): false,
+	} {
+		if has[name] != want {
+			t.Errorf("user %s exists: %v, want %v", name, has[name], want)
+		}
+	}
+}

@@ -196,3 +196,24 @@ func (s *Store) EndSession(ctx context.Context, tokenHash []byte) error {
 	}
 	return nil
 }
+
+// LiveSessions lists the sessions that have not expired by now (see accounts.Users).
+func (s *Store) LiveSessions(ctx context.Context, now time.Time) ([]accounts.LiveSession, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT user_id, token_hash FROM sessions WHERE expires_at > ?", now.UnixMilli())
+	if err != nil {
+		return nil, fmt.Errorf("live sessions: %w", err)
+	}
+	defer rows.Close()
+	var out []accounts.LiveSession
+	for rows.Next() {
+		var ls accounts.LiveSession
+		if err := rows.Scan(&ls.UserID, &ls.TokenHash); err != nil {
+			return nil, fmt.Errorf("live sessions: %w", err)
+		}
+		out = append(out, ls)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("live sessions: %w", err)
+	}
+	return out, nil
+}

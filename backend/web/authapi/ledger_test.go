@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -137,5 +138,28 @@ func TestSignInWithoutLedgerAccess(t *testing.T) {
 	res := e.do(t, "POST", "/api/auth/login", "", map[string]string{"email": "sam@example.com", "password": "sam-password-1"})
 	if l := ledgerOf(t, res); l != nil || strings.Contains(string(res.body), "ledger") {
 		t.Errorf("a credential without ledger access: %s", res.body)
+	}
+}
+
+// A session that expires without a sign-out loses its credential at the next sweep;
+// live sessions keep theirs.
+func TestSweepRevokesExpiredSessionsCredentials(t *testing.T) {
+	m, _, _ := ledgerAccess(t)
+	e := newEnv(t, accounts.Options{Ledger: m}, Options{})
+	e.mustCreate(t, "sam@example.com", accounts.RoleSupervisor, "sam-password-1")
+	creds := map[string]string{"email": "sam@example.com", "password": "sam-password-1"}
+	old := ledgerOf(t, e.do(t, "POST", "/api/auth/login", "", creds))
+	e.clock.add(11 * time.Hour)
+	fresh := ledgerOf(t, e.do(t, "POST", "/api/auth/login", "", creds))
+	e.clock.add(2 * time.Hour) // the first session (12 h) has expired, the second has not
+
+	if err := e.svc.SweepLedgerAccess(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := readsLedger(t, old); err == nil {
+		t.Error("an expired session's credential still reads the ledger after the sweep")
+	}
+	if err := readsLedger(t, fresh); err != nil {
+		t.Errorf("a live session's credential was swept: %v", err)
 	}
 }
