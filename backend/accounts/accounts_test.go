@@ -12,6 +12,7 @@ import (
 
 	"github.com/billie/supervisor/backend/accounts"
 	"github.com/billie/supervisor/backend/errs"
+	"github.com/billie/supervisor/backend/internal/testclock"
 	"github.com/billie/supervisor/backend/store"
 )
 
@@ -19,22 +20,9 @@ import (
 
 var cheap = accounts.HashParams{MemoryKiB: 1024, Time: 1, Threads: 1}
 
-// clock is a settable time for session expiry and lockouts.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 type env struct {
 	svc   *accounts.Service
-	clock *clock
+	clock *testclock.Clock
 }
 
 func newEnv(t *testing.T, o accounts.Options) *env {
@@ -44,12 +32,12 @@ func newEnv(t *testing.T, o accounts.Options) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	c := &clock{t: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)}
+	c := testclock.New(time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
 	if o.Hash == (accounts.HashParams{}) {
 		o.Hash = cheap
 	}
 	if o.Now == nil {
-		o.Now = c.now
+		o.Now = c.Now
 	}
 	if o.Throttle.BaseDelay == 0 {
 		o.Throttle.BaseDelay = time.Millisecond
@@ -130,7 +118,7 @@ func TestThrottleClearedBySuccess(t *testing.T) {
 	if _, err := e.svc.Login(ctx, "ada@example.com", "admin-password-1", here); !errors.As(err, &locked) || locked.RetryAfter != 10*time.Minute {
 		t.Fatalf("not locked: %v", err)
 	}
-	e.clock.add(10*time.Minute + time.Second)
+	e.clock.Add(10*time.Minute + time.Second)
 	if _, err := e.svc.Login(ctx, "ada@example.com", "admin-password-1", here); err != nil {
 		t.Fatal(err)
 	}

@@ -1,30 +1,18 @@
 package accounts
 
 import (
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/billie/supervisor/backend/internal/testclock"
 )
-
-// clock is a settable time for session expiry and lockouts.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 // TestThrottleKeys is the unit half of the sign-in throttle's test; the half through
 // HTTP (slow-down, lock, Retry-After) is authapi's TestThrottle, the concurrent half
 // TestLoginBurst in accounts_test.
 func TestThrottleKeys(t *testing.T) {
-	c := &clock{t: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)}
-	th := newThrottle(DefaultThrottle, c.now)
+	c := testclock.New(time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
+	th := newThrottle(DefaultThrottle, c.Now)
 	for range 5 {
 		if _, l := th.begin("a", "1.1.1.1"); l != 0 {
 			t.Fatalf("locked before the limit: %s", l)
@@ -52,7 +40,7 @@ func TestThrottleKeys(t *testing.T) {
 	if d, _ := th.state("c", "1.1.1.1"); d != time.Second {
 		t.Errorf("delay after 3 failures %s, want 1s", d)
 	}
-	c.add(16 * time.Minute)
+	c.Add(16 * time.Minute)
 	if d, l := th.state("c", "1.1.1.1"); d != 0 || l != 0 {
 		t.Errorf("after the window: %s %s", d, l)
 	}
@@ -70,12 +58,12 @@ func TestThrottleKeys(t *testing.T) {
 
 // TestThrottleBounded: past MaxTracked, entries whose window has passed are dropped.
 func TestThrottleBounded(t *testing.T) {
-	c := &clock{t: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)}
-	th := newThrottle(ThrottlePolicy{MaxTracked: 10}.withDefaults(), c.now)
+	c := testclock.New(time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
+	th := newThrottle(ThrottlePolicy{MaxTracked: 10}.withDefaults(), c.Now)
 	for i := range 5 {
 		th.begin(string(rune('a'+i)), "1.1.1.1")
 	}
-	c.add(time.Hour)
+	c.Add(time.Hour)
 	th.begin("z", "1.1.1.1")
 	if len(th.m) != 1 || th.tracked != 2 {
 		t.Errorf("%d emails, %d entries tracked; want 1, 2", len(th.m), th.tracked)

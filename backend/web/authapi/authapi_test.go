@@ -23,6 +23,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/billie/supervisor/backend/accounts"
+	"github.com/billie/supervisor/backend/internal/testclock"
 	"github.com/billie/supervisor/backend/store"
 	"github.com/billie/supervisor/backend/web"
 	"github.com/billie/supervisor/customerapi"
@@ -30,24 +31,11 @@ import (
 
 var cheap = accounts.HashParams{MemoryKiB: 1024, Time: 1, Threads: 1}
 
-// clock is a settable time for session expiry and lockouts.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 type env struct {
 	svc   *accounts.Service
 	st    *store.Store
 	h     http.Handler
-	clock *clock
+	clock *testclock.Clock
 }
 
 func newEnv(t *testing.T, o accounts.Options, api Options) *env {
@@ -57,12 +45,12 @@ func newEnv(t *testing.T, o accounts.Options, api Options) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	c := &clock{t: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)}
+	c := testclock.New(time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
 	if o.Hash == (accounts.HashParams{}) {
 		o.Hash = cheap
 	}
 	if o.Now == nil {
-		o.Now = c.now
+		o.Now = c.Now
 	}
 	if o.Throttle.BaseDelay == 0 {
 		o.Throttle.BaseDelay = time.Millisecond
@@ -240,7 +228,7 @@ func TestLogin(t *testing.T) {
 	if !strings.HasPrefix(ok.Token, accounts.TokenPrefix) || len(ok.Token) < 40 || ok.User.Email != "ada@example.com" || ok.User.Role != accounts.RoleAdmin || ok.User.ID == 0 {
 		t.Errorf("login answer %+v", ok)
 	}
-	if want := e.clock.now().Add(12 * time.Hour); !ok.ExpiresAt.Equal(want) {
+	if want := e.clock.Now().Add(12 * time.Hour); !ok.ExpiresAt.Equal(want) {
 		t.Errorf("expiresAt %s, want %s", ok.ExpiresAt, want)
 	}
 	// The token is stored hashed only.
@@ -309,11 +297,11 @@ func TestThrottle(t *testing.T) {
 			if ra := res.header.Get("Retry-After"); ra != "600" {
 				t.Errorf("Retry-After %q, want 600", ra)
 			}
-			e.clock.add(5 * time.Minute)
+			e.clock.Add(5 * time.Minute)
 			if ra := e.do(t, "POST", "/api/auth/login", "", map[string]string{"email": email, "password": "x"}).header.Get("Retry-After"); ra != "300" {
 				t.Errorf("Retry-After %q after 5 min, want 300", ra)
 			}
-			e.clock.add(5*time.Minute + time.Second)
+			e.clock.Add(5*time.Minute + time.Second)
 		})
 	}
 	// After the lock, the right password works again (that success clears the count
@@ -345,11 +333,11 @@ func TestSessions(t *testing.T) {
 	}
 	t.Run("expiry", func(t *testing.T) {
 		tok2 := e.login(t, "sam@example.com", "super-password-1")
-		e.clock.add(12*time.Hour - time.Second)
+		e.clock.Add(12*time.Hour - time.Second)
 		if res := e.do(t, "GET", "/api/auth/me", tok2, nil); res.code != 200 {
 			t.Fatalf("before expiry: %d", res.code)
 		}
-		e.clock.add(time.Second)
+		e.clock.Add(time.Second)
 		wantProblem(t, e.do(t, "GET", "/api/auth/me", tok2, nil), 401, web.Unauthorized)
 		// Expired sessions are swept at the next sign-in (both of this test's so far;
 		// the store's own test counts the table).

@@ -149,9 +149,9 @@ func TestSweepRevokesExpiredSessionsCredentials(t *testing.T) {
 	e.mustCreate(t, "sam@example.com", accounts.RoleSupervisor, "sam-password-1")
 	creds := map[string]string{"email": "sam@example.com", "password": "sam-password-1"}
 	old := ledgerOf(t, e.do(t, "POST", "/api/auth/login", "", creds))
-	e.clock.add(11 * time.Hour)
+	e.clock.Add(11 * time.Hour)
 	fresh := ledgerOf(t, e.do(t, "POST", "/api/auth/login", "", creds))
-	e.clock.add(2 * time.Hour) // the first session (12 h) has expired, the second has not
+	e.clock.Add(2 * time.Hour) // the first session (12 h) has expired, the second has not
 
 	if err := e.svc.SweepLedgerAccess(context.Background()); err != nil {
 		t.Fatal(err)
