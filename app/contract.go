@@ -401,6 +401,9 @@ type ApplicationDetail struct {
 	Customer    *CustomerProfile `json:"customer"`
 	// Newest first.
 	Conversations []ConversationCard `json:"conversations"`
+	// The application's own (contract §3), the same the conversation screen shows.
+	Assessments []Assessment       `json:"assessments"`
+	Noticeboard []NoticeboardTopic `json:"noticeboard"`
 }
 
 // Thresholds are the idle times of the status rules, in seconds.

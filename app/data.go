@@ -83,21 +83,30 @@ func (a *App) GetConversation(id string) (ConversationDetail, error) {
 		d = ConversationDetail{
 			Conversation: ConversationInfo{ConversationCard: cardOf(cards[0]), Facts: nonNil(conv.Facts),
 				DecisionReason: conv.DecisionReason, Username: conv.Username},
-			Messages: messagesOf(msgs), Assessments: assessmentsOf(conv.Assessments), Noticeboard: noticeboardOf(conv.Noticeboard),
+			Messages: messagesOf(msgs),
 		}
-		d.Application, d.Customer, err = a.applicationAndCustomer(ctx, st, conv.ApplicationNumber, conv.CustomerID)
-		return err
+		var app *projection.Application
+		app, d.Application, d.Customer, err = a.applicationAndCustomer(ctx, st, conv.ApplicationNumber, conv.CustomerID)
+		if err != nil {
+			return err
+		}
+		// They belong to the application; the conversation holds only those that came
+		// before it knew its application number.
+		as, nb := projection.Held(conv, app)
+		d.Assessments, d.Noticeboard = assessmentsOf(as), noticeboardOf(nb)
+		return nil
 	})
 	return d, err
 }
 
-// applicationAndCustomer reads a conversation's application and customer, when known.
-func (a *App) applicationAndCustomer(ctx context.Context, st *store.Store, number, customerID string) (*Application, *CustomerProfile, error) {
+// applicationAndCustomer reads a conversation's application (as stored and as shown)
+// and customer, when known.
+func (a *App) applicationAndCustomer(ctx context.Context, st *store.Store, number, customerID string) (*projection.Application, *Application, *CustomerProfile, error) {
 	var app *projection.Application
 	var err error
 	if number != "" {
 		if app, err = st.Application(ctx, number); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 	}
 	if customerID == "" && app != nil {
@@ -106,7 +115,7 @@ func (a *App) applicationAndCustomer(ctx context.Context, st *store.Store, numbe
 	var cust *projection.Customer
 	if customerID != "" {
 		if cust, err = st.Customer(ctx, customerID); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 	}
 	var outApp *Application
@@ -119,7 +128,7 @@ func (a *App) applicationAndCustomer(ctx context.Context, st *store.Store, numbe
 		v := customerProfileOf(cust, a.opts.now())
 		outCust = &v
 	}
-	return outApp, outCust, nil
+	return app, outApp, outCust, nil
 }
 
 // SearchCustomers lists customers by name, matching name, email or id.
@@ -186,7 +195,7 @@ func (a *App) ListApplications(q ApplicationQuery) (ApplicationPage, error) {
 func (a *App) GetApplication(number string) (ApplicationDetail, error) {
 	var d ApplicationDetail
 	err := a.cache(func(ctx context.Context, st *store.Store, c config) error {
-		app, cust, err := a.applicationAndCustomer(ctx, st, number, "")
+		raw, app, cust, err := a.applicationAndCustomer(ctx, st, number, "")
 		if err != nil {
 			return err
 		}
@@ -197,7 +206,8 @@ func (a *App) GetApplication(number string) (ApplicationDetail, error) {
 		if err != nil {
 			return err
 		}
-		d = ApplicationDetail{Application: *app, Customer: cust, Conversations: cardsOf(convs)}
+		d = ApplicationDetail{Application: *app, Customer: cust, Conversations: cardsOf(convs),
+			Assessments: assessmentsOf(raw.Assessments), Noticeboard: noticeboardOf(raw.Noticeboard)}
 		return nil
 	})
 	return d, err

@@ -80,7 +80,17 @@ func inspectConversation(ctx context.Context, st *store.Store, id string, raw bo
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]any{"conversation": c, "messages": msgs, "portal": projection.PortalConversationOf(c)}
+	var app *projection.Application
+	if c.ApplicationNumber != "" {
+		if app, err = st.Application(ctx, c.ApplicationNumber); err != nil {
+			return nil, err
+		}
+	}
+	// Assessments and the noticeboard belong to the application: show its, merged with
+	// any the conversation holds from before it knew the application number.
+	as, nb := projection.Held(c, app)
+	out := map[string]any{"conversation": c, "messages": msgs, "portal": projection.PortalConversationOf(c),
+		"assessments": as, "noticeboard": nb}
 	if raw {
 		events, err := st.RawEvents(ctx, id)
 		if err != nil {

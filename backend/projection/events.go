@@ -277,22 +277,14 @@ func parseAssessment(typ string, d map[string]any, ev *ledger.Event) (effect, bo
 	if err != nil {
 		return nil, true, err
 	}
-	return func(s *Snapshot, c *Conversation, ev *ledger.Event, _ ids) error {
+	return func(s *Snapshot, c *Conversation, ev *ledger.Event, ref ids) error {
 		at := ev.Time
 		if hasCreated {
 			at = created
 		}
-		if c.Assessments == nil {
-			c.Assessments = map[string]*Assessment{}
-		}
-		a := c.Assessments[kind]
-		if a == nil {
-			c.Assessments[kind] = &Assessment{Kind: kind, Type: typ, Value: d, At: at}
-			return nil
-		}
-		a.History = append([]AssessmentVersion{{Value: a.Value, At: a.At}}, a.History...)
-		a.Type, a.Value, a.At = typ, d, at
-		return nil
+		return s.hold(c, ref, ev.Time, func(as *map[string]*Assessment, _ *map[string]*Topic) {
+			recordAssessment(as, &Assessment{Kind: kind, Type: typ, Value: d, At: at}, true)
+		})
 	}, true, nil
 }
 
@@ -317,10 +309,11 @@ func parseNoticeboard(d map[string]any) (effect, bool, error) {
 		AgentFinished: flag(d["agent_finished"]), ForceTurn: flag(d["force_turn"]),
 		EndConversation: flag(d["end_conversation"]), EndConversationText: endText,
 	}
-	return func(s *Snapshot, c *Conversation, ev *ledger.Event, _ ids) error {
+	return func(s *Snapshot, c *Conversation, ev *ledger.Event, ref ids) error {
 		post.At = ev.Time
-		c.post(TopicOf(agent), post)
-		return nil
+		return s.hold(c, ref, ev.Time, func(_ *map[string]*Assessment, nb *map[string]*Topic) {
+			addPost(nb, &Topic{Topic: TopicOf(agent), Latest: post}, true)
+		})
 	}, true, nil
 }
 
@@ -334,19 +327,6 @@ func TopicOf(agent string) string {
 		return "General"
 	}
 	return agent
-}
-
-func (c *Conversation) post(topic string, p Post) {
-	if c.Noticeboard == nil {
-		c.Noticeboard = map[string]*Topic{}
-	}
-	t := c.Noticeboard[topic]
-	if t == nil {
-		c.Noticeboard[topic] = &Topic{Topic: topic, Latest: p}
-		return
-	}
-	t.Earlier = append([]Post{t.Latest}, t.Earlier...)
-	t.Latest = p
 }
 
 func parseDecision(d map[string]any) (effect, bool, error) {

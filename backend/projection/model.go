@@ -114,7 +114,11 @@ type Application struct {
 	CreatedAt      time.Time      `json:"createdAt"`
 	SubmittedAt    time.Time      `json:"submittedAt,omitzero"`
 	UpdatedAt      time.Time      `json:"updatedAt"`
-	Version        int64          `json:"version"`
+	// Assessments and Noticeboard belong to the application (contract §3); a
+	// conversation holds them only until it learns its application number.
+	Assessments map[string]*Assessment `json:"assessments,omitempty"`
+	Noticeboard map[string]*Topic      `json:"noticeboard,omitempty"`
+	Version     int64                  `json:"version"`
 }
 
 // Customer is the merged profile of one customer id and their identity documents.

@@ -131,6 +131,9 @@ func (s *Snapshot) Apply(ev ledger.Event) (Outcome, error) {
 	if c.CustomerID == "" {
 		c.CustomerID = ref.customer
 	}
+	if err := s.adoptHeld(c, ev.Time); err != nil {
+		return 0, err
+	}
 	if ev.HasSeq {
 		if c.Applied == nil {
 			c.Applied = map[string]struct{}{}

@@ -91,6 +91,11 @@ func (s *Store) applyMigration(ctx context.Context, set, name string, n int) err
 	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 		return fmt.Errorf("migrate %s: %w", name, err)
 	}
+	if step := dataSteps[name]; step != nil {
+		if err := step(ctx, tx); err != nil {
+			return fmt.Errorf("migrate %s: %w", name, err)
+		}
+	}
 	if err := writeSetVersion(ctx, tx, set, n); err != nil {
 		return fmt.Errorf("migrate %s: %w", name, err)
 	}

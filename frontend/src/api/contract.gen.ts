@@ -503,6 +503,11 @@ export interface ApplicationDetail {
    * Newest first.
    */
   conversations: ConversationCard[];
+  /**
+   * The application's own (contract §3), the same the conversation screen shows.
+   */
+  assessments: Assessment[];
+  noticeboard: NoticeboardTopic[];
 }
 /**
  * Thresholds are the idle times of the status rules, in seconds.
