@@ -1,11 +1,14 @@
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { ApplicationSummary } from '../components/ApplicationPanel';
+import { AssessmentView } from '../components/AssessmentView';
 import { ConversationList } from '../components/ConversationList';
 import { CustomerContact, CustomerFlagsView } from '../components/CustomerProfileView';
 import { DocumentsList } from '../components/Documents';
+import { Noticeboard } from '../components/Noticeboard';
 import { Panel } from '../components/Panel';
 import { ErrorState, Skeleton } from '../components/States';
+import { humanise } from '../domain/format';
 import { useHotkeys } from '../hooks/useHotkeys';
 import { useApplications } from '../stores/applications';
 import { navigate, useRouter } from '../stores/router';
@@ -38,6 +41,14 @@ export function ApplicationScreen({ number }: { number: string }) {
               <Panel title="Application" testId="panel-application">
                 <ApplicationSummary application={d.application} />
               </Panel>
+              {/* Assessments and the noticeboard belong to the application (contract §3). */}
+              <Panel title="Assessments" testId="panel-assessments">
+                {(d.assessments ?? []).length === 0 && <div className="muted small">No assessments yet.</div>}
+                {(d.assessments ?? []).map((a) => (
+                  <AssessmentView key={a.kind} assessment={a} title={humanise(a.kind)} />
+                ))}
+              </Panel>
+              <Noticeboard topics={d.noticeboard ?? []} />
             </div>
             <div className="col">
               <Panel
