@@ -7,7 +7,9 @@ import (
 
 // hold stores an assessment or a post where contract §3 puts it: on the application
 // when the event or the conversation names one, else on the conversation until it
-// learns its application number (Apply then moves it, see adoptHeld).
+// learns its application number (Apply then moves it, see adoptHeld). Neither moves
+// the application's update time: the customer portal shows it, and assessments and
+// posts are internal (docs/api.md).
 func (s *Snapshot) hold(c *Conversation, ref ids, at time.Time, put func(*map[string]*Assessment, *map[string]*Topic)) error {
 	number := firstNonEmpty(ref.application, c.ApplicationNumber)
 	if number == "" {
@@ -19,7 +21,7 @@ func (s *Snapshot) hold(c *Conversation, ref ids, at time.Time, put func(*map[st
 		return err
 	}
 	put(&app.Assessments, &app.Noticeboard)
-	s.touchApplication(app, at)
+	s.touchApplication(app, time.Time{})
 	return nil
 }
 
@@ -34,7 +36,7 @@ func (s *Snapshot) adoptHeld(c *Conversation, at time.Time) error {
 		return err
 	}
 	MoveHeld(c, app)
-	s.touchApplication(app, at)
+	s.touchApplication(app, time.Time{})
 	return nil
 }
 

@@ -24,6 +24,10 @@ func TestAssessmentsBelongToTheApplication(t *testing.T) {
 	if len(app.Assessments) != 2 || app.Noticeboard["Identity Check"] == nil {
 		t.Errorf("application holds %v / %v", app.Assessments, app.Noticeboard)
 	}
+	// Internal: the portal's update time stays the application's creation.
+	if !app.UpdatedAt.Equal(at(1)) {
+		t.Errorf("application updated at %v, want %v", app.UpdatedAt, at(1))
+	}
 	for _, id := range []string{"conv-1", "conv-2"} {
 		h := m.held(t, id)
 		if h.Assessments["identityRisk"] == nil || h.Assessments["serviceability"] == nil || h.Noticeboard["Identity Check"] == nil {
