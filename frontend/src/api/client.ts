@@ -229,6 +229,8 @@ export function createWailsClient(): ApiClient {
         application: normApplication(d.application) as Application,
         customer: normCustomer(d.customer),
         conversations: normCards(d.conversations),
+        assessments: arr(d.assessments).map(normAssessment),
+        noticeboard: arr(d.noticeboard).map(normTopic),
       };
     },
     getSettings: () => call((a) => a.GetSettings()),
