@@ -46,9 +46,9 @@ func lastValues(pairs []any) map[string]any {
 // An entry that repeats field names keeps every value in its dead letter, and is bad
 // input when it gives an envelope field two values.
 func TestRepeatedFieldsKeepEveryValue(t *testing.T) {
-	fields, shadowed := ledger.FieldsOfPairs([]string{"agt", "broker", "typ", "user_input", "cid", "c1",
-		"note", "first", "cid", "c2", "note", "second", "dat", `{"utterance":"hi"}`})
-	e := ledger.Entry{ID: "5-0", Fields: fields, Shadowed: shadowed}
+	e := entryOfPairs("5-0", "agt", "broker", "typ", "user_input", "cid", "c1",
+		"note", "first", "cid", "c2", "note", "second", "dat", `{"utterance":"hi"}`)
+	fields, shadowed := e.Fields, e.Shadowed
 	if fields["cid"] != "c2" || fields["note"] != "second" || len(shadowed) != 2 {
 		t.Fatalf("fields %v, shadowed %v", fields, shadowed)
 	}
@@ -70,8 +70,16 @@ func TestRepeatedFieldsKeepEveryValue(t *testing.T) {
 		t.Errorf("dead letter keeps cid %v, note %v; want every value, the last last", cids, notes)
 	}
 	// The same value twice, or a repeated field outside the envelope, is no ambiguity.
-	fields, shadowed = ledger.FieldsOfPairs([]string{"agt", "broker", "typ", "user_input", "cid", "c1", "cid", "c1", "x", "1", "x", "2"})
-	if _, err := (ledger.Entry{ID: "6-0", Fields: fields, Shadowed: shadowed}).Event(nil); err != nil {
+	if _, err := entryOfPairs("6-0", "agt", "broker", "typ", "user_input", "cid", "c1", "cid", "c1", "x", "1", "x", "2").Event(nil); err != nil {
 		t.Errorf("Event: %v", err)
 	}
+}
+
+// entryOfPairs is the entry of id with the field-value pairs as Redis sends them.
+func entryOfPairs(id string, pairs ...string) ledger.Entry {
+	e := ledger.Entry{ID: id}
+	for i := 0; i+1 < len(pairs); i += 2 {
+		e.Add(pairs[i], pairs[i+1])
+	}
+	return e
 }

@@ -59,19 +59,17 @@ func (e Entry) decode(zone *time.Location) (Event, error) {
 	return ev, err
 }
 
-// FieldsOfPairs turns the field-value pairs of a stream entry, as Redis sends them,
-// into its fields and the earlier values of repeated names.
-func FieldsOfPairs(pairs []string) (map[string]string, []Field) {
-	fields := make(map[string]string, len(pairs)/2)
-	var shadowed []Field
-	for i := 0; i+1 < len(pairs); i += 2 {
-		k, v := pairs[i], pairs[i+1]
-		if old, ok := fields[k]; ok {
-			shadowed = append(shadowed, Field{Name: k, Value: old})
-		}
-		fields[k] = v
+// Add adds one field-value pair of the entry as Redis sends it. Redis keeps every pair
+// XADD was given: a name given again keeps its earlier value in Shadowed, so that a
+// dead letter can keep them all.
+func (e *Entry) Add(name, value string) {
+	if e.Fields == nil {
+		e.Fields = make(map[string]string)
 	}
-	return fields, shadowed
+	if old, ok := e.Fields[name]; ok {
+		e.Shadowed = append(e.Shadowed, Field{Name: name, Value: old})
+	}
+	e.Fields[name] = value
 }
 
 // FieldsOf turns the values of a stream entry as a Redis client returns them into

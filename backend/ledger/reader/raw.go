@@ -80,16 +80,11 @@ func entryList(v any) ([]ledger.Entry, error) {
 	return out, nil
 }
 
-// entryOf is ledger.FieldsOfPairs on the reply's values as they come, without
-// copying them into strings first: this runs for every entry read.
+// entryOf reads one entry of a reply, every field-value pair as Redis sent it.
 func entryOf(id string, kv []any) ledger.Entry {
 	e := ledger.Entry{ID: id, Fields: make(map[string]string, len(kv)/2)}
 	for i := 0; i+1 < len(kv); i += 2 {
-		k := text(kv[i])
-		if old, ok := e.Fields[k]; ok {
-			e.Shadowed = append(e.Shadowed, ledger.Field{Name: k, Value: old})
-		}
-		e.Fields[k] = text(kv[i+1])
+		e.Add(text(kv[i]), text(kv[i+1]))
 	}
 	return e
 }
