@@ -7,6 +7,7 @@
 //   E2E_URL         page to open (required), e.g. the dev-tagged Go build's -devserver
 //   E2E_REQUIRE_GO  "1": fail unless window.go.app.App.Version() resolves (the real Go app)
 //   E2E_FILTER      only run tests whose file name contains this string
+//   E2E_VIEWPORT    the window's size as WIDTHxHEIGHT (default 1280x800), e.g. 1024x700
 //   CHROMIUM_PATH   default /usr/bin/chromium
 //
 // A test file exports `default async function ({ page, url, shot, log })` and throws to fail.
@@ -65,7 +66,9 @@ for (const f of files) {
   tests.push([f.replace(/\.mjs$/, ''), mod.default]);
 }
 
-const { page, close } = await launch();
+const [vw, vh] = (process.env.E2E_VIEWPORT || '1280x800').split('x').map(Number);
+if (!(vw > 0 && vh > 0)) throw new Error(`E2E_VIEWPORT=${process.env.E2E_VIEWPORT}: want WIDTHxHEIGHT`);
+const { page, close } = await launch({ viewport: { width: vw, height: vh } });
 // Uncaught errors in the page fail the test that was running. The dev-tagged Go build's own
 // /wails/ipc.js throws "Cannot read properties of null (reading 'nodes')" once per load
 // (its dev overlay); that one is Wails's, harmless, and only logged.
