@@ -16,13 +16,13 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strconv"
 	"sync"
 	"time"
 
 	"github.com/billie/supervisor/backend/store/internal/recordcache"
+	"github.com/billie/supervisor/backend/store/internal/sqlitefile"
 	"github.com/billie/supervisor/backend/store/supervisor"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
@@ -125,7 +125,7 @@ func (o Options) withDefaults() Options {
 
 // Open opens (creating if needed) the database at path and migrates it.
 func Open(ctx context.Context, path string, o Options) (*Store, error) {
-	if err := restrictDir(filepath.Dir(path)); err != nil {
+	if err := sqlitefile.RestrictDir(filepath.Dir(path)); err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
 	o = o.withDefaults()
@@ -148,7 +148,7 @@ func Open(ctx context.Context, path string, o Options) (*Store, error) {
 			return nil, fmt.Errorf("open store: drop portal rows: %w", err)
 		}
 	}
-	if err := restrictFiles(path); err != nil {
+	if err := sqlitefile.RestrictFiles(path); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open store: %w", err)
 	}
@@ -178,35 +178,6 @@ func Open(ctx context.Context, path string, o Options) (*Store, error) {
 	}
 	s.ckpt = startCheckpointer(ck, 5*time.Second)
 	return s, nil
-}
-
-// restrictDir makes the database's directory, new or not, this user's alone: it holds
-// the WAL and shared-memory files too. A shared directory such as /tmp (sticky) is
-// left as it is: changing it would lock other users out.
-func restrictDir(dir string) error {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	fi, err := os.Stat(dir)
-	if err != nil {
-		return err
-	}
-	if fi.Mode()&os.ModeSticky != 0 || fi.Mode().Perm() == 0o700 {
-		return nil
-	}
-	return os.Chmod(dir, 0o700)
-}
-
-// restrictFiles makes the database and its WAL and shared-memory files readable by
-// this user alone: SQLite creates the last two with the process umask, and all three
-// hold customer data.
-func restrictFiles(path string) error {
-	for _, suffix := range []string{"", "-wal", "-shm"} {
-		if err := os.Chmod(path+suffix, 0o600); err != nil && (suffix == "" || !errors.Is(err, os.ErrNotExist)) {
-			return err
-		}
-	}
-	return nil
 }
 
 func dsn(path string, o Options, readOnly bool) string {
