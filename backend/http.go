@@ -10,6 +10,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/billie/supervisor/backend/accounts"
+	"github.com/billie/supervisor/backend/pipeline"
 	"github.com/billie/supervisor/backend/store"
 	"github.com/billie/supervisor/backend/web"
 	"github.com/billie/supervisor/backend/web/authapi"
@@ -23,6 +24,8 @@ type routers struct {
 	// ops is the operators': metrics, the detailed readiness report, unlocking
 	// sign-ins. It is served on --ops-addr, loopback unless the operator says otherwise.
 	ops http.Handler
+	// sampler records the pipeline's history and evaluates its alerts; serve runs it.
+	sampler *pipeline.Sampler
 }
 
 // newRouters mounts every HTTP route of the backend. Admin routes of every API go
@@ -63,6 +66,9 @@ func newRouters(ctx context.Context, d *deps, hc httpConfig) (routers, error) {
 	r.Mount(authapi.Prefix, auth.AuthHandler())
 	admin := web.NewAdmin(acc, d.log)
 	auth.AdminRoutes(admin)
+	pv := newPipelineView(d, m)
+	pv.api.AdminRoutes(admin)
+	r.Method(http.MethodPost, pipeline.DesktopReportPath, pv.api.DesktopHandler(acc))
 	r.Mount(web.AdminPrefix, admin)
 
 	ops := chi.NewRouter()
@@ -73,7 +79,7 @@ func newRouters(ctx context.Context, d *deps, hc httpConfig) (routers, error) {
 	ops.Get("/readyz", d.readyz)
 	ops.Method(http.MethodGet, "/metrics", m.handler())
 	ops.Post(opsUnlockPath, unlockHandler(acc, d))
-	return routers{public: r, ops: ops}, nil
+	return routers{public: r, ops: ops, sampler: pv.sampler}, nil
 }
 
 // newServer is an HTTP server of h with the backend's limits: no request, however
