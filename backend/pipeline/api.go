@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -68,12 +69,13 @@ type historyAnswer struct {
 }
 
 func (a *API) history(w http.ResponseWriter, r *http.Request) {
-	name := r.URL.Query().Get("window")
-	if name == "" {
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	name := q.Get("window")
+	if err == nil && name == "" {
 		name = "1h"
 	}
 	span, ok := Windows[name]
-	if !ok {
+	if err != nil || !ok {
 		web.WriteProblem(w, http.StatusBadRequest, web.InvalidParameter, "window: want 1h or 24h")
 		return
 	}
