@@ -11,6 +11,7 @@ import (
 
 	"github.com/billie/supervisor/backend/accounts"
 	"github.com/billie/supervisor/backend/deadletters"
+	"github.com/billie/supervisor/backend/pipeline"
 	"github.com/billie/supervisor/backend/store"
 	"github.com/billie/supervisor/backend/web"
 	"github.com/billie/supervisor/backend/web/authapi"
@@ -24,6 +25,8 @@ type routers struct {
 	// ops is the operators': metrics, the detailed readiness report, unlocking
 	// sign-ins. It is served on --ops-addr, loopback unless the operator says otherwise.
 	ops http.Handler
+	// sampler records the pipeline's history and evaluates its alerts; serve runs it.
+	sampler *pipeline.Sampler
 }
 
 // newRouters mounts every HTTP route of the backend. Admin routes of every API go
@@ -65,6 +68,9 @@ func newRouters(ctx context.Context, d *deps, hc httpConfig) (routers, error) {
 	admin := web.NewAdmin(acc, d.log)
 	auth.AdminRoutes(admin)
 	deadletters.NewAPI(deadletters.New(d.store, newAuditor(d.log)), d.log).AdminRoutes(admin)
+	pv := newPipelineView(d, m)
+	pv.api.AdminRoutes(admin)
+	r.Method(http.MethodPost, pipeline.DesktopReportPath, pv.api.DesktopHandler(acc))
 	r.Mount(web.AdminPrefix, admin)
 
 	ops := chi.NewRouter()
@@ -75,7 +81,7 @@ func newRouters(ctx context.Context, d *deps, hc httpConfig) (routers, error) {
 	ops.Get("/readyz", d.readyz)
 	ops.Method(http.MethodGet, "/metrics", m.handler())
 	ops.Post(opsUnlockPath, unlockHandler(acc, d))
-	return routers{public: r, ops: ops}, nil
+	return routers{public: r, ops: ops, sampler: pv.sampler}, nil
 }
 
 // newServer is an HTTP server of h with the backend's limits: no request, however

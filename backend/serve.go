@@ -106,6 +106,7 @@ func runServe(ctx context.Context, cfg *config, leaseTTL time.Duration) error {
 	if err != nil {
 		return err
 	}
+	go rs.sampler.Run(ctx)
 	srv, opsSrv := newServer(cfg.addr, rs.public, hc.limits), newServer(cfg.opsAddr, rs.ops, hc.limits)
 	httpErr := make(chan error, 2)
 	go func() { httpErr <- srv.ListenAndServe() }()
