@@ -20,7 +20,7 @@ type RebuildProgress struct {
 func Rebuild(ctx context.Context, src, dst *Store, checkpoint string, batchSize int, progress func(RebuildProgress)) (Counts, error) {
 	var total Counts
 	var p RebuildProgress
-	if err := src.r.QueryRowContext(ctx, "SELECT count(*) FROM events").Scan(&p.Total); err != nil {
+	if err := src.countArchive(ctx, 0, &p.Total); err != nil {
 		return total, fmt.Errorf("rebuild: count archive: %w", err)
 	}
 	ctx, cancel := context.WithCancel(ctx)
@@ -68,7 +68,9 @@ func (s *Store) readArchive(ctx context.Context, batchSize int, out chan<- []led
 }
 
 func (s *Store) archivePage(ctx context.Context, after int64, n int) ([]ledger.Entry, error) {
-	rows, err := s.r.QueryContext(ctx,
+	g, done := s.acquire()
+	defer done()
+	rows, err := g.r.QueryContext(ctx,
 		"SELECT pos, "+archiveColumns+" FROM events WHERE pos > ? ORDER BY pos LIMIT ?", after, n)
 	if err != nil {
 		return nil, fmt.Errorf("rebuild: read archive: %w", err)
@@ -106,4 +108,11 @@ func scanArchiveRow(rows scanner) (string, map[string]string, error) {
 		return "", nil, fmt.Errorf("archived %s: %w", id, err)
 	}
 	return id, fields, nil
+}
+
+// countArchive counts the archived entries after position after.
+func (s *Store) countArchive(ctx context.Context, after int64, n *int64) error {
+	g, done := s.acquire()
+	defer done()
+	return g.r.QueryRowContext(ctx, "SELECT count(*) FROM events WHERE pos > ?", after).Scan(n)
 }
