@@ -481,4 +481,3 @@ func queryInts(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]int64,
 	}
 	return out, nil
 }
-
