@@ -10,6 +10,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/billie/supervisor/backend/accounts"
+	"github.com/billie/supervisor/backend/rebuilds"
 	"github.com/billie/supervisor/backend/store"
 	"github.com/billie/supervisor/backend/web"
 	"github.com/billie/supervisor/backend/web/authapi"
@@ -63,6 +64,15 @@ func newRouters(ctx context.Context, d *deps, hc httpConfig) (routers, error) {
 	r.Mount(authapi.Prefix, auth.AuthHandler())
 	admin := web.NewAdmin(acc, d.log)
 	auth.AdminRoutes(admin)
+	if d.rebuilds == nil {
+		rc := rebuilds.Config{Store: d.store, Checkpoint: d.cfg.group, Stream: d.cfg.stream, Log: d.log}
+		if d.rdb != nil {
+			rc.Redis = d.rdb
+		}
+		d.rebuilds = rebuilds.New(ctx, rc)
+	}
+	jobs := rebuilds.NewAPI(d.rebuilds, d.log)
+	jobs.AdminRoutes(admin)
 	r.Mount(web.AdminPrefix, admin)
 
 	ops := chi.NewRouter()
@@ -73,6 +83,7 @@ func newRouters(ctx context.Context, d *deps, hc httpConfig) (routers, error) {
 	ops.Get("/readyz", d.readyz)
 	ops.Method(http.MethodGet, "/metrics", m.handler())
 	ops.Post(opsUnlockPath, unlockHandler(acc, d))
+	jobs.OpsRoutes(ops)
 	return routers{public: r, ops: ops}, nil
 }
 

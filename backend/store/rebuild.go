@@ -27,7 +27,7 @@ func Rebuild(ctx context.Context, src, dst *Store, checkpoint string, batchSize 
 	defer cancel()
 	pages := make(chan []ledger.Entry, 2)
 	readErr := make(chan error, 1)
-	go func() { readErr <- src.readArchive(ctx, batchSize, pages) }()
+	go func() { readErr <- src.readArchiveAfter(ctx, 0, batchSize, pages) }()
 	for entries := range pages {
 		res, err := dst.ApplyBatch(ctx, checkpoint, entries)
 		if err != nil {
@@ -42,10 +42,10 @@ func Rebuild(ctx context.Context, src, dst *Store, checkpoint string, batchSize 
 	return total, <-readErr
 }
 
-// readArchive sends the archive, decoded, page by page, and closes out.
-func (s *Store) readArchive(ctx context.Context, batchSize int, out chan<- []ledger.Entry) error {
+// readArchiveAfter sends the archive after position after, decoded, page by page, and
+// closes out.
+func (s *Store) readArchiveAfter(ctx context.Context, after int64, batchSize int, out chan<- []ledger.Entry) error {
 	defer close(out)
-	var after int64
 	for {
 		entries, err := s.archivePage(ctx, after, batchSize)
 		if err != nil || len(entries) == 0 {

@@ -69,42 +69,48 @@ func (sh *Shadow) LiveArchiveEnd(ctx context.Context) (ledger.ID, error) {
 }
 
 // CatchUp applies to the shadow, page by page, every entry the live store archived
-// after the shadow's checkpoint, until there is none; it returns how many it applied.
-// The live projector keeps committing meanwhile, so a last few are left for Swap.
-func (sh *Shadow) CatchUp(ctx context.Context, pageSize int, progress func(n int)) (int64, error) {
-	var total int64
-	for {
-		n, err := sh.catchUpPage(ctx, pageSize)
-		total += int64(n)
-		if err != nil || n == 0 {
-			return total, err
-		}
-		if progress != nil {
-			progress(n)
-		}
-	}
-}
-
-func (sh *Shadow) catchUpPage(ctx context.Context, pageSize int) (int, error) {
+// after the shadow's checkpoint, until there is none, calling each (when set) after
+// every page with its size (an error from each stops it); it returns how many it
+// applied. Reading and decoding the next page overlaps applying the current one. The
+// live projector keeps committing meanwhile, so a last few are left for Swap.
+func (sh *Shadow) CatchUp(ctx context.Context, pageSize int, each func(n int) error) (int64, error) {
 	last, err := sh.st.Checkpoint(ctx, sh.checkpoint)
 	if err != nil {
 		return 0, fmt.Errorf("shadow: %w", err)
 	}
-	after := int64(0)
+	var after int64
 	if !last.IsZero() {
 		if after, err = position(last); err != nil {
 			return 0, fmt.Errorf("shadow: %w", err)
 		}
 	}
-	entries, err := sh.live.archivePage(ctx, after, pageSize)
-	if err != nil || len(entries) == 0 {
-		return 0, err
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	pages := make(chan []ledger.Entry, 2)
+	readErr := make(chan error, 1)
+	go func() { readErr <- sh.live.readArchiveAfter(ctx, after, pageSize, pages) }()
+	var total int64
+	for entries := range pages {
+		if _, err := sh.Apply(ctx, entries); err != nil {
+			return total, fmt.Errorf("shadow: catch up: %w", err)
+		}
+		total += int64(len(entries))
+		if each != nil {
+			if err := each(len(entries)); err != nil {
+				return total, err
+			}
+		}
 	}
-	ledger.DecodeEntries(entries, sh.live.zone)
-	if _, err := sh.Apply(ctx, entries); err != nil {
-		return 0, fmt.Errorf("shadow: catch up: %w", err)
+	return total, <-readErr
+}
+
+// ArchiveCount is how many entries the archive holds.
+func (s *Store) ArchiveCount(ctx context.Context) (int64, error) {
+	var n int64
+	if err := s.countArchive(ctx, 0, &n); err != nil {
+		return 0, fmt.Errorf("count archive: %w", err)
 	}
-	return len(entries), nil
+	return n, nil
 }
 
 // SwapStats say what a swap did and how long it held the live store.
@@ -284,3 +290,6 @@ func moveDatabase(from, to string) error {
 	}
 	return nil
 }
+
+// Path is the database file.
+func (s *Store) Path() string { return s.path }
