@@ -67,6 +67,7 @@ each defaults to its environment variable, then to a value for a developer machi
 		newDLQCmd(&cfg),
 		newStatusCmd(&cfg),
 		newRebuildCmd(&cfg),
+		newReplayCmd(&cfg),
 		newUserCmd(&cfg),
 		newLoadCmd(&cfg),
 		newBenchProjectorCmd(&cfg),
