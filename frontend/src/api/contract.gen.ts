@@ -587,3 +587,50 @@ export interface LedgerBatch {
    */
   customers: string[];
 }
+
+//////////
+// source: contract_release.go
+
+/**
+ * About is what the About box shows: which build this is and where it came from.
+ */
+export interface About {
+  /**
+   * Version is semantic, e.g. "1.2.3"; "0.0.0-dev" for a developer's build.
+   */
+  version: string;
+  /**
+   * Commit is the source's git commit, "" when unknown.
+   */
+  commit: string;
+  /**
+   * BuildDate is when the release was built (RFC 3339), "" when unknown.
+   */
+  buildDate: string;
+  /**
+   * Platform is the operating system and architecture, e.g. "windows/amd64".
+   */
+  platform: string;
+  /**
+   * UserAgent is what the app sends to the backend with every request.
+   */
+  userAgent: string;
+  machineDefaults: MachineDefaultsState;
+}
+/**
+ * MachineDefaultsState is what became of the machine-wide defaults file at start.
+ */
+export interface MachineDefaultsState {
+  /**
+   * Path is where this computer's defaults file is looked for; "" when none.
+   */
+  path: string;
+  /**
+   * State: "none" (no file), "applied", or "ignored" (Problem says why).
+   */
+  state: 'none' | 'applied' | 'ignored';
+  /**
+   * Problem is, in plain words, why the file was ignored; "" otherwise.
+   */
+  problem: string;
+}

@@ -5,6 +5,7 @@
 import { vi } from 'vitest';
 import type { ApiClient } from '../api/client';
 import type {
+  About,
   ConnectionState,
   ConversationCard,
   ConversationDetail,
@@ -36,6 +37,15 @@ export const defaultSettings: Settings = {
   stream: 'chatLedger',
   backendUrl: '',
   thresholds: { ...DEFAULT_THRESHOLDS },
+};
+
+export const aboutInfo: About = {
+  version: '1.2.3',
+  commit: 'abc1234',
+  buildDate: '2026-11-30T15:00:00Z',
+  platform: 'linux/amd64',
+  userAgent: 'Billie-Supervisor/1.2.3 (linux/amd64)',
+  machineDefaults: { path: '/etc/billie-supervisor/defaults.json', state: 'none', problem: '' },
 };
 
 export const connected: ConnectionState = {
@@ -144,6 +154,7 @@ export function createFakeApi(opts: { session?: SessionInfo | null; pages?: Conv
     }),
     getSettings: vi.fn(async () => defaultSettings),
     saveSettings: vi.fn(async (s: Settings) => ({ ...s, redisPassword: '' })),
+    about: vi.fn(async () => aboutInfo),
     listUsers: vi.fn(async () => []),
     createUser: vi.fn(async () => {
       throw new Error('not implemented');
