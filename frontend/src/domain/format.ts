@@ -222,6 +222,18 @@ export function isMoneyKey(key: string): boolean {
   return words.some((w) => MONEY_WORDS.has(w));
 }
 
+/** Words that say a number counts days: `loanTerm`, `term_days`, `statement_days`. */
+const DAY_WORDS = new Set(['term', 'days', 'day']);
+
+/**
+ * Whether a field of producer data counts days, judged by its key (the contract gives
+ * `loanTerm` in days): `loanTerm`, `term_days`, `statement_days`; not `loan_amount`.
+ */
+export function isDaysKey(key: string): boolean {
+  const words = keyWords(key);
+  return words.some((w) => DAY_WORDS.has(w)) && !words.some((w) => w === 'ratio' || w === 'rate');
+}
+
 /**
  * A noticeboard name `agent::Topic` split into what a supervisor reads: the topic
  * ("Identity Check") and the agent as a label ("Identity agent"). A name without "::"
