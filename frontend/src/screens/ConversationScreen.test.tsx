@@ -230,14 +230,14 @@ describe('conversation view', () => {
     expect(screen.getByTestId('conversation-position')).toHaveTextContent(/^2$/);
   });
 
-  it('names a customer without a name "Unknown customer" in the header', async () => {
+  it('names a customer nothing is known about "New customer" in the header', async () => {
     const fake = createFakeApi();
     fake.getConversation.mockImplementation(async (id: string) =>
       detail(id, { conversation: { ...card(id, { customerName: null, customerId: 'cust-raw-id' }), facts: [], decisionReason: '', username: '' } }),
     );
     setApi(fake);
     render(<ConversationScreen id="c1" />);
-    expect(await screen.findByRole('button', { name: 'Unknown customer' })).toBeInTheDocument();
+    expect(await screen.findByRole('button', { name: 'New customer' })).toBeInTheDocument();
     expect(screen.queryByText('cust-raw-id')).not.toBeInTheDocument();
   });
 
