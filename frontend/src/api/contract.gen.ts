@@ -130,6 +130,12 @@ export interface LastMessage {
   at: IsoTime;
 }
 /**
+ * NameSource says where a display name came from: "profile" (the customer's name as
+ * sent), "message" (how the assistant addressed them), "loan" (amount and purpose),
+ * "id" (the customer id) or "none".
+ */
+export type NameSource = string;
+/**
  * ConversationCard is one conversation as a grid card (no transcript).
  */
 export interface ConversationCard {
@@ -139,6 +145,16 @@ export interface ConversationCard {
    * Display name (first + middle + last, else preferred name); null when unknown.
    */
   customerName: string | null;
+  /**
+   * What the window calls the customer: the name, else the best thing known (the name
+   * the assistant addressed them by, the loan's amount and purpose, the customer id);
+   * "" only when nothing is known yet.
+   */
+  displayName: string;
+  /**
+   * Where displayName came from.
+   */
+  nameSource: NameSource;
   applicationNumber: string | null;
   /**
    * Always set: the time of conversation_started, else of the first event.
@@ -367,6 +383,11 @@ export interface CustomerProfile {
 export interface CustomerRow {
   id: string;
   name: string | null;
+  /**
+   * As on a card: the name, else the best thing known.
+   */
+  displayName: string;
+  nameSource: NameSource;
   email: string | null;
   mobile: string | null;
   applications: number /* int */;

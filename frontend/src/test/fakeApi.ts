@@ -61,7 +61,10 @@ export const connected: ConnectionState = {
 
 export function card(id: string, over: Partial<ConversationCard> = {}): ConversationCard {
   const now = Date.now();
+  const name = 'customerName' in over ? (over.customerName ?? null) : `Customer ${id}`;
   return {
+    displayName: name ?? '',
+    nameSource: name ? 'profile' : 'none',
     id,
     customerId: `cust-${id}`,
     customerName: `Customer ${id}`,
