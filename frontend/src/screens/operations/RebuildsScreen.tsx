@@ -196,7 +196,7 @@ function JobsTable({ jobs }: { jobs: RebuildJob[] }) {
       </thead>
       <tbody>
         {jobs.map((j) => (
-          <tr key={j.id} data-testid="job-row" data-state={j.state}>
+          <tr key={j.id} data-testid="job-row" data-id={j.id} data-state={j.state}>
             <td>
               <span className="strong">{j.kind === 'replay' ? 'Replay' : 'Rebuild'}</span> <span className="muted">#{j.id}</span>
               {(j.since || j.conversation) && (
