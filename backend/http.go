@@ -12,6 +12,7 @@ import (
 	"github.com/billie/supervisor/backend/accounts"
 	"github.com/billie/supervisor/backend/store"
 	"github.com/billie/supervisor/backend/web"
+	"github.com/billie/supervisor/backend/web/auditapi"
 	"github.com/billie/supervisor/backend/web/authapi"
 	"github.com/billie/supervisor/customerapi"
 )
@@ -52,7 +53,7 @@ func newRouters(ctx context.Context, d *deps, hc httpConfig) (routers, error) {
 	if hc.desktopACL {
 		ledger = desktopLedger(ctx, d.log, d.rdb, d.cfg.stream, d.cfg.group, true)
 	}
-	acc, err := accounts.New(d.store, accounts.Options{Ledger: ledger}, d.log)
+	acc, err := accounts.New(d.ops, accounts.Options{Ledger: ledger, Audit: d.ops}, d.log)
 	if err != nil {
 		return routers{}, fmt.Errorf("accounts: %w", err)
 	}
@@ -63,6 +64,7 @@ func newRouters(ctx context.Context, d *deps, hc httpConfig) (routers, error) {
 	r.Mount(authapi.Prefix, auth.AuthHandler())
 	admin := web.NewAdmin(acc, d.log)
 	auth.AdminRoutes(admin)
+	auditapi.New(d.ops, d.log).AdminRoutes(admin)
 	r.Mount(web.AdminPrefix, admin)
 
 	ops := chi.NewRouter()

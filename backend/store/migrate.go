@@ -27,18 +27,18 @@ const supervisorSet = "supervisor"
 
 // migrate brings the core set and the optional sets o asks for up to date.
 func (s *Store) migrate(ctx context.Context, o Options) error {
-	if err := s.migrateSet(ctx, ""); err != nil {
+	if err := s.migrateSet(ctx, "", o); err != nil {
 		return err
 	}
 	if o.SupervisorQueries {
-		return s.migrateSet(ctx, supervisorSet)
+		return s.migrateSet(ctx, supervisorSet, o)
 	}
 	return nil
 }
 
 // migrateSet applies the set's migrations newer than the database's version of the
 // set, each in its own transaction; set "" is the core set.
-func (s *Store) migrateSet(ctx context.Context, set string) error {
+func (s *Store) migrateSet(ctx context.Context, set string, o Options) error {
 	version, err := s.readSetVersion(ctx, set)
 	if err != nil {
 		return fmt.Errorf("migrate: read version: %w", err)
@@ -56,7 +56,7 @@ func (s *Store) migrateSet(ctx context.Context, set string) error {
 		if n <= version {
 			continue
 		}
-		if err := s.applyMigration(ctx, set, name, n); err != nil {
+		if err := s.applyMigration(ctx, set, name, n, o); err != nil {
 			return err
 		}
 	}
@@ -78,7 +78,7 @@ func (s *Store) readSetVersion(ctx context.Context, set string) (int, error) {
 	return version, err
 }
 
-func (s *Store) applyMigration(ctx context.Context, set, name string, n int) error {
+func (s *Store) applyMigration(ctx context.Context, set, name string, n int, o Options) error {
 	body, err := migrations.ReadFile(name)
 	if err != nil {
 		return fmt.Errorf("migrate %s: %w", name, err)
@@ -92,7 +92,7 @@ func (s *Store) applyMigration(ctx context.Context, set, name string, n int) err
 		return fmt.Errorf("migrate %s: %w", name, err)
 	}
 	if step := dataSteps[name]; step != nil {
-		if err := step(ctx, tx); err != nil {
+		if err := step(ctx, tx, o); err != nil {
 			return fmt.Errorf("migrate %s: %w", name, err)
 		}
 	}
