@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/user"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -107,7 +106,7 @@ func newResolveCmd(cfg *config, verb string) *cobra.Command {
 				return fmt.Errorf("dlq %s: name the dead letters with IDs, --all or filter flags (one of the three)", verb)
 			}
 			return withDeadLetters(cmd.Context(), cfg, func(svc *deadletters.Service) error {
-				return resolveDeadLetters(cmd.Context(), svc, verb, sel, asJSON, cmd.OutOrStdout())
+				return resolveDeadLetters(cmd.Context(), svc, cliActor(cfg), verb, sel, asJSON, cmd.OutOrStdout())
 			})
 		},
 	}
@@ -117,38 +116,30 @@ func newResolveCmd(cfg *config, verb string) *cobra.Command {
 	return cmd
 }
 
-// withDeadLetters runs f with the dead-letter service over cfg's database. The audit
-// records name the operating-system user.
+// withDeadLetters runs f with the dead-letter service over cfg's database, recording in
+// the operations store's audit log.
 func withDeadLetters(ctx context.Context, cfg *config, f func(*deadletters.Service) error) error {
-	st, err := cfg.openStore(ctx)
+	st, opsStore, err := cfg.openStores(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	return f(deadletters.New(st, newAuditor(cfg.logger())))
+	defer opsStore.Close()
+	return f(deadletters.New(st, opsStore))
 }
 
-// cliActor is who the audit log names for the CLI: "cli:<user>".
-func cliActor() string {
-	name := "unknown"
-	if u, err := user.Current(); err == nil && u.Username != "" {
-		name = u.Username
-	}
-	return "cli:" + name
-}
-
-func resolveDeadLetters(ctx context.Context, svc *deadletters.Service, verb string, sel deadletters.Selection, asJSON bool, stdout io.Writer) error {
+func resolveDeadLetters(ctx context.Context, svc *deadletters.Service, actor, verb string, sel deadletters.Selection, asJSON bool, stdout io.Writer) error {
 	out := newProgressOut(stdout, verb, asJSON)
 	var rep any
 	var summary string
 	var err error
 	if verb == "retry" {
 		var r deadletters.RetryReport
-		r, err = svc.Retry(ctx, cliActor(), sel, out.progress)
+		r, err = svc.Retry(ctx, actor, sel, out.progress)
 		rep, summary = r, fmt.Sprintf("retried %d: %d applied, %d still dead", r.Retried, r.Applied, r.StillDead)
 	} else {
 		var r deadletters.DropReport
-		r, err = svc.Drop(ctx, cliActor(), sel, out.progress)
+		r, err = svc.Drop(ctx, actor, sel, out.progress)
 		rep, summary = r, fmt.Sprintf("dropped %d", r.Dropped)
 	}
 	out.done()

@@ -51,6 +51,11 @@ func (d *deps) readiness(ctx context.Context) health {
 	} else {
 		h.Database = err.Error()
 	}
+	if d.ops != nil && h.Database == "ok" {
+		if err := d.ops.Ping(ctx); err != nil {
+			h.Database = err.Error()
+		}
+	}
 	gs, err := groupStatus(ctx, d.rdb, d.cfg.stream, d.cfg.group)
 	if err != nil {
 		h.Redis = err.Error()

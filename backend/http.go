@@ -15,6 +15,7 @@ import (
 	"github.com/billie/supervisor/backend/rebuilds"
 	"github.com/billie/supervisor/backend/store"
 	"github.com/billie/supervisor/backend/web"
+	"github.com/billie/supervisor/backend/web/auditapi"
 	"github.com/billie/supervisor/backend/web/authapi"
 	"github.com/billie/supervisor/customerapi"
 )
@@ -57,7 +58,7 @@ func newRouters(ctx context.Context, d *deps, hc httpConfig) (routers, error) {
 	if hc.desktopACL {
 		ledger = desktopLedger(ctx, d.log, d.rdb, d.cfg.stream, d.cfg.group, true)
 	}
-	acc, err := accounts.New(d.store, accounts.Options{Ledger: ledger}, d.log)
+	acc, err := accounts.New(d.ops, accounts.Options{Ledger: ledger, Audit: d.ops}, d.log)
 	if err != nil {
 		return routers{}, fmt.Errorf("accounts: %w", err)
 	}
@@ -68,19 +69,21 @@ func newRouters(ctx context.Context, d *deps, hc httpConfig) (routers, error) {
 	r.Mount(authapi.Prefix, auth.AuthHandler())
 	admin := web.NewAdmin(acc, d.log)
 	auth.AdminRoutes(admin)
-	deadletters.NewAPI(deadletters.New(d.store, newAuditor(d.log)), d.log).AdminRoutes(admin)
-	pv := newPipelineView(d, m)
-	pv.api.AdminRoutes(admin)
-	r.Method(http.MethodPost, pipeline.DesktopReportPath, pv.api.DesktopHandler(acc))
+	deadletters.NewAPI(deadletters.New(d.store, d.ops), d.log).AdminRoutes(admin)
 	if d.rebuilds == nil {
-		rc := rebuilds.Config{Store: d.store, Checkpoint: d.cfg.group, Stream: d.cfg.stream, Log: d.log}
+		rc := rebuilds.Config{Store: d.store, Checkpoint: d.cfg.group, Stream: d.cfg.stream, Log: d.log,
+			Records: opsJobs{d.ops}, Audit: d.ops}
 		if d.rdb != nil {
 			rc.Redis = d.rdb
 		}
 		d.rebuilds = rebuilds.New(ctx, rc)
 	}
+	pv := newPipelineView(d, m)
+	pv.api.AdminRoutes(admin)
+	r.Method(http.MethodPost, pipeline.DesktopReportPath, pv.api.DesktopHandler(acc))
 	jobs := rebuilds.NewAPI(d.rebuilds, d.log)
 	jobs.AdminRoutes(admin)
+	auditapi.New(d.ops, d.log).AdminRoutes(admin)
 	r.Mount(web.AdminPrefix, admin)
 
 	ops := chi.NewRouter()

@@ -18,9 +18,8 @@ type pipelineView struct {
 }
 
 // newPipelineView wires package pipeline to the backend: the projector's hooks, the
-// HTTP metrics, Redis and the store. Until the operations database (backend/store/ops)
-// is wired here, history and desktop reports live in memory and do not survive a
-// restart.
+// HTTP metrics, Redis and the store; history and desktop reports live in the
+// operations store, so they survive restarts and rebuilds.
 func newPipelineView(d *deps, m *metrics) pipelineView {
 	tr := pipeline.NewTracker(nil)
 	d.onBatch = append(d.onBatch, tr.Batch)
@@ -28,9 +27,9 @@ func newPipelineView(d *deps, m *metrics) pipelineView {
 	src := &pipeline.Sources{
 		Redis: d.rdb, Store: d.store, Stream: d.cfg.stream, Group: d.cfg.group, DeadLetterStream: d.cfg.deadStream,
 		DBPath: d.cfg.db, Tracker: tr, Failing: d.failing, Alerts: alerts.NewEvaluator(alerts.Thresholds{}),
-		Desktops: pipeline.NewMemoryDesktops(0), Log: d.log,
+		Desktops: opsDesktops{d.ops}, Rebuild: currentJob(d), Log: d.log,
 	}
-	hist := &pipeline.MemoryHistory{}
+	hist := opsHistory{d.ops}
 	return pipelineView{
 		api:     pipeline.New(pipeline.Options{Sources: src, History: hist, Log: d.log}),
 		sampler: &pipeline.Sampler{Sources: src, History: hist, HTTP: m.httpTotals, Log: d.log},
@@ -88,5 +87,18 @@ func each(c prometheus.Collector, f func(map[string]string, *dto.Metric)) {
 			labels[l.GetName()] = l.GetValue()
 		}
 		f(labels, &out)
+	}
+}
+
+// currentJob is the rebuild or replay job running now, nil when none is.
+func currentJob(d *deps) pipeline.CurrentJob {
+	return func() any {
+		if d.rebuilds == nil {
+			return nil
+		}
+		if j := d.rebuilds.Current(); j != nil {
+			return j
+		}
+		return nil
 	}
 }

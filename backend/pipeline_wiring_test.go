@@ -73,7 +73,7 @@ func TestPipelineWired(t *testing.T) {
 	t.Setenv(customerapi.EnvSecret, testSecret)
 	rs, d, _ := testRouters(t, "redis://127.0.0.1:6379/0", serverLimits{})
 	ctx := context.Background()
-	acc, err := accounts.New(d.store, accounts.Options{Hash: accounts.HashParams{MemoryKiB: 1024, Time: 1, Threads: 1}}, nil)
+	acc, err := accounts.New(d.ops, accounts.Options{Hash: accounts.HashParams{MemoryKiB: 1024, Time: 1, Threads: 1}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

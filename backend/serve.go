@@ -14,6 +14,7 @@ import (
 	"github.com/billie/supervisor/backend/projector"
 	"github.com/billie/supervisor/backend/rebuilds"
 	"github.com/billie/supervisor/backend/store"
+	"github.com/billie/supervisor/backend/store/ops"
 )
 
 // deps are what the HTTP handlers need from the running backend.
@@ -22,6 +23,8 @@ type deps struct {
 	log   *slog.Logger
 	rdb   *redis.Client
 	store *store.Store
+	// ops is the operations store: accounts, sessions, the audit log.
+	ops *ops.Store
 	// onBatch observers are told of every applied batch (metrics, for example).
 	onBatch []func(store.Result, time.Duration)
 	// onFailure observers are told of every failed attempt to apply a batch.
@@ -75,10 +78,11 @@ func leaseTTLFrom(v string) (time.Duration, error) {
 
 func runServe(ctx context.Context, cfg *config, leaseTTL time.Duration) error {
 	log := cfg.logger()
-	st, err := cfg.openStore(ctx)
+	st, opsStore, err := cfg.openStores(ctx)
 	if err != nil {
 		return err
 	}
+	defer opsStore.Close()
 	defer st.Close()
 	rdb, err := connectRedis(ctx, cfg, log)
 	if err != nil {
@@ -94,7 +98,7 @@ func runServe(ctx context.Context, cfg *config, leaseTTL time.Duration) error {
 		ProducerZone: st.ProducerZone(),
 		LeaseTTL:     leaseTTL,
 	}, log)
-	d := &deps{cfg: cfg, log: log, rdb: rdb, store: st, failing: p.Failing}
+	d := &deps{cfg: cfg, log: log, rdb: rdb, store: st, ops: opsStore, failing: p.Failing}
 	p.OnBatch = func(res store.Result, took time.Duration) {
 		for _, f := range d.onBatch {
 			f(res, took)
