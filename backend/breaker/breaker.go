@@ -179,6 +179,14 @@ type waitOut struct {
 	b *Breaker
 }
 
+// Context keeps bo's context, so that a wait ends when it does.
+func (w *waitOut) Context() context.Context {
+	if c, ok := w.BackOff.(backoff.BackOffContext); ok {
+		return c.Context()
+	}
+	return context.Background()
+}
+
 func (w *waitOut) NextBackOff() time.Duration {
 	next := w.BackOff.NextBackOff()
 	if next == backoff.Stop || w.b.cb.State() != gobreaker.StateOpen {
