@@ -1,7 +1,13 @@
 package main
 
 import (
+	"context"
 	"io/fs"
+	"log/slog"
+	"net"
+	"os/exec"
+	"path/filepath"
+	"strconv"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -10,8 +16,12 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/billie/supervisor/backend/breaker"
+	"github.com/billie/supervisor/backend/ledger"
+	"github.com/billie/supervisor/backend/projector"
+	"github.com/billie/supervisor/backend/store"
 	"github.com/billie/supervisor/backend/web"
 	"github.com/billie/supervisor/customerapi"
 )
@@ -79,4 +89,85 @@ func TestAPIsAnswer503WhileTheDatabaseBreakerIsOpen(t *testing.T) {
 			t.Errorf("/metrics lacks %s", want)
 		}
 	}
+}
+
+// The projector on a Redis of the test's own that stops answering (CLIENT PAUSE: the
+// connection stays, commands time out): its Redis breaker opens, and once Redis
+// answers again it closes by itself and the projector applies what came meanwhile.
+func TestProjectorRidesOutARedisOutage(t *testing.T) {
+	ctx := context.Background()
+	own := startOwnRedis(t)
+	opts := &redis.Options{Addr: own.addr(), MaxRetries: -1, ReadTimeout: 200 * time.Millisecond, WriteTimeout: 200 * time.Millisecond}
+	admin := redis.NewClient(&redis.Options{Addr: own.addr()})
+	defer admin.Close()
+	prdb := redis.NewClient(opts)
+	defer prdb.Close()
+	set := breaker.NewSet()
+	rb := set.New(breaker.Redis, breaker.Projector, breaker.Options{Failures: 3, OpenFor: 300 * time.Millisecond, IsFailure: breaker.IsRedisFailure})
+	prdb.AddHook(breaker.RedisHook(rb))
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "b.db"), store.Options{Relaxed: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	p := projector.New(prdb, guardedApplier{st: st, b: databaseBreaker(set, breaker.Projector)},
+		projector.Config{Stream: "s", Group: "g", Consumer: "c", DeadLetterStream: "s:dead", Block: 100 * time.Millisecond, LeaseTTL: 5 * time.Second},
+		slog.New(slog.DiscardHandler))
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- p.Run(runCtx) }()
+	defer func() {
+		stop()
+		if err := <-done; err != nil {
+			t.Errorf("projector: %v", err)
+		}
+	}()
+	add := func(cid string) ledger.ID {
+		t.Helper()
+		id, err := admin.XAdd(ctx, &redis.XAddArgs{Stream: "s", Values: []any{"agt", "broker", "typ", "conversation_started",
+			"cid", cid, "tsp", "2026-11-30T10:00:00Z", "dat", `{}`}}).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		lid, _ := ledger.ParseID(id)
+		return lid
+	}
+	applied := func(id ledger.ID) func() bool {
+		return func() bool { c, _ := st.Checkpoint(ctx, "g"); return c.Compare(id) >= 0 }
+	}
+	waitFor(t, "the first entry applied", applied(add("conv-1")))
+
+	if err := admin.Do(ctx, "CLIENT", "PAUSE", "1500", "ALL").Err(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the projector's Redis breaker open", func() bool { return rb.State() == "open" })
+	waitFor(t, "Redis answering after the pause", func() bool { return admin.Ping(ctx).Err() == nil })
+	last := add("conv-2")
+	waitFor(t, "the entry added after the outage applied", applied(last))
+	waitFor(t, "the breaker closed", func() bool { return rb.State() == "closed" })
+}
+
+// startOwnRedis starts a redis-server of the test's own on a free port (never the
+// machine's: tests may pause or stop it), stopped when the test ends.
+type ownRedis struct{ port int }
+
+func (r ownRedis) addr() string { return "127.0.0.1:" + strconv.Itoa(r.port) }
+
+func startOwnRedis(t *testing.T) ownRedis {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := ownRedis{port: l.Addr().(*net.TCPAddr).Port}
+	l.Close()
+	cmd := exec.Command("redis-server", "--port", strconv.Itoa(r.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("redis-server: %v", err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	rdb := redis.NewClient(&redis.Options{Addr: r.addr(), MaxRetries: -1})
+	defer rdb.Close()
+	waitFor(t, "own redis-server answering", func() bool { return rdb.Ping(context.Background()).Err() == nil })
+	return r
 }
