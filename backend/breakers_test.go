@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -15,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cenkalti/backoff/v4"
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/redis/go-redis/v9"
 
@@ -170,4 +172,72 @@ func startOwnRedis(t *testing.T) ownRedis {
 	defer rdb.Close()
 	waitFor(t, "own redis-server answering", func() bool { return rdb.Ping(context.Background()).Err() == nil })
 	return r
+}
+
+// The projector's database breaker over the store's own retry loop: the database
+// fails for real (a table the apply needs is gone), the failures open the breaker,
+// the loop then waits until the breaker's probe instead of trying every 10 ms, and
+// the first attempt that commits once the table is back closes it.
+func TestProjectorWaitsOutAnOpenDatabaseBreaker(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "b.db")
+	st, err := store.Open(ctx, path, store.Options{Relaxed: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	raw, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec("DROP TABLE checkpoints"); err != nil {
+		t.Fatal(err)
+	}
+	const openFor = 300 * time.Millisecond
+	b := breaker.NewSet().New(breaker.Database, breaker.Projector, breaker.Options{Failures: 3, OpenFor: openFor, IsFailure: store.IsInfrastructure})
+	g := guardedApplier{st: st, b: b}
+	var mu sync.Mutex
+	var failures []store.Failure
+	entries := []ledger.Entry{{ID: "1-0", Fields: map[string]string{"agt": "broker", "typ": "conversation_started", "cid": "c1", "dat": "{}"}}}
+	done := make(chan error, 1)
+	go func() {
+		_, err := g.ApplyRetrying(ctx, "g", entries, &backoff.ConstantBackOff{Interval: 10 * time.Millisecond}, func(f store.Failure) {
+			mu.Lock()
+			failures = append(failures, f)
+			mu.Unlock()
+		})
+		done <- err
+	}()
+	waitFor(t, "the breaker open", func() bool { return b.State() == "open" })
+	waitFor(t, "a failed probe", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(failures) >= 5
+	})
+	if _, err := raw.Exec("CREATE TABLE checkpoints (name TEXT PRIMARY KEY, last_id TEXT NOT NULL, updated_at INTEGER NOT NULL)"); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if b.State() != "closed" {
+		t.Errorf("breaker %s after the batch committed", b.State())
+	}
+	for i, f := range failures {
+		if !f.Infrastructure {
+			t.Errorf("failure %d is not infrastructure: %v", i, f.Err)
+		}
+		// The third failure opens the breaker (its wait was chosen before); from the
+		// attempt already due after it on, the loop waits for the breaker's probe.
+		if i >= 3 && f.Wait < openFor/2 {
+			t.Errorf("failure %d waits %s with the breaker open, want about %s", i, f.Wait, openFor)
+		}
+		if i < 3 && f.Wait != 10*time.Millisecond {
+			t.Errorf("failure %d waits %s with the breaker closed, want the backoff's 10ms", i, f.Wait)
+		}
+	}
+	if c, err := st.Checkpoint(ctx, "g"); err != nil || c.String() != "1-0" {
+		t.Errorf("checkpoint %s, %v", c, err)
+	}
 }

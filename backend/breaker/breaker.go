@@ -187,12 +187,23 @@ func (w *waitOut) Context() context.Context {
 	return context.Background()
 }
 
+// NextBackOff is called after a failed attempt. While the breaker is open the next
+// attempt waits for its probe; half-open, the attempt that failed was the probe, and
+// the breaker opens again for its whole open time. (The attempt whose failure opens
+// the breaker is told of after this wait is chosen: the loop makes one more attempt,
+// already due, before it waits.)
 func (w *waitOut) NextBackOff() time.Duration {
 	next := w.BackOff.NextBackOff()
-	if next == backoff.Stop || w.b.cb.State() != gobreaker.StateOpen {
+	if next == backoff.Stop {
 		return next
 	}
-	return max(next, w.b.retryAfter())
+	switch w.b.cb.State() {
+	case gobreaker.StateOpen:
+		return max(next, w.b.retryAfter())
+	case gobreaker.StateHalfOpen:
+		return max(next, w.b.openFor)
+	}
+	return next
 }
 
 // BreakerState is one breaker as the pipeline report shows it.
