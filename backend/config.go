@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -97,12 +98,15 @@ func (c *config) register(root *cobra.Command) {
 		[]string{"debug", "info", "warn", "error"}, cobra.ShellCompDirectiveNoFileComp))
 }
 
-func (c *config) logger() *slog.Logger {
+func (c *config) logger() *slog.Logger { return c.loggerTo(os.Stderr) }
+
+// loggerTo is logger writing to w.
+func (c *config) loggerTo(w io.Writer) *slog.Logger {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(strings.ToLower(c.logLevel))); err != nil {
 		level = slog.LevelInfo
 	}
-	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
 }
 
 // producerZone is the producer's time zone, --producer-tz loaded.

@@ -105,8 +105,9 @@ func newResolveCmd(cfg *config, verb string) *cobra.Command {
 			if given != 1 {
 				return fmt.Errorf("dlq %s: name the dead letters with IDs, --all or filter flags (one of the three)", verb)
 			}
+			out := newProgressOut(cmd.OutOrStdout(), os.Stderr, verb, asJSON)
 			return withDeadLetters(cmd.Context(), cfg, func(svc *deadletters.Service) error {
-				return resolveDeadLetters(cmd.Context(), svc, cliActor(cfg), verb, sel, asJSON, cmd.OutOrStdout())
+				return resolveDeadLetters(cmd.Context(), svc, cliActor(cfg), verb, sel, asJSON, out)
 			})
 		},
 	}
@@ -128,8 +129,8 @@ func withDeadLetters(ctx context.Context, cfg *config, f func(*deadletters.Servi
 	return f(deadletters.New(st, opsStore))
 }
 
-func resolveDeadLetters(ctx context.Context, svc *deadletters.Service, actor, verb string, sel deadletters.Selection, asJSON bool, stdout io.Writer) error {
-	out := newProgressOut(stdout, verb, asJSON)
+func resolveDeadLetters(ctx context.Context, svc *deadletters.Service, actor, verb string, sel deadletters.Selection, asJSON bool, out *progressOut) error {
+	stdout := out.w
 	var rep any
 	var summary string
 	var err error
@@ -154,19 +155,34 @@ func resolveDeadLetters(ctx context.Context, svc *deadletters.Service, actor, ve
 }
 
 // progressOut shows a retry's or drop's progress: a bar redrawn in place when stdout
-// is a terminal, else one plain line per dead letter (none with --json).
+// is a terminal, else one plain line per dead letter (none with --json). It is also
+// where the audit log lines go (to stderr), so that on a terminal they print above
+// the bar instead of through it.
 type progressOut struct {
-	w      io.Writer
+	w      io.Writer // stdout
+	log    io.Writer // stderr
 	verb   string
 	bar    bool
 	quiet  bool
 	failed int
-	drawn  bool
+	drawn  string // the bar as last drawn
 }
 
-func newProgressOut(w io.Writer, verb string, quiet bool) *progressOut {
+func newProgressOut(w, log io.Writer, verb string, quiet bool) *progressOut {
 	f, ok := w.(*os.File)
-	return &progressOut{w: w, verb: verb, quiet: quiet, bar: !quiet && ok && term.IsTerminal(int(f.Fd()))}
+	return &progressOut{w: w, log: log, verb: verb, quiet: quiet, bar: !quiet && ok && term.IsTerminal(int(f.Fd()))}
+}
+
+// Write writes a log line; over the bar, which it draws again below.
+func (p *progressOut) Write(b []byte) (int, error) {
+	if p.drawn != "" {
+		fmt.Fprint(p.w, "\r\033[K")
+	}
+	n, err := p.log.Write(b)
+	if p.drawn != "" {
+		fmt.Fprint(p.w, p.drawn)
+	}
+	return n, err
 }
 
 const barWidth = 30
@@ -179,9 +195,9 @@ func (p *progressOut) progress(done, total int, r deadletters.Result) {
 	case p.quiet:
 	case p.bar:
 		filled := barWidth * done / max(total, 1)
-		fmt.Fprintf(p.w, "\r%s [%s%s] %d/%d, %d not %s", p.verb, strings.Repeat("#", filled), strings.Repeat("-", barWidth-filled),
+		p.drawn = fmt.Sprintf("%s [%s%s] %d/%d, %d not %s", p.verb, strings.Repeat("#", filled), strings.Repeat("-", barWidth-filled),
 			done, total, p.failed, map[string]string{"retry": "applied", "drop": "dropped"}[p.verb])
-		p.drawn = true
+		fmt.Fprint(p.w, "\r\033[K"+p.drawn)
 	case r.OK && p.verb == "retry":
 		fmt.Fprintf(p.w, "%s applied\n", r.ID)
 	case r.OK:
@@ -195,7 +211,8 @@ func (p *progressOut) progress(done, total int, r deadletters.Result) {
 
 // done ends the bar's line.
 func (p *progressOut) done() {
-	if p.drawn {
+	if p.drawn != "" {
 		fmt.Fprintln(p.w)
+		p.drawn = ""
 	}
 }

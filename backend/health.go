@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/billie/supervisor/backend/breaker"
 	"github.com/billie/supervisor/backend/projector"
 	"github.com/billie/supervisor/backend/web"
 )
@@ -24,6 +25,8 @@ type health struct {
 	Reason string `json:"reason,omitempty"`
 	// Failing is the projector's batch in hand while it keeps failing.
 	Failing *projector.Failing `json:"failing,omitempty"`
+	// Breakers are the circuit breakers' states (closed, open, half-open).
+	Breakers []breaker.BreakerState `json:"breakers,omitempty"`
 }
 
 func (d *deps) healthz(w http.ResponseWriter, _ *http.Request) {
@@ -67,6 +70,9 @@ func (d *deps) readiness(ctx context.Context) health {
 		h.Reason = "redis: " + h.Redis
 	case h.Database != "ok":
 		h.Reason = "database: " + h.Database
+	}
+	if d.breakers != nil {
+		h.Breakers = d.breakers.States()
 	}
 	if d.failing != nil {
 		if f, ok := d.failing(); ok {

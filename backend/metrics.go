@@ -60,6 +60,9 @@ func newMetrics(d *deps) *metrics {
 	if d != nil {
 		m.reg.MustRegister(&lagCollector{d: d})
 	}
+	if d != nil && d.breakers != nil {
+		m.reg.MustRegister(d.breakers.Collector())
+	}
 	return m
 }
 

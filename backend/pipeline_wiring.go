@@ -7,6 +7,7 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/billie/supervisor/backend/alerts"
+	"github.com/billie/supervisor/backend/breaker"
 	"github.com/billie/supervisor/backend/pipeline"
 )
 
@@ -26,8 +27,11 @@ func newPipelineView(d *deps, m *metrics) pipelineView {
 	d.onFailure = append(d.onFailure, tr.Failure)
 	src := &pipeline.Sources{
 		Redis: d.rdb, Store: d.store, Stream: d.cfg.stream, Group: d.cfg.group, DeadLetterStream: d.cfg.deadStream,
-		DBPath: d.cfg.db, Tracker: tr, Failing: d.failing, Alerts: alerts.NewEvaluator(alerts.Thresholds{}),
+		DBPath: d.cfg.db, OpsDBPath: d.ops.Path(), Tracker: tr, Failing: d.failing, Alerts: alerts.NewEvaluator(alerts.Thresholds{}),
 		Desktops: opsDesktops{d.ops}, Rebuild: currentJob(d), Log: d.log,
+	}
+	if d.breakers != nil {
+		src.Breakers = breakerStates{d.breakers}
 	}
 	hist := opsHistory{d.ops}
 	return pipelineView{
@@ -101,4 +105,16 @@ func currentJob(d *deps) pipeline.CurrentJob {
 		}
 		return nil
 	}
+}
+
+// breakerStates are the backend's circuit breakers as the pipeline document lists them.
+type breakerStates struct{ s *breaker.Set }
+
+func (b breakerStates) States() []pipeline.BreakerState {
+	all := b.s.States()
+	out := make([]pipeline.BreakerState, len(all))
+	for i, x := range all {
+		out[i] = pipeline.BreakerState{Name: x.Name, State: x.State}
+	}
+	return out
 }

@@ -36,10 +36,13 @@ type statusReport struct {
 	Stream string `json:"stream"`
 	Group  string `json:"group"`
 	streamGroup
-	LastAppliedID    string       `json:"lastAppliedId"`
-	DeadLetterStream string       `json:"deadLetterStream"`
-	DeadLetters      int64        `json:"deadLetters"`
-	Counters         store.Counts `json:"counters"`
+	LastAppliedID    string `json:"lastAppliedId"`
+	DeadLetterStream string `json:"deadLetterStream"`
+	// DeadLetters are those still dead (the table `backend dlq` manages);
+	// DeadLetterStreamLength every one the stream received, retried and dropped ones too.
+	DeadLetters            int64        `json:"deadLetters"`
+	DeadLetterStreamLength int64        `json:"deadLetterStreamLength"`
+	Counters               store.Counts `json:"counters"`
 	// Failing are the batches group members keep failing to apply, as they recorded
 	// them in Redis: the first entry, how many, the error, since when.
 	Failing []projector.Failing `json:"failing"`
@@ -78,9 +81,14 @@ func runStatus(ctx context.Context, cfg *config, stdout io.Writer) error {
 		return err
 	}
 	rep.LastAppliedID = last.String()
-	if rep.DeadLetters, err = rdb.XLen(ctx, cfg.deadStream).Result(); err != nil {
+	if rep.DeadLetterStreamLength, err = rdb.XLen(ctx, cfg.deadStream).Result(); err != nil {
 		return fmt.Errorf("length of %s: %w", cfg.deadStream, err)
 	}
+	page, err := st.DeadLetters(ctx, store.DeadLetterFilter{}, nil, 1)
+	if err != nil {
+		return err
+	}
+	rep.DeadLetters = int64(page.Total)
 	if rep.Counters, err = st.Counters(ctx); err != nil {
 		return err
 	}
