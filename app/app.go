@@ -21,11 +21,6 @@ import (
 	"github.com/billie/supervisor/backend/store"
 )
 
-// version is the application version; override at build time with
-//
-//	-ldflags "-X github.com/billie/supervisor/app.version=1.2.3"
-var version = "0.1.0-dev"
-
 const (
 	// batchInterval is how often ledger:batch may fire (the issue asks for 50-100 ms).
 	batchInterval = 75 * time.Millisecond
@@ -48,6 +43,8 @@ type options struct {
 	zone *time.Location
 	// transport carries the backend requests; nil: http.DefaultTransport.
 	transport http.RoundTripper
+	// fleetTicker paces the desktop's reports to the backend (fleet.go); nil: none.
+	fleetTicker newTicker
 }
 
 // App is the Wails-bound application object.
@@ -66,6 +63,8 @@ type App struct {
 	coal     *coalescer
 	counts   *countsCache
 	ready    chan struct{} // closed once the stored session has been checked
+	// fleetKick asks the fleet reporter for a report now.
+	fleetKick chan struct{}
 
 	// mu guards the settings, the cache and the consumer; queries hold it for
 	// reading so a settings change never closes the cache under them.
@@ -74,6 +73,8 @@ type App struct {
 	st      *store.Store
 	openErr error
 	run     *consumerRun
+	// machine is what became of the machine-wide defaults file, set once at start.
+	machine MachineDefaultsState
 }
 
 // OpenStore opens (creating if needed) a SQLite store at path: store.Open, handed in
@@ -85,7 +86,8 @@ type OpenStore func(ctx context.Context, path string, o store.Options) (*store.S
 // producerZone is the producer's time zone (nil is UTC), where the times it writes
 // without one are read.
 func New(d Defaults, open OpenStore, producerZone *time.Location) *App {
-	return newApp(options{defaults: d, open: open, now: time.Now, log: slog.Default(), zone: producerZone})
+	return newApp(options{defaults: d, open: open, now: time.Now, log: slog.Default(), zone: producerZone,
+		fleetTicker: realTicker})
 }
 
 func newApp(o options) *App {
@@ -93,7 +95,8 @@ func newApp(o options) *App {
 		o.interval = batchInterval
 	}
 	return &App{opts: o, log: o.log, http: newBackendHTTP(o.transport), counts: newCountsCache(),
-		ready: make(chan struct{})}
+		ready: make(chan struct{}), fleetKick: make(chan struct{}, 1),
+		machine: MachineDefaultsState{Path: o.defaults.MachineDefaultsFile, State: MachineDefaultsNone}}
 }
 
 // Startup is called by Wails when the window is created; ctx is the Wails runtime
@@ -114,9 +117,13 @@ func (a *App) start(ctx context.Context, emit func(string, any)) {
 		return
 	}
 	a.dir = dir
-	cfg, err := loadConfig(dir, a.opts.defaults)
+	cfg, machine, err := initialConfig(dir, a.opts.defaults)
 	if err != nil {
 		a.log.Warn("settings unreadable; using defaults", "err", err)
+	}
+	a.machine = machine
+	if machine.State == MachineDefaultsIgnored {
+		a.log.Warn("the machine-wide defaults file is ignored", "file", machine.Path, "problem", machine.Problem)
 	}
 	if cfg.ledger, err = loadLedgerCredential(dir); err != nil {
 		a.log.Warn("using the Redis settings", "err", err)
@@ -131,6 +138,9 @@ func (a *App) start(ctx context.Context, emit func(string, any)) {
 		a.log.Error("the ledger could not start", "err", err)
 	}
 	a.mu.Unlock()
+	if a.opts.fleetTicker != nil {
+		go a.runFleet(a.base, a.opts.fleetTicker)
+	}
 	go a.restoreSession()
 }
 
@@ -166,9 +176,6 @@ func (a *App) Shutdown(ctx context.Context) {
 		a.st = nil
 	}
 }
-
-// Version returns the application version.
-func (a *App) Version() string { return version }
 
 func (a *App) baseContext() context.Context {
 	if a.base == nil {
@@ -255,6 +262,7 @@ func (a *App) SignIn(email, password string) (SessionInfo, error) {
 	// A backend that issues none leaves the manual Redis setting; an older
 	// credential went with its session.
 	a.useLedgerCredential(ledger)
+	a.kickFleet()
 	a.log.Info("signed in", "role", info.Role)
 	return info, nil
 }

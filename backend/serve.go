@@ -13,6 +13,7 @@ import (
 
 	"github.com/billie/supervisor/backend/breaker"
 	"github.com/billie/supervisor/backend/projector"
+	"github.com/billie/supervisor/backend/rebuilds"
 	"github.com/billie/supervisor/backend/store"
 )
 
@@ -33,6 +34,8 @@ type deps struct {
 	// and the projector (their States are the pipeline report's); newRouters adds the
 	// APIs' and makes the set when there is none.
 	breakers *breaker.Set
+	// rebuilds runs the online rebuild and replay jobs; newRouters makes one when nil.
+	rebuilds *rebuilds.Runner
 }
 
 func newServeCmd(cfg *config) *cobra.Command {
@@ -119,6 +122,7 @@ func runServe(ctx context.Context, cfg *config, leaseTTL time.Duration) error {
 	if err != nil {
 		return err
 	}
+	go rs.sampler.Run(ctx)
 	srv, opsSrv := newServer(cfg.addr, rs.public, hc.limits), newServer(cfg.opsAddr, rs.ops, hc.limits)
 	httpErr := make(chan error, 2)
 	go func() { httpErr <- srv.ListenAndServe() }()

@@ -135,12 +135,13 @@ type batchOptions struct {
 func (s *Store) applyBatch(ctx context.Context, checkpoint string, entries []ledger.Entry, o batchOptions) (Result, error) {
 	s.applying.Lock()
 	defer s.applying.Unlock()
-	tx, err := s.w.BeginTx(ctx, nil)
+	g := s.g()
+	tx, err := g.w.BeginTx(ctx, nil)
 	if err != nil {
 		return Result{}, fmt.Errorf("apply batch: begin: %w", err)
 	}
 	defer tx.Rollback()
-	b := &batch{ctx: ctx, r: s.load, now: time.Now(), seen: map[ledger.ID]bool{}, archiving: s.archive, portal: s.portal, spans: spans{},
+	b := &batch{ctx: ctx, r: g.load, now: time.Now(), seen: map[ledger.ID]bool{}, archiving: s.archive, portal: s.portal, spans: spans{},
 		reject: o.reject, zone: s.zone, consumer: consumerOf(ctx, checkpoint), retrying: o.retry != nil}
 	if b.retrying {
 		// Read inside the write transaction: another process's retry or drop of the
@@ -154,10 +155,10 @@ func (s *Store) applyBatch(ctx context.Context, checkpoint string, entries []led
 		return Result{}, err
 	}
 	start := b.last
-	if err := s.cache.Check(ctx, tx); err != nil {
+	if err := g.cache.Check(ctx, tx); err != nil {
 		return Result{}, fmt.Errorf("apply batch: %w", err)
 	}
-	snap := projection.NewSnapshot(&storeSource{ctx: ctx, db: s.load, cache: s.cache})
+	snap := projection.NewSnapshot(&storeSource{ctx: ctx, db: g.load, cache: g.cache})
 	b.w = tw.Start(ctx, tx)
 	err = b.reduceRecovering(snap, entries)
 	if werr := b.w.Wait(); err == nil {
@@ -181,11 +182,11 @@ func (s *Store) applyBatch(ctx context.Context, checkpoint string, entries []led
 	if err := tx.Commit(); err != nil {
 		return Result{}, fmt.Errorf("apply batch: commit: %w", err)
 	}
-	s.ckpt.committed()
+	g.ckpt.committed()
 	b.res.Last = b.last
 	ch := snap.Changes()
 	b.res.Changes = changesOf(ch)
-	s.cache.Keep(ch, b.docs)
+	g.cache.Keep(ch, b.docs)
 	return b.res, nil
 }
 
@@ -424,12 +425,16 @@ func addCounters(ctx context.Context, tx *sql.Tx, c Counts) error {
 
 // Checkpoint is the last entry the named consumer applied.
 func (s *Store) Checkpoint(ctx context.Context, name string) (ledger.ID, error) {
-	return readCheckpoint(ctx, s.r, name)
+	g, done := s.acquire()
+	defer done()
+	return readCheckpoint(ctx, g.r, name)
 }
 
 // Counters are the totals of every batch applied so far.
 func (s *Store) Counters(ctx context.Context) (Counts, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT name, value FROM counters")
+	g, done := s.acquire()
+	defer done()
+	rows, err := g.r.QueryContext(ctx, "SELECT name, value FROM counters")
 	if err != nil {
 		return Counts{}, fmt.Errorf("read counters: %w", err)
 	}

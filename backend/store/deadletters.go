@@ -163,14 +163,16 @@ var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 func (s *Store) DeadLetters(ctx context.Context, f DeadLetterFilter, after *DeadLetterKey, limit int) (DeadLetterPage, error) {
 	where, args := f.where()
 	var page DeadLetterPage
-	if err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM dead_letters WHERE "+where, args...).Scan(&page.Total); err != nil {
+	g, done := s.acquire()
+	defer done()
+	if err := g.r.QueryRowContext(ctx, "SELECT count(*) FROM dead_letters WHERE "+where, args...).Scan(&page.Total); err != nil {
 		return DeadLetterPage{}, fmt.Errorf("count dead letters: %w", err)
 	}
 	if after != nil {
 		where += " AND (at, ms, seq) < (?, ?, ?)"
 		args = append(args, after.At.UnixMilli(), int64(after.ID.Ms), int64(after.ID.Seq))
 	}
-	rows, err := s.r.QueryContext(ctx, "SELECT "+deadLetterColumns+" FROM dead_letters WHERE "+where+
+	rows, err := g.r.QueryContext(ctx, "SELECT "+deadLetterColumns+" FROM dead_letters WHERE "+where+
 		" ORDER BY at DESC, ms DESC, seq DESC LIMIT ?", append(args, limit+1)...)
 	if err != nil {
 		return DeadLetterPage{}, fmt.Errorf("list dead letters: %w", err)
@@ -197,7 +199,9 @@ func (s *Store) DeadLetters(ctx context.Context, f DeadLetterFilter, after *Dead
 // DeadLetterIDs are the IDs of every dead letter f selects, newest first.
 func (s *Store) DeadLetterIDs(ctx context.Context, f DeadLetterFilter) ([]ledger.ID, error) {
 	where, args := f.where()
-	rows, err := s.r.QueryContext(ctx, "SELECT ms, seq FROM dead_letters WHERE "+where+" ORDER BY at DESC, ms DESC, seq DESC", args...)
+	g, done := s.acquire()
+	defer done()
+	rows, err := g.r.QueryContext(ctx, "SELECT ms, seq FROM dead_letters WHERE "+where+" ORDER BY at DESC, ms DESC, seq DESC", args...)
 	if err != nil {
 		return nil, fmt.Errorf("select dead letters: %w", err)
 	}
@@ -234,7 +238,9 @@ func scanDeadLetter(row scanner) (DeadLetterRecord, error) {
 // DeadLetter is one dead letter with its entry's fields; ErrNoDeadLetter when there is
 // none with the ID.
 func (s *Store) DeadLetter(ctx context.Context, id ledger.ID) (DeadLetterRecord, error) {
-	row := s.r.QueryRowContext(ctx, "SELECT "+deadLetterColumns+", fields, shadowed FROM dead_letters WHERE ms = ? AND seq = ?",
+	g, done := s.acquire()
+	defer done()
+	row := g.r.QueryRowContext(ctx, "SELECT "+deadLetterColumns+", fields, shadowed FROM dead_letters WHERE ms = ? AND seq = ?",
 		int64(id.Ms), int64(id.Seq))
 	var fields, shadowed []byte
 	var r DeadLetterRecord
@@ -383,7 +389,7 @@ func (b *batch) removeDeadLetter(id ledger.ID) {
 func (s *Store) DropDeadLetter(ctx context.Context, id ledger.ID) (bool, error) {
 	s.applying.Lock()
 	defer s.applying.Unlock()
-	res, err := s.w.ExecContext(ctx, "DELETE FROM dead_letters WHERE ms = ? AND seq = ?", int64(id.Ms), int64(id.Seq))
+	res, err := s.g().w.ExecContext(ctx, "DELETE FROM dead_letters WHERE ms = ? AND seq = ?", int64(id.Ms), int64(id.Seq))
 	if err != nil {
 		return false, fmt.Errorf("drop dead letter %s: %w", id, err)
 	}

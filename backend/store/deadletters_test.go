@@ -41,7 +41,7 @@ func isArchived(t *testing.T, s *Store, id ledger.ID) bool {
 		t.Fatal(err)
 	}
 	var n int
-	if err := s.r.QueryRow("SELECT count(*) FROM events WHERE pos = ?", pos).Scan(&n); err != nil {
+	if err := s.g().r.QueryRow("SELECT count(*) FROM events WHERE pos = ?", pos).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n > 0
@@ -166,7 +166,7 @@ func TestRetryByAnotherProcessReachesTheProjectorsCache(t *testing.T) {
 	entries := fixtureEntries(t)
 	k := len(entries) - 3 // the final decision
 	id := deadLetterAt(t, projector, entries[:k+1], k)
-	if projector.cache.Conversations() != 1 {
+	if projector.g().cache.Conversations() != 1 {
 		t.Fatal("the projector's cache holds no conversation")
 	}
 	if got, err := cli.RetryDeadLetter(ctx, id); err != nil || !got.Applied {
@@ -201,7 +201,7 @@ func TestDeadLettersListFiltersAndPages(t *testing.T) {
 	// One dead letter a minute, the first at base; 3 and 4 in the same minute.
 	for i := 1; i <= 7; i++ {
 		at := base.Add(time.Duration(min(i, 4)) * time.Minute)
-		if _, err := s.w.Exec("UPDATE dead_letters SET at = ? WHERE ms = ?", at.UnixMilli(), i); err != nil {
+		if _, err := s.g().w.Exec("UPDATE dead_letters SET at = ? WHERE ms = ?", at.UnixMilli(), i); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -295,7 +295,7 @@ func TestDeadLetterMigrationBackfills(t *testing.T) {
 		`INSERT INTO dead_letters (ms, seq, reason, fields, at) VALUES (2, 0, 'r', CAST('{"agt":"x"}' AS BLOB), 6)`,
 		"PRAGMA user_version = 6",
 	} {
-		if _, err := s.w.ExecContext(ctx, q); err != nil {
+		if _, err := s.g().w.ExecContext(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
