@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"math"
 	"net"
 	"path/filepath"
 	"strings"
@@ -65,7 +66,7 @@ func TestDocumentEverythingUp(t *testing.T) {
 	if total != int64(n) || p.Outcomes["applied"] == 0 || len(p.Outcomes) != 6 {
 		t.Errorf("outcomes %v, want %d in all", p.Outcomes, n)
 	}
-	if want := float64(n) / 60; p.EventsPerSec1 != want {
+	if want := math.Round(float64(n)/60*1000) / 1000; p.EventsPerSec1 != want {
 		t.Errorf("eventsPerSec1m %v, want %v", p.EventsPerSec1, want)
 	}
 	if p.LastError != nil || p.LastErrorAt != nil {
