@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/billie/supervisor/backend/projector"
+	"github.com/billie/supervisor/backend/rebuilds"
 	"github.com/billie/supervisor/backend/store"
 )
 
@@ -28,6 +29,8 @@ type deps struct {
 	// failing is the projector's batch in hand while it keeps failing; nil without a
 	// projector.
 	failing func() (projector.Failing, bool)
+	// rebuilds runs the online rebuild and replay jobs; newRouters makes one when nil.
+	rebuilds *rebuilds.Runner
 }
 
 func newServeCmd(cfg *config) *cobra.Command {

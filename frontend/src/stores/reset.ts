@@ -1,4 +1,5 @@
 /** Resets every store to its initial state (sign-out and tests). */
+import { resetKeyboard } from '../keyboard';
 import { resetApplications } from './applications';
 import { resetConnection } from './connection';
 import { resetConversation } from './conversation';
@@ -26,4 +27,5 @@ export function resetAllStores(): void {
   resetUserData();
   resetSession();
   resetTicker();
+  resetKeyboard();
 }
