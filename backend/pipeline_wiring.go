@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/billie/supervisor/backend/alerts"
 	"github.com/billie/supervisor/backend/pipeline"
+	"github.com/billie/supervisor/backend/store"
 )
 
 // pipelineView is the admins' view of the running backend: the API and the sampler
@@ -28,12 +30,30 @@ func newPipelineView(d *deps, m *metrics) pipelineView {
 	src := &pipeline.Sources{
 		Redis: d.rdb, Store: d.store, Stream: d.cfg.stream, Group: d.cfg.group, DeadLetterStream: d.cfg.deadStream,
 		DBPath: d.cfg.db, Tracker: tr, Failing: d.failing, Alerts: alerts.NewEvaluator(alerts.Thresholds{}),
-		Desktops: pipeline.NewMemoryDesktops(0), Log: d.log,
+		Desktops: pipeline.NewMemoryDesktops(0), Log: d.log, DeadLetters: deadLetterCount(d.store),
+		// d.rebuilds is made after this view, by newRouters: read it when asked.
+		Rebuild: func() any {
+			if d.rebuilds == nil {
+				return nil
+			}
+			if j := d.rebuilds.Current(); j != nil {
+				return j
+			}
+			return nil
+		},
 	}
 	hist := &pipeline.MemoryHistory{}
 	return pipelineView{
 		api:     pipeline.New(pipeline.Options{Sources: src, History: hist, Log: d.log}),
 		sampler: &pipeline.Sampler{Sources: src, History: hist, HTTP: m.httpTotals, Log: d.log},
+	}
+}
+
+// deadLetterCount counts the dead letters in st's table.
+func deadLetterCount(st *store.Store) pipeline.DeadLetterCount {
+	return func(ctx context.Context) (int64, error) {
+		p, err := st.DeadLetters(ctx, store.DeadLetterFilter{}, nil, 1)
+		return int64(p.Total), err
 	}
 }
 

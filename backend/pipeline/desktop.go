@@ -81,7 +81,7 @@ const (
 )
 
 var (
-	versionRe = regexp.MustCompile(`^(dev|v?[0-9]{1,9}\.[0-9]{1,9}\.[0-9]{1,9}(-[0-9A-Za-z.-]{1,40})?(\+[0-9A-Za-z.-]{1,40})?)$`)
+	versionRe = regexp.MustCompile(`^(dev|v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?)$`)
 	hostRe    = regexp.MustCompile(`^[\p{L}\p{N}][\p{L}\p{N}._-]*$`)
 )
 
