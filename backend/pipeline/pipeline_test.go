@@ -300,22 +300,22 @@ func TestDesktopReport(t *testing.T) {
 	with := func(k string, v any) map[string]any { m := good(); m[k] = v; return m }
 	without := func(k string) map[string]any { m := good(); delete(m, k); return m }
 	for name, body := range map[string]any{
-		"version too long":      with("version", "1.4.2-"+strings.Repeat("a", 30)+"+"+strings.Repeat("b", 30)),
-		"version not a version": with("version", "latest"),
-		"version with a space":  with("version", "1.4.2 beta"),
-		"no version":            without("version"),
-		"host too long":         with("host", strings.Repeat("h", 254)),
-		"host with a newline":   with("host", "desk\nforged: line"),
-		"host with markup":      with("host", "<b>desk</b>"),
-		"no host":               without("host"),
-		"behind negative":       with("behind", -1),
-		"behind too big":        with("behind", int64(1)<<41),
-		"behind not a number":   with("behind", "12"),
-		"behind a fraction":     with("behind", 1.5),
-		"no behind":             without("behind"),
-		"position not an ID":    with("cachePosition", "yesterday"),
-		"position too long":     with("cachePosition", strings.Repeat("0", 50)+"1-0"),
-		"not an object":         `["1.4.2"]`,
+		"version too long":         with("version", "1.4.2-"+strings.Repeat("a", 30)+"+"+strings.Repeat("b", 30)),
+		"version not a version":    with("version", "latest"),
+		"version with a space":     with("version", "1.4.2 beta"),
+		"no version":               without("version"),
+		"host too long":            with("host", strings.Repeat("h", 254)),
+		"host with a newline":      with("host", "desk\nforged: line"),
+		"host with markup":         with("host", "<b>desk</b>"),
+		"host starting with a dot": with("host", ".desk"),
+		"behind negative":          with("behind", -1),
+		"behind too big":           with("behind", int64(1)<<41),
+		"behind not a number":      with("behind", "12"),
+		"behind a fraction":        with("behind", 1.5),
+		"no behind":                without("behind"),
+		"position not an ID":       with("cachePosition", "yesterday"),
+		"position too long":        with("cachePosition", strings.Repeat("0", 50)+"1-0"),
+		"not an object":            `["1.4.2"]`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			wantProblem(t, e.do(t, "POST", pipeline.DesktopReportPath, e.super, body), 400, web.BadRequest)
@@ -357,6 +357,11 @@ func TestDesktopReport(t *testing.T) {
 	e.do(t, "GET", "/api/admin/pipeline", e.admin, nil).into(t, &doc)
 	if !doc.Desktops[0].Stale || !doc.Desktops[1].Stale {
 		t.Errorf("91 s after their report, desktops not stale: %+v", doc.Desktops)
+	}
+
+	// A desktop that cannot tell its host name still reports.
+	if res := e.do(t, "POST", pipeline.DesktopReportPath, e.super, with("host", "")); res.code != 204 {
+		t.Errorf("empty host: %d %s", res.code, res.body)
 	}
 }
 
