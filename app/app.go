@@ -43,6 +43,8 @@ type options struct {
 	zone *time.Location
 	// transport carries the backend requests; nil: http.DefaultTransport.
 	transport http.RoundTripper
+	// fleetTicker paces the desktop's reports to the backend (fleet.go); nil: none.
+	fleetTicker newTicker
 }
 
 // App is the Wails-bound application object.
@@ -61,6 +63,8 @@ type App struct {
 	coal     *coalescer
 	counts   *countsCache
 	ready    chan struct{} // closed once the stored session has been checked
+	// fleetKick asks the fleet reporter for a report now.
+	fleetKick chan struct{}
 
 	// mu guards the settings, the cache and the consumer; queries hold it for
 	// reading so a settings change never closes the cache under them.
@@ -82,7 +86,8 @@ type OpenStore func(ctx context.Context, path string, o store.Options) (*store.S
 // producerZone is the producer's time zone (nil is UTC), where the times it writes
 // without one are read.
 func New(d Defaults, open OpenStore, producerZone *time.Location) *App {
-	return newApp(options{defaults: d, open: open, now: time.Now, log: slog.Default(), zone: producerZone})
+	return newApp(options{defaults: d, open: open, now: time.Now, log: slog.Default(), zone: producerZone,
+		fleetTicker: realTicker})
 }
 
 func newApp(o options) *App {
@@ -90,7 +95,8 @@ func newApp(o options) *App {
 		o.interval = batchInterval
 	}
 	return &App{opts: o, log: o.log, http: newBackendHTTP(o.transport), counts: newCountsCache(),
-		ready: make(chan struct{}), machine: MachineDefaultsState{Path: o.defaults.MachineDefaultsFile, State: MachineDefaultsNone}}
+		ready: make(chan struct{}), fleetKick: make(chan struct{}, 1),
+		machine: MachineDefaultsState{Path: o.defaults.MachineDefaultsFile, State: MachineDefaultsNone}}
 }
 
 // Startup is called by Wails when the window is created; ctx is the Wails runtime
@@ -132,6 +138,9 @@ func (a *App) start(ctx context.Context, emit func(string, any)) {
 		a.log.Error("the ledger could not start", "err", err)
 	}
 	a.mu.Unlock()
+	if a.opts.fleetTicker != nil {
+		go a.runFleet(a.base, a.opts.fleetTicker)
+	}
 	go a.restoreSession()
 }
 
@@ -253,6 +262,7 @@ func (a *App) SignIn(email, password string) (SessionInfo, error) {
 	// A backend that issues none leaves the manual Redis setting; an older
 	// credential went with its session.
 	a.useLedgerCredential(ledger)
+	a.kickFleet()
 	a.log.Info("signed in", "role", info.Role)
 	return info, nil
 }

@@ -137,6 +137,8 @@ type fakeBackend struct {
 	// ledger, when set, issues a read-only Redis user with each sign-in, as the
 	// backend does with BILLIE_DESKTOP_REDIS_ACL.
 	ledger *redisacl.Manager
+	// mux routes the requests; tests add routes of their own to it.
+	mux *http.ServeMux
 }
 
 func newFakeBackend(t testing.TB) *fakeBackend {
@@ -144,6 +146,7 @@ func newFakeBackend(t testing.TB) *fakeBackend {
 	f := &fakeBackend{password: "s3cret-pass", role: "admin", tokens: map[string]time.Time{}, ttl: time.Hour,
 		users: []User{{ID: 1, Email: "ada@example.com", Name: "Ada", Role: "admin", CreatedAt: time.Now().UTC()}}}
 	mux := http.NewServeMux()
+	f.mux = mux
 	mux.HandleFunc("POST /api/auth/login", f.login)
 	mux.HandleFunc("POST /api/auth/logout", f.authed(func(w http.ResponseWriter, r *http.Request, tok string) {
 		f.mu.Lock()

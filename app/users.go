@@ -32,9 +32,17 @@ func (a *App) UpdateUser(id int64, patch UserPatch) (User, error) {
 	return out, err
 }
 
-// admin proxies one admin API call with the session's token. A token the backend no
-// longer accepts ends the local session too.
+// errUsersForbidden is a supervisor's answer to the user administration.
+var errUsersForbidden = errors.New("Only administrators can manage users")
+
+// admin proxies one user-administration call (see adminCall).
 func (a *App) admin(method, path string, in, out any) error {
+	return a.adminCall(method, path, in, out, errUsersForbidden)
+}
+
+// adminCall proxies one admin API call with the session's token. A token the backend
+// no longer accepts ends the local session too; a 403 answers forbidden.
+func (a *App) adminCall(method, path string, in, out any, forbidden error) error {
 	sess, err := a.session()
 	if err != nil {
 		return err
@@ -51,7 +59,7 @@ func (a *App) admin(method, path string, in, out any) error {
 			}
 			return errSessionExpired
 		case http.StatusForbidden:
-			return errors.New("Only administrators can manage users")
+			return forbidden
 		}
 	}
 	return err

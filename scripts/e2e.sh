@@ -5,8 +5,8 @@
 #   - Redis (scripts/ensure-redis.sh starts a local one when none answers) and a stream
 #     key of its own, e2e:chatLedger:<pid> (plus <stream>:dead), deleted at the end;
 #   - a temp directory with the backend's SQLite database and the app's data dir;
-#   - `backend serve` on a free port over that stream, and a supervisor made with
-#     `backend user add` (password on stdin);
+#   - `backend serve` on a free port over that stream, and a supervisor and an admin
+#     made with `backend user add` (passwords on stdin);
 #   - a few simulated conversations (`backend simulate`) so the grid is not empty;
 #   - Xvfb, then build/bin/app-dev -devserver localhost:<free port> with BILLIE_REDIS_URL,
 #     BILLIE_STREAM, BILLIE_BACKEND_URL and BILLIE_DATA_DIR pointing at the above;
@@ -124,6 +124,12 @@ backend_flags=(--redis "$redis_url" --db "$db" --stream "$stream" --dead-letter-
   --group "$group" --consumer "e2e-$$")
 printf '%s\n' "$password" | "$backend" user add "${backend_flags[@]}" --email "$email" --name "$name" --role supervisor \
   >"$work/user-add.log" 2>&1 || die "backend user add failed: $(cat "$work/user-add.log")"
+# An admin too, for the Operations screens (80-operations).
+admin_email="e2e-admin@example.com"
+admin_password="e2e-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+admin_name="E2E Admin"
+printf '%s\n' "$admin_password" | "$backend" user add "${backend_flags[@]}" --email "$admin_email" --name "$admin_name" --role admin \
+  >>"$work/user-add.log" 2>&1 || die "backend user add (admin) failed: $(cat "$work/user-add.log")"
 # The customer API refuses to start without a token key; give it a throw-away one.
 BILLIE_CUSTOMER_JWT_SECRET="$(head -c 48 /dev/urandom | base64 | tr -d '\n')" \
   "$backend" serve "${backend_flags[@]}" --addr "127.0.0.1:$bport" --ops-addr "127.0.0.1:$oport" >build/bin/e2e-backend.log 2>&1 &
@@ -168,4 +174,5 @@ log "app-dev serving $url (display $display, pid $app_pid, data $work/app-data)"
 
 (cd frontend && E2E_URL="$url" E2E_REQUIRE_GO="${E2E_REQUIRE_GO:-1}" \
   E2E_EMAIL="$email" E2E_PASSWORD="$password" E2E_USER_NAME="$name" \
+  E2E_ADMIN_EMAIL="$admin_email" E2E_ADMIN_PASSWORD="$admin_password" E2E_ADMIN_NAME="$admin_name" \
   E2E_REDIS_URL="$redis_url" E2E_STREAM="$stream" node e2e/run.mjs)

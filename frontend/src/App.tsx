@@ -11,6 +11,8 @@ import { CustomersScreen } from './screens/CustomersScreen';
 import { SettingsScreen } from './screens/SettingsScreen';
 import { SignInScreen } from './screens/SignInScreen';
 import { UsersScreen } from './screens/UsersScreen';
+import { AlertsBanner } from './screens/operations/AlertsBanner';
+import { OperationsScreen } from './screens/operations/OperationsScreen';
 import { startLive } from './stores/live';
 import { resetUserData } from './stores/reset';
 import { useRouter } from './stores/router';
@@ -52,9 +54,11 @@ function SignedIn() {
     };
   }, []);
   useSessionExpiry();
+  const admin = useSession((s) => isAdmin(s.session));
   return (
     <div className="app-shell">
       <Header />
+      {admin && <AlertsBanner />}
       <main className="app-main">
         <RouteView />
       </main>
@@ -94,5 +98,11 @@ function RouteView() {
       return admin ? <UsersScreen /> : <EmptyState title="Only administrators can manage users." />;
     case 'settings':
       return <SettingsScreen />;
+    case 'operations':
+      return admin ? (
+        <OperationsScreen screen={route.screen} />
+      ) : (
+        <EmptyState title="Only administrators can see operations." />
+      );
   }
 }

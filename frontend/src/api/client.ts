@@ -4,6 +4,21 @@
  */
 import type {
   About,
+  AuditPage,
+  AuditQuery,
+  DeadLetterDetail,
+  DeadLetterPage,
+  DeadLetterQuery,
+  DeadLetterSelection,
+  DropResult,
+  HistoryWindow,
+  Pipeline,
+  PipelineHistory,
+  RebuildJob,
+  RebuildRequest,
+  RetryResult,
+} from './types';
+import type {
   Application,
   ApplicationDetail,
   ApplicationPage,
@@ -56,6 +71,19 @@ export interface ApiClient {
   listUsers(): Promise<User[]>;
   createUser(u: NewUser): Promise<User>;
   updateUser(id: number, patch: UserPatch): Promise<User>;
+
+  // Operations (admins only; the backend refuses supervisors).
+  pipeline(): Promise<Pipeline>;
+  pipelineHistory(window: HistoryWindow): Promise<PipelineHistory>;
+  listDeadLetters(q: DeadLetterQuery): Promise<DeadLetterPage>;
+  getDeadLetter(id: string): Promise<DeadLetterDetail>;
+  retryDeadLetters(sel: DeadLetterSelection): Promise<RetryResult>;
+  dropDeadLetters(sel: DeadLetterSelection): Promise<DropResult>;
+  startRebuild(req: RebuildRequest): Promise<RebuildJob>;
+  listRebuilds(): Promise<RebuildJob[]>;
+  getRebuild(id: string): Promise<RebuildJob>;
+  cancelRebuild(id: string): Promise<RebuildJob>;
+  listAudit(q: AuditQuery): Promise<AuditPage>;
 
   onBatch(cb: (b: LedgerBatch) => void): Unsubscribe;
   onConnection(cb: (c: ConnectionState) => void): Unsubscribe;
@@ -144,6 +172,16 @@ function normCounts(c: Partial<StatusCounts> | null): StatusCounts {
   return out;
 }
 
+function normPipeline(p: Pipeline): Pipeline {
+  return {
+    ...p,
+    projection: { ...p.projection, consumers: arr(p.projection?.consumers), outcomes: p.projection?.outcomes ?? {} },
+    breakers: arr(p.breakers),
+    desktops: arr(p.desktops),
+    alerts: arr(p.alerts),
+  };
+}
+
 // ---------------------------------------------------------------------------
 // The Wails implementation
 
@@ -166,6 +204,17 @@ interface GoApp {
   ListUsers(): Promise<User[]>;
   CreateUser(u: NewUser): Promise<User>;
   UpdateUser(id: number, patch: UserPatch): Promise<User>;
+  Pipeline(): Promise<Pipeline>;
+  PipelineHistory(window: HistoryWindow): Promise<PipelineHistory>;
+  ListDeadLetters(q: DeadLetterQuery): Promise<DeadLetterPage>;
+  GetDeadLetter(id: string): Promise<DeadLetterDetail>;
+  RetryDeadLetters(sel: DeadLetterSelection): Promise<RetryResult>;
+  DropDeadLetters(sel: DeadLetterSelection): Promise<DropResult>;
+  StartRebuild(req: RebuildRequest): Promise<RebuildJob>;
+  ListRebuilds(): Promise<RebuildJob[]>;
+  GetRebuild(id: string): Promise<RebuildJob>;
+  CancelRebuild(id: string): Promise<RebuildJob>;
+  ListAudit(q: AuditQuery): Promise<AuditPage>;
 }
 
 interface WailsRuntime {
@@ -243,6 +292,32 @@ export function createWailsClient(): ApiClient {
     listUsers: async () => arr(await call((a) => a.ListUsers())),
     createUser: (u) => call((a) => a.CreateUser(u)),
     updateUser: (id, patch) => call((a) => a.UpdateUser(id, patch)),
+    pipeline: async () => normPipeline(await call((a) => a.Pipeline())),
+    pipelineHistory: async (w) => {
+      const h = await call((a) => a.PipelineHistory(w));
+      return { window: h?.window ?? w, points: arr(h?.points) };
+    },
+    listDeadLetters: async (q) => {
+      const p = await call((a) => a.ListDeadLetters(q));
+      return { items: arr(p?.items), total: p?.total ?? 0, nextCursor: p?.nextCursor || null };
+    },
+    getDeadLetter: async (id) => {
+      const d = await call((a) => a.GetDeadLetter(id));
+      return { ...d, fields: arr(d.fields) };
+    },
+    retryDeadLetters: async (sel) => {
+      const r = await call((a) => a.RetryDeadLetters(sel));
+      return { ...r, results: arr(r.results) };
+    },
+    dropDeadLetters: (sel) => call((a) => a.DropDeadLetters(sel)),
+    startRebuild: (req) => call((a) => a.StartRebuild(req)),
+    listRebuilds: async () => arr(await call((a) => a.ListRebuilds())),
+    getRebuild: (id) => call((a) => a.GetRebuild(id)),
+    cancelRebuild: (id) => call((a) => a.CancelRebuild(id)),
+    listAudit: async (q) => {
+      const p = await call((a) => a.ListAudit(q));
+      return { items: arr(p?.items), nextCursor: p?.nextCursor || null };
+    },
     onBatch: (cb) => on<LedgerBatch>(EVENT_BATCH, (b) => cb(normaliseBatch(b))),
     onConnection: (cb) => on<ConnectionState>(EVENT_CONNECTION, cb),
   };

@@ -610,6 +610,305 @@ export interface LedgerBatch {
 }
 
 //////////
+// source: contract_ops.go
+
+
+/** Where an alert's banner link goes (a screen of the Operations area). */
+export type OpsScreen = 'pipeline' | 'dead-letters' | 'rebuilds' | 'desktops' | 'audit';
+
+/** A circuit breaker's state. */
+export type BreakerState = 'closed' | 'open' | 'half-open';
+
+/** How bad a firing alert is. */
+export type AlertSeverity = 'warning' | 'critical';
+
+/** A rebuild or replay job's state. */
+export type JobState = 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+/** Where a rebuild reads from. */
+export type RebuildSource = 'archive' | 'stream';
+
+/** One original field of a dead letter: [name, value]. */
+export type FieldPair = [string, string];
+
+/** The window of the pipeline's history. */
+export type HistoryWindow = '1h' | '24h';
+
+/**
+ * Pipeline is the backend's health at one moment (GET /api/admin/pipeline).
+ */
+export interface Pipeline {
+  at: IsoTime;
+  redis: Reachability;
+  database: DatabaseHealth;
+  stream: StreamInfo;
+  projection: ProjectionHealth;
+  breakers: Breaker[];
+  deadLetters: DeadLetterCount;
+  rebuild: RebuildJob | null;
+  desktops: DesktopReport[];
+  alerts: Alert[];
+}
+/**
+ * Reachability is whether a dependency answered, and how fast.
+ */
+export interface Reachability {
+  ok: boolean;
+  rttMs: number /* float64 */;
+  error: string;
+}
+/**
+ * DatabaseHealth is the backend database's reachability and sizes.
+ */
+export interface DatabaseHealth {
+  ok: boolean;
+  rttMs: number /* float64 */;
+  error: string;
+  sizeBytes: number /* int64 */;
+  opsSizeBytes: number /* int64 */;
+}
+/**
+ * StreamInfo is the ledger stream: its length and first and last ids (the trim horizon).
+ */
+export interface StreamInfo {
+  key: string;
+  length: number /* int64 */;
+  firstId: StreamId;
+  lastId: StreamId;
+}
+/**
+ * ProjectionHealth is the backend projector's progress.
+ */
+export interface ProjectionHealth {
+  group: string;
+  leaseHolder: string;
+  lastAppliedId: StreamId;
+  behind: number /* int64 */;
+  pending: number /* int64 */;
+  consumers: ConsumerHealth[];
+  eventsPerSec1m: number /* float64 */;
+  eventsPerSec15m: number /* float64 */;
+  outcomes: { [key: string]: number /* int64 */};
+  lastError: string;
+  lastErrorAt: IsoTime | null;
+}
+/**
+ * ConsumerHealth is one consumer of the projector's group.
+ */
+export interface ConsumerHealth {
+  name: string;
+  pending: number /* int64 */;
+  idleMs: number /* int64 */;
+}
+/**
+ * Breaker is one circuit breaker.
+ */
+export interface Breaker {
+  name: string;
+  state: BreakerState;
+}
+/**
+ * DeadLetterCount is how many entries are in the dead letters.
+ */
+export interface DeadLetterCount {
+  count: number /* int64 */;
+}
+/**
+ * DesktopReport is a desktop's last report: its user, version, host and how far its
+ * cache is behind the stream.
+ */
+export interface DesktopReport {
+  user: string;
+  name: string;
+  version: string;
+  host: string;
+  cachePosition: StreamId;
+  behind: number /* int64 */;
+  reportedAt: IsoTime;
+  /**
+   * True when the desktop has not reported for a while.
+   */
+  stale: boolean;
+}
+/**
+ * Alert is a condition firing now; Screen is the Operations screen that helps.
+ */
+export interface Alert {
+  name: string;
+  severity: AlertSeverity;
+  summary: string;
+  since: IsoTime;
+  runbook: string;
+  screen: OpsScreen;
+}
+/**
+ * PipelineHistory is the per-minute series of a window (GET /api/admin/pipeline/history).
+ */
+export interface PipelineHistory {
+  window: HistoryWindow;
+  points: PipelinePoint[];
+}
+/**
+ * PipelinePoint is one minute of the pipeline's history.
+ */
+export interface PipelinePoint {
+  at: IsoTime;
+  eventsPerSec: number /* float64 */;
+  lag: number /* int64 */;
+  errors: number /* int64 */;
+  deadLetters: number /* int64 */;
+  apiRequestsPerSec: number /* float64 */;
+  apiP99Ms: number /* float64 */;
+}
+/**
+ * DeadLetterQuery filters and pages the dead letters; empty fields filter nothing.
+ */
+export interface DeadLetterQuery {
+  reason: string;
+  type: string;
+  /**
+   * RFC 3339 times, or "".
+   */
+  since: string;
+  until: string;
+  cursor: string;
+  limit: number /* int */;
+}
+/**
+ * DeadLetterFilter selects every dead letter that matches it.
+ */
+export interface DeadLetterFilter {
+  reason: string;
+  type: string;
+  since: string;
+  until: string;
+}
+/**
+ * DeadLetterSelection is what a retry or drop applies to: exactly one of ids, all,
+ * or filter.
+ */
+export interface DeadLetterSelection {
+  ids: string[] | null;
+  all: boolean | null;
+  filter: DeadLetterFilter | null;
+}
+/**
+ * DeadLetter is one entry the projector could not apply.
+ */
+export interface DeadLetter {
+  /**
+   * The original stream entry's id.
+   */
+  id: StreamId;
+  type: string;
+  conversationId: string;
+  reason: string;
+  consumer: string;
+  deadAt: IsoTime | null;
+  retries: number /* int64 */;
+  lastRetryAt: IsoTime | null;
+}
+/**
+ * DeadLetterPage is one page of dead letters; total counts every match.
+ */
+export interface DeadLetterPage {
+  items: DeadLetter[];
+  total: number /* int64 */;
+  nextCursor: string | null;
+}
+/**
+ * DeadLetterDetail is a dead letter with its original fields as [name, value] pairs,
+ * in stream order (tax values are removed by the backend).
+ */
+export interface DeadLetterDetail extends DeadLetter {
+  fields: FieldPair[];
+}
+/**
+ * RetryResult is what a retry did: applied entries left the dead letters, the others
+ * stayed with their new reason.
+ */
+export interface RetryResult {
+  retried: number /* int64 */;
+  applied: number /* int64 */;
+  stillDead: number /* int64 */;
+  results: RetryOutcome[];
+}
+/**
+ * RetryOutcome is one entry's retry.
+ */
+export interface RetryOutcome {
+  id: StreamId;
+  ok: boolean;
+  reason: string;
+}
+/**
+ * DropResult is how many dead letters were dropped (they stay in the audit log).
+ */
+export interface DropResult {
+  dropped: number /* int64 */;
+}
+/**
+ * RebuildRequest starts a rebuild (no since and no conversation) or a replay.
+ */
+export interface RebuildRequest {
+  source: RebuildSource;
+  /**
+   * An RFC 3339 time or a stream id; "" for everything.
+   */
+  since: string | null;
+  /**
+   * A conversation id; "" for every conversation.
+   */
+  conversation: string | null;
+}
+/**
+ * RebuildJob is a rebuild or replay, running or finished.
+ */
+export interface RebuildJob {
+  id: string;
+  kind: 'rebuild' | 'replay';
+  source: RebuildSource;
+  since: string;
+  conversation: string;
+  state: JobState;
+  done: number /* int64 */;
+  total: number /* int64 */;
+  ratePerSec: number /* float64 */;
+  etaSeconds: number /* float64 */;
+  error: string;
+  startedAt: IsoTime | null;
+  finishedAt: IsoTime | null;
+  startedBy: string;
+}
+/**
+ * AuditQuery filters and pages the audit log.
+ */
+export interface AuditQuery {
+  actor: string;
+  action: string;
+  cursor: string;
+  limit: number /* int */;
+}
+/**
+ * AuditPage is one page of the audit log, newest first.
+ */
+export interface AuditPage {
+  items: AuditEntry[];
+  nextCursor: string | null;
+}
+/**
+ * AuditEntry is who did what, when.
+ */
+export interface AuditEntry {
+  id: string;
+  at: IsoTime;
+  actor: string;
+  action: string;
+  target: string;
+  detail: string;
+}
+
+//////////
 // source: contract_release.go
 
 /**

@@ -1,5 +1,5 @@
 import { isAdmin, useSession } from '../stores/session';
-import { sectionOf, useRouter, type Section } from '../stores/router';
+import { routeOfSection, sectionOf, useRouter, type Section } from '../stores/router';
 import { AboutButton } from './AboutDialog';
 import { ConnectionIndicator } from './ConnectionIndicator';
 
@@ -8,6 +8,7 @@ const NAV: { section: Section; label: string; adminOnly?: boolean }[] = [
   { section: 'customers', label: 'Customers' },
   { section: 'applications', label: 'Applications' },
   { section: 'users', label: 'Users', adminOnly: true },
+  { section: 'operations', label: 'Operations', adminOnly: true },
   { section: 'settings', label: 'Settings' },
 ];
 
@@ -34,7 +35,7 @@ export function Header() {
             type="button"
             className={n.section === current ? 'nav-item active' : 'nav-item'}
             aria-current={n.section === current ? 'page' : undefined}
-            onClick={() => navigate({ name: n.section })}
+            onClick={() => navigate(routeOfSection(n.section))}
           >
             {n.label}
           </button>

@@ -1,10 +1,14 @@
 /** Resets every store to its initial state (sign-out and tests). */
 import { resetKeyboard } from '../keyboard';
 import { resetApplications } from './applications';
+import { resetAudit } from './audit';
 import { resetConnection } from './connection';
 import { resetConversation } from './conversation';
 import { resetConversations } from './conversations';
 import { resetCustomers } from './customers';
+import { resetDeadLetters } from './deadLetters';
+import { resetPipeline } from './pipeline';
+import { resetRebuilds } from './rebuilds';
 import { initialRoute, useRouter } from './router';
 import { resetSession } from './session';
 import { resetSettings } from './settings';
@@ -20,6 +24,10 @@ export function resetUserData(): void {
   resetCustomers();
   resetSettings();
   resetUsers();
+  resetPipeline();
+  resetDeadLetters();
+  resetRebuilds();
+  resetAudit();
   useRouter.setState({ route: initialRoute });
 }
 

@@ -3,6 +3,7 @@
  * to `location.hash` so a reload keeps the place (the app runs in one window).
  */
 import { create } from 'zustand';
+import type { OpsScreen } from '../api/types';
 
 export type Route =
   | { name: 'conversations' }
@@ -12,9 +13,18 @@ export type Route =
   | { name: 'applications' }
   | { name: 'application'; number: string }
   | { name: 'users' }
-  | { name: 'settings' };
+  | { name: 'settings' }
+  | { name: 'operations'; screen: OpsScreen };
 
-export type Section = 'conversations' | 'customers' | 'applications' | 'users' | 'settings';
+export type Section = 'conversations' | 'customers' | 'applications' | 'users' | 'settings' | 'operations';
+
+/** The Operations area's screens, in the order of its tabs. */
+export const OPS_SCREENS: readonly OpsScreen[] = ['pipeline', 'dead-letters', 'rebuilds', 'desktops', 'audit'];
+
+/** Where a section's navigation item goes. */
+export function routeOfSection(s: Section): Route {
+  return s === 'operations' ? { name: 'operations', screen: 'pipeline' } : { name: s };
+}
 
 export function sectionOf(r: Route): Section {
   switch (r.name) {
@@ -31,7 +41,7 @@ export function sectionOf(r: Route): Section {
 
 /** Where Esc / "Back" goes from a route. */
 export function parentOf(r: Route): Route {
-  return { name: sectionOf(r) };
+  return r.name === 'operations' ? r : routeOfSection(sectionOf(r));
 }
 
 export function routeToHash(r: Route): string {
@@ -42,6 +52,8 @@ export function routeToHash(r: Route): string {
       return `#/customers/${encodeURIComponent(r.id)}`;
     case 'application':
       return `#/applications/${encodeURIComponent(r.number)}`;
+    case 'operations':
+      return `#/operations/${r.screen}`;
     default:
       return `#/${r.name}`;
   }
@@ -62,6 +74,10 @@ export function hashToRoute(hash: string): Route {
       return { name: 'users' };
     case 'settings':
       return { name: 'settings' };
+    case 'operations': {
+      const screen = OPS_SCREENS.find((x) => x === rawId) ?? 'pipeline';
+      return { name: 'operations', screen };
+    }
     default:
       return { name: 'conversations' };
   }
