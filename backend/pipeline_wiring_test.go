@@ -133,7 +133,8 @@ func TestPipelineWired(t *testing.T) {
 	rs.sampler.Tick(ctx)
 
 	m := get(rs.ops, "/metrics", "").Body.String()
-	for _, want := range []string{"billie_database_up 1", "billie_redis_up 1", "billie_projection_checkpoint_timestamp_seconds 1.764000000001e+09", "billie_dead_letters_entries 1"} {
+	for _, want := range []string{"billie_database_up 1", "billie_redis_up 1", "billie_projection_checkpoint_timestamp_seconds 1.764000000001e+09", "billie_dead_letters_entries 1",
+		`billie_http_requests_total{code="204",method="POST",route="/api/desktop/report"} 1`} {
 		if !strings.Contains(m, want+"\n") {
 			t.Errorf("/metrics lacks %q", want)
 		}
