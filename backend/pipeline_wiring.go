@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -9,6 +10,7 @@ import (
 	"github.com/billie/supervisor/backend/alerts"
 	"github.com/billie/supervisor/backend/breaker"
 	"github.com/billie/supervisor/backend/pipeline"
+	"github.com/billie/supervisor/backend/store"
 )
 
 // pipelineView is the admins' view of the running backend: the API and the sampler
@@ -28,7 +30,7 @@ func newPipelineView(d *deps, m *metrics) pipelineView {
 	src := &pipeline.Sources{
 		Redis: d.rdb, Store: d.store, Stream: d.cfg.stream, Group: d.cfg.group, DeadLetterStream: d.cfg.deadStream,
 		DBPath: d.cfg.db, OpsDBPath: d.ops.Path(), Tracker: tr, Failing: d.failing, Alerts: alerts.NewEvaluator(alerts.Thresholds{}),
-		Desktops: opsDesktops{d.ops}, Rebuild: currentJob(d), Log: d.log,
+		Desktops: opsDesktops{d.ops}, Rebuild: currentJob(d), Log: d.log, DeadLetters: deadLetterCount(d.store),
 	}
 	if d.breakers != nil {
 		src.Breakers = breakerStates{d.breakers}
@@ -37,6 +39,14 @@ func newPipelineView(d *deps, m *metrics) pipelineView {
 	return pipelineView{
 		api:     pipeline.New(pipeline.Options{Sources: src, History: hist, Log: d.log}),
 		sampler: &pipeline.Sampler{Sources: src, History: hist, HTTP: m.httpTotals, Log: d.log},
+	}
+}
+
+// deadLetterCount counts the dead letters in st's table.
+func deadLetterCount(st *store.Store) pipeline.DeadLetterCount {
+	return func(ctx context.Context) (int64, error) {
+		p, err := st.DeadLetters(ctx, store.DeadLetterFilter{}, nil, 1)
+		return int64(p.Total), err
 	}
 }
 
