@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -22,10 +23,48 @@ import (
 // the readers' p99 during it. Run it with
 //
 //	go test ./backend/rebuilds/ -run '^$' -bench Rebuild -benchtime 1x
+//
+// "offline" is the offline rebuild (store.Rebuild into a new file) on the same data,
+// to compare with on the same machine at the same moment.
 func BenchmarkRebuild(b *testing.B) {
 	const conversations = 2000
 	entries := benchEntries(b, conversations+conversations/2)
 	cut := len(entries) * 2 / 3 // the rest arrives live
+	// The offline rebuild the online job replaces (store.Rebuild into a new file),
+	// on the same data, for a figure of this machine at this moment to compare with.
+	b.Run("offline", func(b *testing.B) {
+		for range b.N {
+			b.StopTimer()
+			ctx := context.Background()
+			dir := b.TempDir()
+			src, err := store.Open(ctx, filepath.Join(dir, "src.db"), store.Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			for i := 0; i < cut; i += 2000 {
+				if _, err := src.ApplyBatch(ctx, "g", entries[i:min(i+2000, cut)]); err != nil {
+					b.Fatal(err)
+				}
+			}
+			dst, err := store.Open(ctx, filepath.Join(dir, "dst.db"), store.Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			before := cpu()
+			b.StartTimer()
+			start := time.Now()
+			counts, err := store.Rebuild(ctx, src, dst, "g", 10000, nil)
+			took := time.Since(start)
+			b.StopTimer()
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportMetric(float64(counts.Total())/took.Seconds(), "events/s")
+			b.ReportMetric(float64(counts.Total())/(cpu()-before).Seconds(), "events/cpu-s")
+			dst.Close()
+			src.Close()
+		}
+	})
 	for _, load := range []bool{false, true} {
 		name := "idle"
 		if load {
@@ -49,6 +88,7 @@ func BenchmarkRebuild(b *testing.B) {
 					b.Fatal(err)
 				}
 				var liveRate float64
+				var measuring atomic.Bool
 				var lat []time.Duration
 				stop := make(chan struct{})
 				var wg sync.WaitGroup
@@ -73,9 +113,11 @@ func BenchmarkRebuild(b *testing.B) {
 									return
 								}
 								d := time.Since(t0)
-								mu.Lock()
-								lat = append(lat, d)
-								mu.Unlock()
+								if measuring.Load() {
+									mu.Lock()
+									lat = append(lat, d)
+									mu.Unlock()
+								}
 							}
 						}()
 					}
@@ -88,6 +130,7 @@ func BenchmarkRebuild(b *testing.B) {
 				before := cpu()
 				b.StartTimer()
 				start := time.Now()
+				measuring.Store(true)
 				if load {
 					go func() { applied <- applyFor(b, live, nil, 0, stop) }()
 				}
@@ -97,6 +140,7 @@ func BenchmarkRebuild(b *testing.B) {
 				}
 				j, _ = r.Wait(ctx, j.ID)
 				took := time.Since(start)
+				measuring.Store(false)
 				b.StopTimer()
 				cpuTook := cpu() - before
 				close(stop)

@@ -419,6 +419,7 @@ func (r *Runner) rebuild(ctx context.Context, run *running) (err error) {
 		if err != nil {
 			return err
 		}
+		r.progress(run, done, total)
 		n, err := sh.CatchUp(ctx, r.cfg.BatchSize, func(n int) error { return step(int64(n), total) })
 		if err != nil {
 			return err
