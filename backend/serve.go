@@ -75,6 +75,11 @@ func leaseTTLFrom(v string) (time.Duration, error) {
 
 func runServe(ctx context.Context, cfg *config, leaseTTL time.Duration) error {
 	log := cfg.logger()
+	release, err := lockDatabase(cfg.db)
+	if err != nil {
+		return fmt.Errorf("serve: %w (a rebuild or replay running here?)", err)
+	}
+	defer release()
 	st, err := cfg.openStore(ctx)
 	if err != nil {
 		return err
