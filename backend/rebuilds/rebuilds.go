@@ -402,7 +402,9 @@ func (r *Runner) rebuild(ctx context.Context, run *running) (err error) {
 		done += n
 		r.progress(run, done, total)
 		if r.cfg.AfterBatch != nil {
-			return r.cfg.AfterBatch(done)
+			if err := r.cfg.AfterBatch(done); err != nil {
+				return err
+			}
 		}
 		return ctx.Err()
 	}
