@@ -120,6 +120,11 @@ type jobRunner interface {
 }
 
 func runLocalJob(ctx context.Context, cfg *config, req rebuilds.Request, stdout, stderr io.Writer) error {
+	release, err := lockDatabase(cfg.db)
+	if err != nil {
+		return fmt.Errorf("%w: a backend serving it? ask it with --via its operations address, or stop it", err)
+	}
+	defer release()
 	st, opsStore, err := cfg.openStores(ctx)
 	if err != nil {
 		return err

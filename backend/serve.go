@@ -83,6 +83,11 @@ func leaseTTLFrom(v string) (time.Duration, error) {
 
 func runServe(ctx context.Context, cfg *config, leaseTTL time.Duration) error {
 	log := cfg.logger()
+	release, err := lockDatabase(cfg.db)
+	if err != nil {
+		return fmt.Errorf("serve: %w (a rebuild or replay running here?)", err)
+	}
+	defer release()
 	st, opsStore, err := cfg.openStores(ctx)
 	if err != nil {
 		return err
