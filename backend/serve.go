@@ -75,6 +75,12 @@ func leaseTTLFrom(v string) (time.Duration, error) {
 
 func runServe(ctx context.Context, cfg *config, leaseTTL time.Duration) error {
 	log := cfg.logger()
+	// Held until exit: backend restore refuses to replace the files meanwhile.
+	unlock, err := lockServe(cfg.db)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	st, opsStore, err := cfg.openStores(ctx)
 	if err != nil {
 		return err

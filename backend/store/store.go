@@ -99,6 +99,9 @@ type Store struct {
 	archive, portal bool
 	// zone is Options.ProducerZone.
 	zone *time.Location
+	// path and opts are the file and options it was opened with.
+	path string
+	opts Options
 }
 
 // ProducerZone is the producer's time zone the store reads times in
@@ -140,7 +143,7 @@ func Open(ctx context.Context, path string, o Options) (*Store, error) {
 	}
 	w.SetMaxOpenConns(1)
 	s := &Store{w: w, cache: recordcache.New(o.CachedRecords, o.CachedDocsMiB<<20), archive: !o.NoArchive, portal: !o.NoPortal,
-		zone: o.ProducerZone}
+		zone: o.ProducerZone, path: path, opts: o}
 	if err := s.migrate(ctx, o); err != nil {
 		w.Close()
 		return nil, err
