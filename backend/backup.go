@@ -66,7 +66,7 @@ FILE must not exist; it is written readable by this user alone.`,
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "backed up %s and %s to %s (checkpoint %s)\n", cfg.db, cfg.opsPath(), to, m.Checkpoint)
+			fmt.Fprintf(cmd.OutOrStdout(), "backed up %s and %s to %s (checkpoint %s)\n", cfg.db, cfg.opsPath(), to, checkpointText(m.Checkpoint))
 			return nil
 		},
 	}
@@ -117,6 +117,14 @@ func runBackup(ctx context.Context, cfg *config, to string) (manifest, error) {
 		return m, fmt.Errorf("backup: %w", err)
 	}
 	return m, nil
+}
+
+// checkpointText is a checkpoint for a message.
+func checkpointText(id string) string {
+	if id == "" {
+		return "none: nothing projected yet"
+	}
+	return id
 }
 
 func fileSum(path string) (backupFile, error) {

@@ -45,7 +45,7 @@ again; --keep-group leaves the group alone.`,
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "restored %s and %s from %s (backup of %s, checkpoint %s); the previous files are *.bak\n",
-				cfg.db, cfg.opsPath(), from, m.CreatedAt.Format("2006-01-02 15:04:05Z"), m.Checkpoint)
+				cfg.db, cfg.opsPath(), from, m.CreatedAt.Format("2006-01-02 15:04:05Z"), checkpointText(m.Checkpoint))
 			return nil
 		},
 	}
