@@ -120,7 +120,7 @@ type jobRunner interface {
 }
 
 func runLocalJob(ctx context.Context, cfg *config, req rebuilds.Request, stdout, stderr io.Writer) error {
-	release, err := lockDatabase(cfg.db)
+	release, err := lockRestore(cfg.db)
 	if err != nil {
 		return fmt.Errorf("%w: a backend serving it? ask it with --via its operations address, or stop it", err)
 	}

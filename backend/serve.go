@@ -83,11 +83,12 @@ func leaseTTLFrom(v string) (time.Duration, error) {
 
 func runServe(ctx context.Context, cfg *config, leaseTTL time.Duration) error {
 	log := cfg.logger()
-	release, err := lockDatabase(cfg.db)
+	// Held until exit: backend restore refuses to replace the files meanwhile.
+	unlock, err := lockServe(cfg.db)
 	if err != nil {
-		return fmt.Errorf("serve: %w (a rebuild or replay running here?)", err)
+		return err
 	}
-	defer release()
+	defer unlock()
 	st, opsStore, err := cfg.openStores(ctx)
 	if err != nil {
 		return err
