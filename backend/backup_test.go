@@ -84,11 +84,24 @@ func checkLive(db string) (store.FileSummary, error) {
 // rebuiltCounters are the outcome totals of the read models rebuilt from db's archive.
 func rebuiltCounters(t *testing.T, db string) store.Counts {
 	t.Helper()
-	into := db + ".check"
-	if out, err := runBackend(nil, "rebuild", "--db", db, "--into", into); err != nil {
-		t.Fatalf("rebuild: %q %v", out, err)
+	ctx := context.Background()
+	src, err := store.Open(ctx, db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
 	}
-	return counters(t, into)
+	defer src.Close()
+	dst, err := store.Open(ctx, db+".check", store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = store.Rebuild(ctx, src, dst, "g", 10000, nil)
+	if cerr := dst.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatalf("rebuild: %v", err)
+	}
+	return counters(t, db+".check")
 }
 
 func counters(t *testing.T, db string) store.Counts {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,7 +12,7 @@ import (
 )
 
 // The accounts live in the operations store, beside the read models: rebuilding the
-// read-model database and swapping it in keeps every account and its password.
+// read-model database (a new file swapped in) keeps every account and its password.
 func TestRebuildSwapKeepsAccounts(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "billie.db")
@@ -23,12 +22,11 @@ func TestRebuildSwapKeepsAccounts(t *testing.T) {
 	if _, err := runBackend(nil, "load", "--db", db, "--conversations", "20"); err != nil {
 		t.Fatal(err)
 	}
-	out, err := runBackend(nil, "rebuild", "--db", db, "--swap")
-	if err != nil || !strings.Contains(out, "rebuilt") {
+	// No backend answers on the operations address: the job runs here and swaps
+	// the rebuilt file in.
+	out, err := runBackend(nil, "rebuild", "--db", db, "--ops-addr", "127.0.0.1:1")
+	if err != nil || !strings.Contains(out, "succeeded") {
 		t.Fatalf("rebuild: %q %v", out, err)
-	}
-	if _, err := os.Stat(db + ".bak"); err != nil {
-		t.Fatalf("no swap: %v", err)
 	}
 	if out, err := runUserWith(t, db, "", "list"); err != nil || !strings.Contains(out, "ada@example.com") {
 		t.Errorf("after the swap the accounts are %q (%v)", out, err)
