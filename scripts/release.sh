@@ -189,14 +189,22 @@ restore() {
 }
 trap restore EXIT
 tmp="$(mktemp)"
-jq_version() { python3 -c 'import json,sys; d=json.load(open("wails.json")); d["info"]["productVersion"]=sys.argv[1]; print(json.dumps(d, indent=2, ensure_ascii=False))' "$1"; }
-jq_version "$NUMERIC" >"$tmp" && cat "$tmp" >wails.json && rm -f "$tmp"
+# Windows takes only numbers for the versions (a pre-release's x.y.z); the full version
+# goes into the exe's Comments and the installer's ProductVersion.
+python3 - "$NUMERIC" "$VERSION" "$COMMIT" >"$tmp" <<'PY'
+import json, sys
+d = json.load(open("wails.json"))
+d["info"]["productVersion"] = sys.argv[1]
+d["info"]["comments"] = f"Billie Supervisor desktop app {sys.argv[2]} (commit {sys.argv[3]})"
+print(json.dumps(d, indent=2, ensure_ascii=False))
+PY
+cat "$tmp" >wails.json && rm -f "$tmp"
 
 # -m: Wails would run `go mod tidy`; -skipbindings: see scripts/desktop.sh; no -clean (it
 # empties build/bin). The Linux build also builds frontend/dist, which the Windows one reuses (-s).
 log "desktop linux/amd64 (wails build)"
 rm -f build/bin/billie-supervisor build/bin/billie-supervisor.exe
-wails build -m -skipbindings -tags webkit2_41 -trimpath -ldflags "$LDFLAGS" >"$STAGE/wails-linux.log" 2>&1 ||
+wails build -m -skipbindings -tags webkit2_41 -ldflags "$LDFLAGS" >"$STAGE/wails-linux.log" 2>&1 ||
   { cat "$STAGE/wails-linux.log"; die "wails build (linux) failed"; }
 sbom build/bin/billie-supervisor "$DIST/billie-supervisor-$VERSION-linux-amd64.cdx.json"
 for fmt in deb rpm; do
@@ -204,7 +212,7 @@ for fmt in deb rpm; do
 done
 
 log "desktop windows/amd64 (wails build -nsis)"
-wails build -m -skipbindings -s -platform windows/amd64 -nsis -trimpath -ldflags "$LDFLAGS" \
+wails build -m -skipbindings -s -platform windows/amd64 -nsis -ldflags "$LDFLAGS" \
   -o billie-supervisor.exe >"$STAGE/wails-windows.log" 2>&1 ||
   { cat "$STAGE/wails-windows.log"; die "wails build (windows) failed"; }
 exe="$STAGE/billie-supervisor.exe"

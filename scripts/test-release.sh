@@ -76,20 +76,22 @@ osslsigncode verify -CAfile "$ca" -in "$dist/$setup" >"$work/verify-setup.txt" 2
 has "$(cat "$work/verify-setup.txt")" "Signature verification: ok" "osslsigncode verify (installer)"
 listing="$(7z l -slt "$dist/$setup")"
 has "$listing" "Type = Nsis" "the installer is an NSIS installer"
-has "$listing" "Path = billie-supervisor.exe" "the installer holds the app"
+has "$listing" "Path = Billie Supervisor.exe" "the installer holds the app"
 has "$listing" "MicrosoftEdgeWebview2Setup.exe" "the installer holds the WebView2 bootstrapper"
-has "$listing" "uninstall.exe" "the installer writes an uninstaller"
-7z x -y -bd -bso0 -o"$work/setup" "$dist/$setup" billie-supervisor.exe
-osslsigncode verify -CAfile "$ca" -in "$work/setup/billie-supervisor.exe" >"$work/verify-exe.txt" 2>&1 || { cat "$work/verify-exe.txt"; fail "inner exe signature"; }
+has "$listing" "Path = uninstall.exe" "the installer writes an uninstaller"
+7z x -y -bd -bso0 -o"$work/setup" "$dist/$setup" "Billie Supervisor.exe"
+inner="$work/setup/Billie Supervisor.exe"
+osslsigncode verify -CAfile "$ca" -in "$inner" >"$work/verify-exe.txt" 2>&1 || { cat "$work/verify-exe.txt"; fail "inner exe signature"; }
 has "$(cat "$work/verify-exe.txt")" "Signature verification: ok" "osslsigncode verify (exe inside the installer)"
-# The version resources (UTF-16) of both: ProductVersion as given, FileVersion numeric.
-for f in "$dist/$setup" "$work/setup/billie-supervisor.exe"; do
+# The version resources (UTF-16) of both: the full version (installer's ProductVersion,
+# exe's Comments) and the numeric one Windows shows as the file version.
+for f in "$dist/$setup" "$inner"; do
   python3 - "$f" "$V" "$NUM" <<'PY' || fail "$f: version properties"
 import sys
 b = open(sys.argv[1], "rb").read()
-for want in ("ProductVersion\0" + sys.argv[2], sys.argv[3]):
+for want in sys.argv[2:]:
     if want.encode("utf-16-le") not in b:
-        sys.exit(f"{want!r} not in the version resource")
+        sys.exit(f"{sys.argv[1]}: {want!r} not in its version resource")
 PY
 done
 log "windows: $(grep -m1 'Signature verification' "$work/verify-setup.txt") (installer), $(grep -m1 'Signature verification' "$work/verify-exe.txt") (exe inside)"
