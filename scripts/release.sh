@@ -121,7 +121,7 @@ for target in linux/amd64 linux/arm64 windows/amd64; do
   [ "$os" = windows ] && exe=billie-backend.exe
   mkdir -p "$dir"
   log "backend $os/$arch (CGO_ENABLED=0)"
-  CGO_ENABLED=0 GOOS="$os" GOARCH="$arch" go build -trimpath -ldflags "$LDFLAGS" -o "$dir/$exe" ./backend
+  CGO_ENABLED=0 GOOS="$os" GOARCH="$arch" go build -ldflags "$LDFLAGS" -o "$dir/$exe" ./backend
   sbom "$dir/$exe" "$DIST/billie-backend-$VERSION-$os-$arch.cdx.json"
   cp CHANGELOG.md docs/deploy.md build/backend/backend.env "$dir/"
   [ ! -f "$ALERTS" ] || { mkdir -p "$dir/alerts" && cp "$ALERTS" "$dir/alerts/rules.yml"; }
