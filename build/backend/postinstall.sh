@@ -5,8 +5,9 @@
 set -e
 root="${DPKG_ROOT:-}"
 if command -v systemd-sysusers >/dev/null 2>&1; then
+  # A file named on the command line is read as given, not below --root.
   if [ -n "$root" ]; then
-    systemd-sysusers --root="$root" /usr/lib/sysusers.d/billie-backend.conf
+    systemd-sysusers --root="$root" "$root/usr/lib/sysusers.d/billie-backend.conf"
   else
     systemd-sysusers /usr/lib/sysusers.d/billie-backend.conf
   fi
