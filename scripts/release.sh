@@ -160,7 +160,7 @@ if command -v umoci >/dev/null 2>&1; then
   # rediss:// needs the CAs; the zone database is in the binary (time/tzdata).
   [ ! -f /etc/ssl/certs/ca-certificates.crt ] || cp /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/"
   chown 65532:65532 "$root/var/lib/billie-backend"
-  chmod 0750 "$root/var/lib/billie-backend"
+  chmod 0700 "$root/var/lib/billie-backend"
   umoci repack --image "$oci:$VERSION" "$STAGE/bundle" >/dev/null
   umoci config --image "$oci:$VERSION" --os linux --architecture amd64 \
     --config.user 65532:65532 --config.workingdir /var/lib/billie-backend \
