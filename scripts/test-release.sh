@@ -223,7 +223,7 @@ PY
     sleep 0.2
   done
   [ -n "$hz" ] || { runc state "$ctr" || true; fail "the container did not answer /healthz"; }
-  uid="$(runc ps "$ctr" -o pid,uid 2>/dev/null | awk 'NR > 1 { print $2 }' | sort -u | head -1)"
+  uid="$(runc ps "$ctr" 2>/dev/null | awk 'NR > 1 { print $1 }' | sort -u | head -1)"
   [ "$uid" = 65532 ] || fail "the container's process runs as uid '$uid', want 65532"
   [ "$(stat -c %u "$work/volume/billie.db" 2>/dev/null)" = 65532 ] || fail "the container wrote no database of its user into its volume"
   log "container image (runc): /healthz answered '$hz', process uid $uid"
