@@ -12,6 +12,7 @@ help:
 	@echo 'make contract-ts    regenerate frontend/src/api/contract.gen.ts from app/contract.go'
 	@echo 'make e2e            app-dev under Xvfb + headless Chromium (scripts/e2e.sh)'
 	@echo 'make bench-api      customer-API benchmark (scripts/bench-api.sh)'
+	@echo 'make release VERSION=x.y.z   installers, packages, backend binaries, image, SBOMs -> dist/ (scripts/release.sh)'
 
 setup:
 	scripts/setup.sh
@@ -44,3 +45,9 @@ e2e:
 # customers, then wrk for 20 s at 64 and at 8 connections. BENCH_REUSE=1 keeps the database.
 bench-api:
 	scripts/bench-api.sh
+
+.PHONY: release
+# Everything a release ships, into dist/ (scripts/release.sh; README "Making a release").
+release:
+	@[ -n "$(VERSION)" ] || { echo 'usage: make release VERSION=x.y.z' >&2; exit 2; }
+	scripts/release.sh "$(VERSION)"

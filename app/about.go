@@ -15,3 +15,7 @@ func (a *App) About() About {
 // userAgent is sent with every request to the backend, so its logs tell desktop
 // versions apart: "Billie-Supervisor/1.2.3 (windows/amd64)".
 var userAgent = version.Get().UserAgent()
+
+// Version returns the application version alone (About has the rest); the end-to-end
+// runner asks it to know it drives the real Go app.
+func (a *App) Version() string { return version.String() }

@@ -59,6 +59,10 @@ func loadMachineDefaults(path string, allowInsecure bool) (machineDefaults, Mach
 		st.State, st.Problem = MachineDefaultsIgnored, err.Error()
 		return machineDefaults{}, st
 	}
+	if md == (machineDefaults{}) {
+		// The Linux package's file as shipped: {}, nothing to say on the settings screen.
+		return md, st
+	}
 	st.State = MachineDefaultsApplied
 	return md, st
 }

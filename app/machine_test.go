@@ -125,8 +125,10 @@ func TestMachineDefaultsAreStrict(t *testing.T) {
 	}
 }
 
-func TestMissingMachineDefaultsAreNoProblem(t *testing.T) {
-	for _, path := range []string{"", filepath.Join(t.TempDir(), "nope.json")} {
+func TestMissingOrEmptyMachineDefaultsAreNoProblem(t *testing.T) {
+	empty := filepath.Join(t.TempDir(), "empty.json")
+	writeFile(t, empty, "{}\n") // as the Linux package ships it
+	for _, path := range []string{"", filepath.Join(t.TempDir(), "nope.json"), empty} {
 		if _, st := loadMachineDefaults(path, false); st.State != MachineDefaultsNone || st.Problem != "" {
 			t.Errorf("%q: %+v", path, st)
 		}

@@ -28,6 +28,9 @@ add_go_paths() {
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 PUPPETEER_SKIP_DOWNLOAD=1
 
 WAILS_VERSION=v2.16.0
+# Release tools (scripts/release.sh); newer nfpm versions do not install from the module proxy here.
+NFPM_VERSION=v2.45.2
+CYCLONEDX_GOMOD_VERSION=v1.10.0
 
 # frontend/node_modules is fresh when its stamp matches package.json + package-lock.json.
 # The stamp lives inside node_modules, so a deleted or re-created node_modules is stale.

@@ -15,6 +15,11 @@ did=()
 # --- Debian packages ---------------------------------------------------------
 required_pkgs=(build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev curl git prometheus)
 optional_pkgs=(redis-server xvfb xauth chromium imagemagick fonts-noto-color-emoji wrk)
+# The release (scripts/release.sh) and its check (scripts/test-release.sh): NSIS for the
+# Windows installer, osslsigncode to sign it, rpm to read the .rpm packages, 7z to look
+# inside the installer, umoci for the container image and runc to run it, xdotool to find
+# the window.
+release_pkgs=(nsis osslsigncode rpm p7zip-full umoci runc xdotool openssl ca-certificates python3 binutils)
 
 # Not `grep -q`: it exits at the first match, the writer then dies of SIGPIPE and,
 # under pipefail, the whole check fails at random.
@@ -22,7 +27,7 @@ is_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep 'install o
 has_candidate() { apt-cache policy "$1" 2>/dev/null | grep 'Candidate: [^(]' >/dev/null; }
 
 missing=()
-for p in "${required_pkgs[@]}" "${optional_pkgs[@]}"; do
+for p in "${required_pkgs[@]}" "${optional_pkgs[@]}" "${release_pkgs[@]}"; do
   is_installed "$p" || missing+=("$p")
 done
 
@@ -97,6 +102,21 @@ if [ "$wails_have" != "$WAILS_VERSION" ]; then
 else
   log "Wails CLI: $wails_have ($(command -v wails))"
 fi
+
+# --- Release tools (pinned; scripts/release.sh) ----------------------------------
+go_tool() { # go_tool NAME MODULE/cmd/NAME VERSION
+  local have=""
+  if command -v "$1" >/dev/null 2>&1; then
+    have="$(go version -m "$(command -v "$1")" 2>/dev/null | awk '$1 == "mod" { print $3 }')"
+  fi
+  if [ "$have" != "$3" ]; then
+    log "go install $2@$3 (had: ${have:-none})"
+    go install "$2@$3"
+    did+=("installed $1 $3")
+  fi
+}
+go_tool nfpm github.com/goreleaser/nfpm/v2/cmd/nfpm "$NFPM_VERSION"
+go_tool cyclonedx-gomod github.com/CycloneDX/cyclonedx-gomod/cmd/cyclonedx-gomod "$CYCLONEDX_GOMOD_VERSION"
 
 # --- Frontend dependencies ---------------------------------------------------
 if frontend_deps_fresh; then

@@ -3,8 +3,9 @@
 #   set-up (packages, Wails CLI, npm modules), a local Redis when none answers,
 #   gofmt + go vet, Windows and macOS cross-builds, all Go tests (real Redis, real
 #   SQLite, fuzz seeds), the alerting rules' promtool tests, frontend typecheck +
-#   Vitest, and the end-to-end tests in headless Chromium against the real dev-tagged
-#   app under Xvfb.
+#   Vitest, the end-to-end tests in headless Chromium against the real dev-tagged
+#   app under Xvfb, and a release built with a test version and checked
+#   (scripts/test-release.sh).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
@@ -35,3 +36,8 @@ log "frontend: typecheck and unit tests"
 
 log "end-to-end"
 scripts/e2e.sh
+
+# The release from one command, checked by what it produced (signatures, installer,
+# packages, unit, window, image): scripts/test-release.sh, README "Making a release".
+log "release"
+scripts/test-release.sh

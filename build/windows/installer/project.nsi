@@ -34,13 +34,20 @@ Unicode true
 ####
 !include "wails_tools.nsh"
 
+## Billie: scripts/release.sh runs makensis itself around the signed exe with
+## -DINFO_PRODUCTVERSION=x.y.z (numbers only, from VERSION) -DBILLIE_VERSION=<full VERSION>
+## -DOUTFILE=<path>. Wails' own run (wails build -nsis) uses the defaults.
+!ifndef BILLIE_VERSION
+  !define BILLIE_VERSION "${INFO_PRODUCTVERSION}"
+!endif
+
 # The version information for this two must consist of 4 parts
 VIProductVersion "${INFO_PRODUCTVERSION}.0"
 VIFileVersion    "${INFO_PRODUCTVERSION}.0"
 
 VIAddVersionKey "CompanyName"     "${INFO_COMPANYNAME}"
 VIAddVersionKey "FileDescription" "${INFO_PRODUCTNAME} Installer"
-VIAddVersionKey "ProductVersion"  "${INFO_PRODUCTVERSION}"
+VIAddVersionKey "ProductVersion"  "${BILLIE_VERSION}"
 VIAddVersionKey "FileVersion"     "${INFO_PRODUCTVERSION}"
 VIAddVersionKey "LegalCopyright"  "${INFO_COPYRIGHT}"
 VIAddVersionKey "ProductName"     "${INFO_PRODUCTNAME}"
@@ -71,7 +78,11 @@ ManifestDPIAware true
 #!finalize 'signtool --file "%1"'
 
 Name "${INFO_PRODUCTNAME}"
-OutFile "..\..\bin\${INFO_PROJECTNAME}-${ARCH}-installer.exe" # Name of the installer's file.
+!ifdef OUTFILE
+  OutFile "${OUTFILE}"
+!else
+  OutFile "..\..\bin\${INFO_PROJECTNAME}-${ARCH}-installer.exe" # Name of the installer's file.
+!endif
 !ifdef WAILS_INSTALL_SCOPE
   !if "${WAILS_INSTALL_SCOPE}" == "user"
     InstallDir "$LOCALAPPDATA\Programs\${INFO_PRODUCTNAME}"
@@ -83,8 +94,80 @@ OutFile "..\..\bin\${INFO_PROJECTNAME}-${ARCH}-installer.exe" # Name of the inst
 !endif # Default installing folder ($PROGRAMFILES is Program Files folder).
 ShowInstDetails show # This will always show the installation details.
 
+## Billie: silent-install parameters, written as the machine's defaults (docs/deploy.md):
+##   "Billie-Supervisor-Setup-x.y.z-amd64.exe" /S /BACKEND=https://billie.example.com /REDIS=rediss://redis.example.com:6380/0 /STREAM=chatLedger
+## Each is optional; with none, an existing defaults file is left as it is. The app checks
+## the values when it starts and shows a problem on its settings screen.
+Var DefaultsBackend
+Var DefaultsRedis
+Var DefaultsStream
+
 Function .onInit
    !insertmacro wails.checkArchitecture
+   ${GetParameters} $R0
+   ClearErrors
+   ${GetOptions} $R0 "/BACKEND=" $DefaultsBackend
+   ${GetOptions} $R0 "/REDIS=" $DefaultsRedis
+   ${GetOptions} $R0 "/STREAM=" $DefaultsStream
+   ClearErrors
+   Push $DefaultsBackend
+   Call CheckJSONSafe
+   Push $DefaultsRedis
+   Call CheckJSONSafe
+   Push $DefaultsStream
+   Call CheckJSONSafe
+FunctionEnd
+
+# A value goes into a JSON string as is: refuse quotes, backslashes and control characters
+# (exit code 2 in a silent install) rather than write a file the app would ignore.
+Function CheckJSONSafe
+   Exch $0
+   Push $1
+   Push $2
+   StrCpy $1 0
+   loop:
+      StrCpy $2 $0 1 $1
+      StrCmp $2 "" done
+      StrCmp $2 '"' bad
+      StrCmp $2 "\" bad
+      IntOp $1 $1 + 1
+      Goto loop
+   bad:
+      IfSilent +2
+      MessageBox MB_OK|MB_ICONSTOP "Installer parameter value $\"$0$\" may not contain quotes or backslashes."
+      SetErrorLevel 2
+      Quit
+   done:
+   Pop $2
+   Pop $1
+   Pop $0
+FunctionEnd
+
+# Writes %ProgramData%\Billie Supervisor\defaults.json from the parameters given. The folder
+# is writable by administrators and SYSTEM only, readable by users: any user could otherwise
+# plant defaults (a backend URL) for the others on a shared computer.
+Function WriteMachineDefaults
+   ReadEnvStr $0 ProgramData
+   StrCmp $0 "" 0 +2
+   StrCpy $0 "C:\ProgramData"
+   StrCpy $0 "$0\Billie Supervisor"
+   CreateDirectory $0
+   nsExec::Exec 'icacls "$0" /inheritance:r /grant:r *S-1-5-18:(OI)(CI)F *S-1-5-32-544:(OI)(CI)F *S-1-5-32-545:(OI)(CI)RX'
+   Pop $1
+   StrCmp "$DefaultsBackend$DefaultsRedis$DefaultsStream" "" written
+   StrCpy $2 ""
+   StrCmp $DefaultsBackend "" +2
+   StrCpy $2 '$2,$\r$\n  "backendUrl": "$DefaultsBackend"'
+   StrCmp $DefaultsRedis "" +2
+   StrCpy $2 '$2,$\r$\n  "redisUrl": "$DefaultsRedis"'
+   StrCmp $DefaultsStream "" +2
+   StrCpy $2 '$2,$\r$\n  "stream": "$DefaultsStream"'
+   StrCpy $2 $2 "" 1 ; the leading comma
+   FileOpen $3 "$0\defaults.json" w
+   FileWrite $3 "{$2$\r$\n}$\r$\n"
+   FileClose $3
+   DetailPrint "Machine defaults written to $0\defaults.json"
+   written:
 FunctionEnd
 
 Section
@@ -95,6 +178,8 @@ Section
     SetOutPath $INSTDIR
 
     !insertmacro wails.files
+
+    Call WriteMachineDefaults
 
     CreateShortcut "$SMPROGRAMS\${INFO_PRODUCTNAME}.lnk" "$INSTDIR\${PRODUCT_EXECUTABLE}"
     CreateShortCut "$DESKTOP\${INFO_PRODUCTNAME}.lnk" "$INSTDIR\${PRODUCT_EXECUTABLE}"
@@ -111,6 +196,7 @@ Section "uninstall"
     RMDir /r "$AppData\${PRODUCT_EXECUTABLE}" # Remove the WebView2 DataPath
 
     RMDir /r $INSTDIR
+    # %ProgramData%\Billie Supervisor (the machine's defaults) stays: it is the administrator's.
 
     Delete "$SMPROGRAMS\${INFO_PRODUCTNAME}.lnk"
     Delete "$DESKTOP\${INFO_PRODUCTNAME}.lnk"
