@@ -3,6 +3,9 @@ import { Header } from './components/Header';
 import { Spinner } from './components/States';
 import { ApplicationScreen } from './screens/ApplicationScreen';
 import { ApplicationsScreen } from './screens/ApplicationsScreen';
+import { AttentionScreen } from './screens/AttentionScreen';
+import { Palette } from './components/Palette';
+import { useWorkspaceKeys } from './hooks/useWorkspaceKeys';
 import { ConversationScreen } from './screens/ConversationScreen';
 import { ConversationsScreen } from './screens/ConversationsScreen';
 import { CustomerScreen } from './screens/CustomerScreen';
@@ -51,9 +54,11 @@ function SignedIn() {
     };
   }, []);
   useSessionExpiry();
+  useWorkspaceKeys();
   return (
     <div className="app-shell">
       <Header />
+      <Palette />
       <main className="app-main">
         <RouteView />
       </main>
@@ -76,6 +81,8 @@ function RouteView() {
   const route = useRouter((s) => s.route);
   const admin = useSession((s) => isAdmin(s.session));
   switch (route.name) {
+    case 'attention':
+      return <AttentionScreen />;
     case 'conversations':
       return <ConversationsScreen />;
     case 'conversation':

@@ -1,8 +1,10 @@
 import { isAdmin, useSession } from '../stores/session';
 import { sectionOf, useRouter, type Section } from '../stores/router';
+import { AttentionCount } from './AttentionCount';
 import { ConnectionIndicator } from './ConnectionIndicator';
 
 const NAV: { section: Section; label: string; adminOnly?: boolean }[] = [
+  { section: 'attention', label: 'Needs attention' },
   { section: 'conversations', label: 'Conversations' },
   { section: 'customers', label: 'Customers' },
   { section: 'applications', label: 'Applications' },
@@ -36,6 +38,7 @@ export function Header() {
             onClick={() => navigate({ name: n.section })}
           >
             {n.label}
+            {n.section === 'attention' && <AttentionCount />}
           </button>
         ))}
       </nav>

@@ -1,5 +1,7 @@
 /** Resets every store to its initial state (sign-out and tests). */
 import { resetApplications } from './applications';
+import { resetAttention } from './attention';
+import { useMatches } from './matches';
 import { resetConnection } from './connection';
 import { resetConversation } from './conversation';
 import { resetConversations } from './conversations';
@@ -13,6 +15,8 @@ import { resetUsers } from './users';
 /** Everything that belongs to a signed-in user. */
 export function resetUserData(): void {
   resetApplications();
+  resetAttention();
+  useMatches.setState({ search: '', byId: {}, asked: {} });
   resetConnection();
   resetConversation();
   resetConversations();

@@ -6,6 +6,7 @@ import { create } from 'zustand';
 
 export type Route =
   | { name: 'conversations' }
+  | { name: 'attention' }
   | { name: 'conversation'; id: string }
   | { name: 'customers' }
   | { name: 'customer'; id: string }
@@ -14,7 +15,7 @@ export type Route =
   | { name: 'users' }
   | { name: 'settings' };
 
-export type Section = 'conversations' | 'customers' | 'applications' | 'users' | 'settings';
+export type Section = 'attention' | 'conversations' | 'customers' | 'applications' | 'users' | 'settings';
 
 export function sectionOf(r: Route): Section {
   switch (r.name) {
@@ -58,6 +59,8 @@ export function hashToRoute(hash: string): Route {
       return id ? { name: 'customer', id } : { name: 'customers' };
     case 'applications':
       return id ? { name: 'application', number: id } : { name: 'applications' };
+    case 'attention':
+      return { name: 'attention' };
     case 'users':
       return { name: 'users' };
     case 'settings':
