@@ -6,7 +6,6 @@ package app
 import (
 	"context"
 	"strings"
-	"sync"
 
 	"github.com/billie/supervisor/backend/store"
 	"github.com/billie/supervisor/backend/store/supervisor"
@@ -61,68 +60,46 @@ func (a *App) ExplainMatches(search string, ids []string) (map[string]SearchMatc
 const jumpEach = 5
 
 // Jump is the palette's results for text: conversations (as the grid's search finds
-// them, exact matches first), customers and applications, a few of each. The three
-// lookups run side by side on the cache's read pool.
+// them, exact matches first), customers and applications, a few of each.
 func (a *App) Jump(text string) ([]JumpResult, error) {
 	text = strings.TrimSpace(text)
 	if text == "" {
 		return []JumpResult{}, nil
 	}
-	var convs, custs, apps []JumpResult
+	out := []JumpResult{}
 	err := a.cache(func(ctx context.Context, st *store.Store, c config) error {
-		q := st.Supervisor()
-		var wg sync.WaitGroup
-		errs := make([]error, 3)
-		wg.Add(3)
-		go func() {
-			defer wg.Done()
-			p, err := q.Conversations(ctx, supervisor.ConversationQuery{Search: text, Limit: jumpEach,
-				Now: a.opts.now(), Thresholds: c.Thresholds.projection()})
-			for _, card := range p.Cards {
-				sub := card.ApplicationNumber
-				if sub == "" {
-					sub = "No application"
-				}
-				convs = append(convs, JumpResult{Kind: "conversation", ID: card.ID, Title: orDash(card.DisplayName),
-					Subtitle: sub + " · " + string(card.Status)})
+		r, err := st.Supervisor().Jump(ctx, text, a.opts.now(), c.Thresholds.projection(), jumpEach)
+		if err != nil {
+			return err
+		}
+		for _, card := range r.Conversations {
+			sub := card.ApplicationNumber
+			if sub == "" {
+				sub = "No application"
 			}
-			errs[0] = err
-		}()
-		go func() {
-			defer wg.Done()
-			p, err := q.SearchCustomers(ctx, text, "", jumpEach)
-			for _, r := range p.Rows {
-				sub := r.Email
-				if sub == "" {
-					sub = r.ID
-				}
-				custs = append(custs, JumpResult{Kind: "customer", ID: r.ID, Title: orDash(r.DisplayName), Subtitle: sub})
+			out = append(out, JumpResult{Kind: "conversation", ID: card.ID, Title: orDash(card.DisplayName),
+				Subtitle: sub + " · " + string(card.Status)})
+		}
+		for _, row := range r.Customers {
+			sub := row.Email
+			if sub == "" {
+				sub = row.ID
 			}
-			errs[1] = err
-		}()
-		go func() {
-			defer wg.Done()
-			p, err := q.Applications(ctx, supervisor.ApplicationQuery{Search: text, Limit: jumpEach})
-			for _, r := range p.Rows {
-				sub := r.CustomerName
-				if sub == "" {
-					sub = r.CustomerID
-				}
-				apps = append(apps, JumpResult{Kind: "application", ID: r.Number, Title: r.Number,
-					Subtitle: strings.TrimPrefix(sub+" · ", " · ") + strings.ReplaceAll(r.Status, "_", " ")})
+			out = append(out, JumpResult{Kind: "customer", ID: row.ID, Title: orDash(row.DisplayName), Subtitle: sub})
+		}
+		for _, row := range r.Applications {
+			sub := row.CustomerName
+			if sub == "" {
+				sub = row.CustomerID
 			}
-			errs[2] = err
-		}()
-		wg.Wait()
-		for _, err := range errs {
-			if err != nil {
-				return err
+			status := strings.ReplaceAll(row.Status, "_", " ")
+			if sub != "" {
+				status = sub + " · " + status
 			}
+			out = append(out, JumpResult{Kind: "application", ID: row.Number, Title: row.Number, Subtitle: status})
 		}
 		return nil
 	})
-	out := make([]JumpResult, 0, len(convs)+len(custs)+len(apps))
-	out = append(append(append(out, convs...), custs...), apps...)
 	return out, err
 }
 

@@ -119,4 +119,19 @@ func TestSearchExplainsItself(t *testing.T) {
 	explain("msg:thanks stef", map[string]string{"c-stefan": "Assistant said: [Thanks] [Stefan]."})
 	explain("name:stefan", map[string]string{"c-stefan": "Name: [Stefan] Schmidt"})
 	explain("zz", map[string]string{})
+
+	// The palette: the three kinds, exact first, a few of each.
+	j, err := st.Jump(ctx, "jane.smith@example.com", now, projection.DefaultThresholds, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(j.Conversations) == 0 || j.Conversations[0].ID != "c-jane" {
+		t.Errorf("jump conversations: %v", ids(j.Conversations))
+	}
+	if len(j.Customers) == 0 || j.Customers[0].ID != "cust-jane" {
+		t.Errorf("jump customers: %+v", j.Customers)
+	}
+	if j, err = st.Jump(ctx, "APP-2026-0012", now, projection.DefaultThresholds, 5); err != nil || len(j.Applications) != 1 || j.Applications[0].Number != "APP-2026-001234" {
+		t.Errorf("jump applications: %+v, %v", j.Applications, err)
+	}
 }
