@@ -17,7 +17,6 @@ cd "$REPO_ROOT"
 
 work="$(mktemp -d -t billie-bench-workspace.XXXXXX)"
 cleanup() {
-  [ -n "${base_tree:-}" ] && git worktree remove --force "$base_tree" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -36,7 +35,8 @@ log "building the benchmark"
 CGO_ENABLED=0 go test -c -o "$work/supervisor.test" ./backend/store/supervisor/
 if [ -n "${BASE:-}" ]; then
   base_tree="$work/base"
-  git worktree add --detach "$base_tree" "$BASE" >/dev/null
+  mkdir -p "$base_tree"
+  git archive "$BASE" | tar -x -C "$base_tree"
   cp backend/store/supervisor/bench_search_test.go "$base_tree/backend/store/supervisor/"
   (cd "$base_tree" && CGO_ENABLED=0 go test -c -o "$work/base.test" ./backend/store/supervisor/)
 fi

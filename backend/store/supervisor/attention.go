@@ -171,24 +171,47 @@ func shortDuration(d time.Duration) string {
 
 func rankOf(code string) int { return slices.Index(AttentionRank, code) }
 
-// attentionSQL reads, for every conversation active since ?, the facts the rules
-// need: the assessments from the application (else from the conversation, which holds
-// them until it learns its application number) and the customer's documents.
-const attentionSQL = `SELECT c.id, c.decision, c.ended_at IS NOT NULL, c.last_message_at, c.last_activity_at,
-	COALESCE(json_extract(c.doc, '$.lastMessage.sender'), ''),
-	COALESCE(json_extract(a.doc, '$.assessments.fraudCheck.value.result'), json_extract(c.doc, '$.assessments.fraudCheck.value.result'), ''),
-	COALESCE(json_extract(a.doc, '$.assessments.identityRisk.value.decision'), json_extract(c.doc, '$.assessments.identityRisk.value.decision'), ''),
-	COALESCE(json_extract(a.doc, '$.assessments.identityRisk.value.sanctionsResult'), json_extract(c.doc, '$.assessments.identityRisk.value.sanctionsResult'), ''),
-	COALESCE(json_extract(a.doc, '$.assessments.identityRisk.value.pepResult'), json_extract(c.doc, '$.assessments.identityRisk.value.pepResult'), ''),
-	COALESCE(json_extract(a.doc, '$.detail.applicationProcess.currentProcessStep'), ''),
-	COALESCE(json_extract(a.doc, '$.detail.applicationProcess.currentProcessStage'), ''),
-	COALESCE(json_extract(a.doc, '$.detail.productOfferAcceptance'), 0),
-	(SELECT json_group_array(json_object('t', json_extract(d.value, '$.document_type'), 'e', json_extract(d.value, '$.expiry_date')))
-		FROM json_each(cu.doc, '$.documents') d WHERE json_extract(d.value, '$.expiry_date') < ?)
+// riskMarks is true when a document may hold a flagged assessment: a byte search for
+// the producer's flag codes, far cheaper than parsing the JSON. It may say yes for a
+// flag in an earlier value (the JSON then decides); it says no only when no flag code
+// is there at all.
+func riskMarks(doc string) string {
+	var parts []string
+	for _, code := range []string{"HIGH_RISK", "MEDIUM_RISK", `"REFER"`, `"FAIL`, "POTENTIAL_MATCH", `"PEP"`} {
+		parts = append(parts, "instr("+doc+", '"+code+"') > 0")
+	}
+	return "(" + strings.Join(parts, " OR ") + ")"
+}
+
+// deepSQL says which conversations of the window need their JSON read: the undecided
+// (open or ended: waiting, silence after the offer, ended by the customer, and any
+// flag) and those whose application or own document may hold a flag. A decided
+// conversation without a flag code needs only its columns (declined, withdrawn).
+var deepSQL = "(upper(c.decision) NOT IN ('APPROVED', 'DECLINED', 'WITHDRAWN') OR c.ended_at IS NOT NULL OR " +
+	riskMarks("a.doc") + " OR " + riskMarks("c.doc") + ")"
+
+func deep(expr string) string { return "CASE WHEN " + deepSQL + " THEN " + expr + " ELSE '' END" }
+
+// attentionSQL reads, for every conversation active since ? that any rule could
+// flag, the facts the rules need: the assessments from the application (else from the
+// conversation, which holds them until it learns its application number) and the
+// customer's documents past their expiry date. Approved conversations without a flag
+// code are not read at all.
+var attentionSQL = `SELECT c.id, c.decision, c.ended_at IS NOT NULL, c.last_message_at, c.last_activity_at,
+	` + deep(`COALESCE(json_extract(c.doc, '$.lastMessage.sender'), '')`) + `,
+	` + deep(`COALESCE(json_extract(a.doc, '$.assessments.fraudCheck.value.result'), json_extract(c.doc, '$.assessments.fraudCheck.value.result'), '')`) + `,
+	` + deep(`COALESCE(json_extract(a.doc, '$.assessments.identityRisk.value.decision'), json_extract(c.doc, '$.assessments.identityRisk.value.decision'), '')`) + `,
+	` + deep(`COALESCE(json_extract(a.doc, '$.assessments.identityRisk.value.sanctionsResult'), json_extract(c.doc, '$.assessments.identityRisk.value.sanctionsResult'), '')`) + `,
+	` + deep(`COALESCE(json_extract(a.doc, '$.assessments.identityRisk.value.pepResult'), json_extract(c.doc, '$.assessments.identityRisk.value.pepResult'), '')`) + `,
+	` + deep(`COALESCE(json_extract(a.doc, '$.detail.applicationProcess.currentProcessStep'), '')`) + `,
+	` + deep(`COALESCE(json_extract(a.doc, '$.detail.applicationProcess.currentProcessStage'), '')`) + `,
+	` + deep(`COALESCE(json_extract(a.doc, '$.detail.productOfferAcceptance'), 0)`) + `,
+	CASE WHEN ` + deepSQL + ` THEN (SELECT json_group_array(json_object('t', json_extract(d.value, '$.document_type')))
+		FROM json_each(cu.doc, '$.documents') d WHERE json_extract(d.value, '$.expiry_date') < ?) END
 	FROM conversations c INDEXED BY conversations_activity
 	LEFT JOIN applications a ON a.number = c.application_number AND c.application_number != ''
 	LEFT JOIN customers cu ON cu.id = c.customer_id AND c.customer_id != ''
-	WHERE c.last_activity_at >= ?`
+	WHERE c.last_activity_at >= ? AND (upper(c.decision) IN ('DECLINED', 'WITHDRAWN') OR ` + deepSQL + `)`
 
 // NeedsAttention lists the conversations needing attention at now, most urgent first
 // (by their most urgent reason, then the most recently active), at most limit of them,
@@ -222,7 +245,7 @@ func (s *Queries) NeedsAttention(ctx context.Context, now time.Time, th projecti
 			f.LastMessageAt = time.UnixMilli(lastMsg.Int64)
 		}
 		f.LastActivityAt = time.UnixMilli(activity)
-		f.OfferAccepted = accepted == int64(1) || accepted == true
+		f.OfferAccepted = accepted == int64(1) || accepted == true || accepted == "1"
 		if expired.Valid && expired.String != "[]" {
 			var docs []struct {
 				T string `json:"t"`

@@ -82,6 +82,13 @@ func TestNeedsAttention(t *testing.T) {
 	// Declined an hour ago.
 	l.conv(qConv{id: "c-declined", app: "APP-5", cust: "cust-5", first: "Dec", last: "Lined", start: at, decision: "DECLINED",
 		msgs: []qMsg{{at: at.Add(time.Minute), text: "sorry", sender: "assistant"}}})
+	// Approved: nothing to see; approved despite a high fraud risk: flagged (the byte
+	// search for flag codes lets it through to the JSON).
+	l.conv(qConv{id: "c-approved", app: "APP-6", cust: "cust-6", first: "App", last: "Roved", start: at, decision: "APPROVED",
+		msgs: []qMsg{{at: at, text: "done", sender: "assistant"}}})
+	l.conv(qConv{id: "c-approved-fraud", app: "APP-7", cust: "cust-7", first: "Risky", last: "Approval", start: at.Add(-time.Minute), decision: "APPROVED",
+		msgs: []qMsg{{at: at.Add(-time.Minute), text: "done", sender: "assistant"}}})
+	l.add("fraudCheck_results", "c-approved-fraud", "APP-7", "cust-7", 53, at, map[string]any{"result": "MEDIUM_RISK"})
 	l.apply(t, st)
 
 	items, total, err := st.NeedsAttention(ctx, now, projection.DefaultThresholds, 50)
@@ -96,16 +103,16 @@ func TestNeedsAttention(t *testing.T) {
 		}
 		got = append(got, s)
 	}
-	want := []string{"c-wait = waiting", "c-fraud = fraud expired_document declined", "c-declined = declined"}
-	if !reflect.DeepEqual(got, want) || total != 3 {
-		t.Errorf("needs attention: %q (total %d), want %q (3)", got, total, want)
+	want := []string{"c-wait = waiting", "c-fraud = fraud expired_document declined", "c-approved-fraud = fraud", "c-declined = declined"}
+	if !reflect.DeepEqual(got, want) || total != 4 {
+		t.Errorf("needs attention: %q (total %d), want %q (4)", got, total, want)
 	}
 	if len(items) > 0 && items[0].Card.DisplayName != "Wait Ing" {
 		t.Errorf("card not as the grid's: %+v", items[0].Card)
 	}
 	// The limit cuts the list, not the total.
 	items, total, err = st.NeedsAttention(ctx, now, projection.DefaultThresholds, 1)
-	if err != nil || len(items) != 1 || total != 3 {
+	if err != nil || len(items) != 1 || total != 4 {
 		t.Errorf("limit 1: %d items, total %d, %v", len(items), total, err)
 	}
 }

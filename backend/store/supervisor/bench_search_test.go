@@ -83,7 +83,7 @@ func timeEach(b *testing.B, name string, texts []string, f func(string) error) {
 	p := func(n int) time.Duration { return all[min(len(all)-1, max(0, (len(all)*n+99)/100-1))] }
 	fmt.Printf("%-28s p50 %8s  p95 %8s  max %8s  (%d runs)\n", name, p(50).Round(100*time.Microsecond),
 		p(95).Round(100*time.Microsecond), all[len(all)-1].Round(100*time.Microsecond), len(all))
-	b.ReportMetric(float64(p(95).Microseconds())/1000, name+"-p95-ms")
+	b.ReportMetric(float64(p(95).Microseconds())/1000, strings.NewReplacer(" ", "-", "(", "", ")", "").Replace(name)+"-p95-ms")
 }
 
 // BenchmarkSearch times the grid's search (first page of 60, as the window asks).
