@@ -190,28 +190,45 @@ func riskMarks(doc string) string {
 var deepSQL = "(upper(c.decision) NOT IN ('APPROVED', 'DECLINED', 'WITHDRAWN') OR c.ended_at IS NOT NULL OR " +
 	riskMarks("a.doc") + " OR " + riskMarks("c.doc") + ")"
 
-func deep(expr string) string { return "CASE WHEN " + deepSQL + " THEN " + expr + " ELSE '' END" }
-
 // attentionSQL reads, for every conversation active since ? that any rule could
-// flag, the facts the rules need: the assessments from the application (else from the
-// conversation, which holds them until it learns its application number) and the
-// customer's documents past their expiry date. Approved conversations without a flag
-// code are not read at all.
+// flag, the facts the rules need, each document parsed once (a json_extract of several
+// paths answers a JSON array): from the conversation its last sender and the
+// assessments it holds until it learns its application number; from the application
+// its assessments, process step and offer acceptance; from the customer the documents
+// past their expiry date. Approved conversations without a flag code are not read.
 var attentionSQL = `SELECT c.id, c.decision, c.ended_at IS NOT NULL, c.last_message_at, c.last_activity_at,
-	` + deep(`COALESCE(json_extract(c.doc, '$.lastMessage.sender'), '')`) + `,
-	` + deep(`COALESCE(json_extract(a.doc, '$.assessments.fraudCheck.value.result'), json_extract(c.doc, '$.assessments.fraudCheck.value.result'), '')`) + `,
-	` + deep(`COALESCE(json_extract(a.doc, '$.assessments.identityRisk.value.decision'), json_extract(c.doc, '$.assessments.identityRisk.value.decision'), '')`) + `,
-	` + deep(`COALESCE(json_extract(a.doc, '$.assessments.identityRisk.value.sanctionsResult'), json_extract(c.doc, '$.assessments.identityRisk.value.sanctionsResult'), '')`) + `,
-	` + deep(`COALESCE(json_extract(a.doc, '$.assessments.identityRisk.value.pepResult'), json_extract(c.doc, '$.assessments.identityRisk.value.pepResult'), '')`) + `,
-	` + deep(`COALESCE(json_extract(a.doc, '$.detail.applicationProcess.currentProcessStep'), '')`) + `,
-	` + deep(`COALESCE(json_extract(a.doc, '$.detail.applicationProcess.currentProcessStage'), '')`) + `,
-	` + deep(`COALESCE(json_extract(a.doc, '$.detail.productOfferAcceptance'), 0)`) + `,
-	CASE WHEN ` + deepSQL + ` THEN (SELECT json_group_array(json_object('t', json_extract(d.value, '$.document_type')))
+	CASE WHEN ` + deepSQL + ` THEN json_extract(c.doc, '$.lastMessage.sender', '$.assessments.fraudCheck.value.result',
+		'$.assessments.identityRisk.value.decision', '$.assessments.identityRisk.value.sanctionsResult',
+		'$.assessments.identityRisk.value.pepResult') END,
+	CASE WHEN a.doc IS NOT NULL AND ` + deepSQL + ` THEN json_extract(a.doc, '$.assessments.fraudCheck.value.result',
+		'$.assessments.identityRisk.value.decision', '$.assessments.identityRisk.value.sanctionsResult',
+		'$.assessments.identityRisk.value.pepResult', '$.detail.applicationProcess.currentProcessStep',
+		'$.detail.applicationProcess.currentProcessStage', '$.detail.productOfferAcceptance') END,
+	CASE WHEN ` + deepSQL + ` THEN (SELECT json_group_array(json_extract(d.value, '$.document_type'))
 		FROM json_each(cu.doc, '$.documents') d WHERE json_extract(d.value, '$.expiry_date') < ?) END
 	FROM conversations c INDEXED BY conversations_activity
 	LEFT JOIN applications a ON a.number = c.application_number AND c.application_number != ''
 	LEFT JOIN customers cu ON cu.id = c.customer_id AND c.customer_id != ''
 	WHERE c.last_activity_at >= ? AND (upper(c.decision) IN ('DECLINED', 'WITHDRAWN') OR ` + deepSQL + `)`
+
+// jsonValues decodes a json_extract of several paths; nil when there is none.
+func jsonValues(s sql.NullString) []any {
+	var v []any
+	if s.Valid {
+		_ = json.Unmarshal([]byte(s.String), &v)
+	}
+	return v
+}
+
+// text is the i-th value as a string ("" when absent or not a string).
+func text(v []any, i int) string {
+	if i < len(v) {
+		if s, ok := v[i].(string); ok {
+			return s
+		}
+	}
+	return ""
+}
 
 // NeedsAttention lists the conversations needing attention at now, most urgent first
 // (by their most urgent reason, then the most recently active), at most limit of them,
@@ -234,10 +251,8 @@ func (s *Queries) NeedsAttention(ctx context.Context, now time.Time, th projecti
 		var id string
 		var lastMsg sql.NullInt64
 		var activity int64
-		var accepted any
-		var expired sql.NullString
-		if err := rows.Scan(&id, &f.Decision, &f.Ended, &lastMsg, &activity, &f.LastSender, &f.FraudResult,
-			&f.IdentityResult, &f.Sanctions, &f.PEP, &f.ProcessStep, &f.ProcessStage, &accepted, &expired); err != nil {
+		var conv, app, expired sql.NullString
+		if err := rows.Scan(&id, &f.Decision, &f.Ended, &lastMsg, &activity, &conv, &app, &expired); err != nil {
 			rows.Close()
 			return nil, 0, fmt.Errorf("needs attention: %w", err)
 		}
@@ -245,16 +260,20 @@ func (s *Queries) NeedsAttention(ctx context.Context, now time.Time, th projecti
 			f.LastMessageAt = time.UnixMilli(lastMsg.Int64)
 		}
 		f.LastActivityAt = time.UnixMilli(activity)
-		f.OfferAccepted = accepted == int64(1) || accepted == true || accepted == "1"
-		if expired.Valid && expired.String != "[]" {
-			var docs []struct {
-				T string `json:"t"`
-			}
-			if json.Unmarshal([]byte(expired.String), &docs) == nil {
-				for _, d := range docs {
-					f.ExpiredDocs = append(f.ExpiredDocs, d.T)
-				}
-			}
+		cv, av := jsonValues(conv), jsonValues(app)
+		f.LastSender = text(cv, 0)
+		// The application's assessments win; the conversation's stand in until it has one.
+		f.FraudResult = cmp.Or(text(av, 0), text(cv, 1))
+		f.IdentityResult = cmp.Or(text(av, 1), text(cv, 2))
+		f.Sanctions = cmp.Or(text(av, 2), text(cv, 3))
+		f.PEP = cmp.Or(text(av, 3), text(cv, 4))
+		f.ProcessStep, f.ProcessStage = text(av, 4), text(av, 5)
+		if len(av) > 6 {
+			f.OfferAccepted = av[6] == true || av[6] == float64(1)
+		}
+		for _, d := range jsonValues(expired) {
+			t, _ := d.(string)
+			f.ExpiredDocs = append(f.ExpiredDocs, t)
 		}
 		if r := AttentionReasons(f, now, th); len(r) > 0 {
 			all = append(all, found{id: id, activity: activity, reasons: r})
