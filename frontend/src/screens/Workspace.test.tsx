@@ -5,7 +5,7 @@ import { setApi } from '../api/client';
 import type { AttentionItem } from '../api/types';
 import { Palette } from '../components/Palette';
 import { useWorkspaceKeys } from '../hooks/useWorkspaceKeys';
-import { nextAttention, useAttention } from '../stores/attention';
+import { nextAttention, refreshAfterMs, useAttention } from '../stores/attention';
 import { useConversations } from '../stores/conversations';
 import { useRouter } from '../stores/router';
 import { card, createFakeApi } from '../test/fakeApi';
@@ -69,6 +69,13 @@ describe('needs attention', () => {
     await user.keyboard('n');
     expect(useRouter.getState().route).toEqual({ name: 'conversation', id: 'f1' });
     expect(useAttention.getState().total).toBe(2);
+  });
+});
+
+describe('attention refresh', () => {
+  it('waits at least 5 s, and twenty times as long as a slow list took', () => {
+    expect(refreshAfterMs(10)).toBe(5_000);
+    expect(refreshAfterMs(2_000)).toBe(40_000);
   });
 });
 

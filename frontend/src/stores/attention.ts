@@ -10,8 +10,12 @@ import type { AttentionItem } from '../api/types';
 import { api, errorMessage } from '../api/client';
 
 export const ATTENTION_LIMIT = 200;
-/** The least time between two reloads. */
+/** The least time between two reloads; a slow list waits twenty times as long as it took. */
 export const ATTENTION_REFRESH_MS = 5_000;
+
+export function refreshAfterMs(tookMs: number): number {
+  return Math.max(ATTENTION_REFRESH_MS, 20 * tookMs);
+}
 
 interface AttentionState {
   items: AttentionItem[];
@@ -20,6 +24,8 @@ interface AttentionState {
   loading: boolean;
   error: string | null;
   loadedAt: number;
+  /** How long the last load took. */
+  tookMs: number;
   load(): Promise<void>;
   /** Reloads unless the list is younger than ATTENTION_REFRESH_MS. */
   refresh(): Promise<void>;
@@ -32,18 +38,20 @@ export const useAttention = create<AttentionState>()((set, get) => ({
   loading: false,
   error: null,
   loadedAt: 0,
+  tookMs: 0,
   load: async () => {
     if (get().loading) return;
     set({ loading: true });
+    const t0 = Date.now();
     try {
       const p = await api().needsAttention(ATTENTION_LIMIT);
-      set({ items: p.items, total: p.total, loaded: true, loading: false, error: null, loadedAt: Date.now() });
+      set({ items: p.items, total: p.total, loaded: true, loading: false, error: null, loadedAt: Date.now(), tookMs: Date.now() - t0 });
     } catch (e) {
-      set({ loading: false, error: errorMessage(e), loadedAt: Date.now() });
+      set({ loading: false, error: errorMessage(e), loadedAt: Date.now(), tookMs: Date.now() - t0 });
     }
   },
   refresh: async () => {
-    if (Date.now() - get().loadedAt < ATTENTION_REFRESH_MS) return;
+    if (Date.now() - get().loadedAt < refreshAfterMs(get().tookMs)) return;
     await get().load();
   },
 }));
@@ -56,5 +64,5 @@ export function nextAttention(items: AttentionItem[], current: string | null): s
 }
 
 export function resetAttention(): void {
-  useAttention.setState({ items: [], total: 0, loaded: false, loading: false, error: null, loadedAt: 0 });
+  useAttention.setState({ items: [], total: 0, loaded: false, loading: false, error: null, loadedAt: 0, tookMs: 0 });
 }
