@@ -2,8 +2,11 @@ package store
 
 import (
 	"context"
+	"io/fs"
+	"path"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -49,20 +52,26 @@ func TestSupervisorSetMigratesAnOldCache(t *testing.T) {
 // The projector's database has none of the supervisor set, and gets it the first time
 // a store that serves the queries opens it.
 func TestSupervisorSetOnlyWhereAsked(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "read.db")
-	plain := schema(t, openAt(t, path, Options{}))
+	dbPath := filepath.Join(t.TempDir(), "read.db")
+	plain := schema(t, openAt(t, dbPath, Options{}))
 	for _, obj := range plain {
 		if strings.Contains(obj, "conversations_walk") || strings.Contains(obj, "schema_sets") {
 			t.Errorf("a store without the supervisor queries has %s", obj)
 		}
 	}
-	with := schema(t, openAt(t, path, Options{SupervisorQueries: true}))
+	with := schema(t, openAt(t, dbPath, Options{SupervisorQueries: true}))
 	fresh := schema(t, openAt(t, filepath.Join(t.TempDir(), "new.db"), Options{SupervisorQueries: true}))
 	if !slices.Equal(with, fresh) || len(with) <= len(plain) {
 		t.Errorf("schema after adding the supervisor set:\n%v\nnew database's:\n%v", with, fresh)
 	}
+	// The set's version is its newest migration's number.
+	names, err := fs.Glob(migrations, "migrations/supervisor/*.sql")
+	if err != nil || len(names) == 0 {
+		t.Fatalf("supervisor migrations: %v, %v", names, err)
+	}
+	want, _ := strconv.Atoi(strings.SplitN(path.Base(names[len(names)-1]), "_", 2)[0])
 	var version int
-	if err := openAt(t, path, Options{}).g().r.QueryRow("SELECT version FROM schema_sets WHERE name = 'supervisor'").Scan(&version); err != nil || version != 1 {
-		t.Errorf("supervisor set version %d (%v), want 1", version, err)
+	if err := openAt(t, dbPath, Options{}).g().r.QueryRow("SELECT version FROM schema_sets WHERE name = 'supervisor'").Scan(&version); err != nil || version != want {
+		t.Errorf("supervisor set version %d (%v), want %d", version, err, want)
 	}
 }

@@ -109,7 +109,7 @@ describe('navigation by role', () => {
     render(<App />);
     const nav = await screen.findByRole('navigation', { name: 'Main' });
     const labels = Array.from(nav.querySelectorAll('button')).map((b) => b.textContent);
-    expect(labels).toEqual(['Conversations', 'Customers', 'Applications', 'Settings']);
+    expect(labels).toEqual(['Needs attention', 'Conversations', 'Customers', 'Applications', 'Settings']);
   });
 
   it('shows Users to admins and opens the users screen', async () => {

@@ -4,6 +4,9 @@ import { KeyboardHelp } from './components/KeyboardHelp';
 import { Spinner } from './components/States';
 import { ApplicationScreen } from './screens/ApplicationScreen';
 import { ApplicationsScreen } from './screens/ApplicationsScreen';
+import { AttentionScreen } from './screens/AttentionScreen';
+import { Palette } from './components/Palette';
+import { useWorkspaceKeys } from './hooks/useWorkspaceKeys';
 import { ConversationScreen } from './screens/ConversationScreen';
 import { ConversationsScreen } from './screens/ConversationsScreen';
 import { CustomerScreen } from './screens/CustomerScreen';
@@ -54,11 +57,13 @@ function SignedIn() {
     };
   }, []);
   useSessionExpiry();
+  useWorkspaceKeys();
   const admin = useSession((s) => isAdmin(s.session));
   return (
     <div className="app-shell">
       <Header />
       {admin && <AlertsBanner />}
+      <Palette />
       <main className="app-main">
         <RouteView />
       </main>
@@ -82,6 +87,8 @@ function RouteView() {
   const route = useRouter((s) => s.route);
   const admin = useSession((s) => isAdmin(s.session));
   switch (route.name) {
+    case 'attention':
+      return <AttentionScreen />;
     case 'conversations':
       return <ConversationsScreen />;
     case 'conversation':

@@ -326,19 +326,34 @@ func (s *Queries) Conversations(ctx context.Context, q ConversationQuery) (Conve
 		return ConversationPage{}, fmt.Errorf("list conversations: %w", err)
 	}
 	limit := clampLimit(q.Limit)
-	keys, err := s.conversationKeys(ctx, q, after, limit+1)
+	// What the text names exactly (an email, a customer id, an application number)
+	// comes first, on the first page, and is left out of the pages after it.
+	var exact []string
+	if strings.TrimSpace(q.Search) != "" && q.Status == "" && limit > 1 {
+		if exact, err = s.exactConversations(ctx, q.Search); err != nil {
+			return ConversationPage{}, fmt.Errorf("list conversations: %w", err)
+		}
+		exact = exact[:min(len(exact), limit/2)]
+	}
+	keys, err := s.conversationKeys(ctx, q, after, limit+1+len(exact))
 	if err != nil {
 		return ConversationPage{}, fmt.Errorf("list conversations: %w", err)
 	}
+	var ids []string
+	if after == nil {
+		ids = append(ids, exact...)
+	}
+	if len(exact) > 0 {
+		keys = slices.DeleteFunc(keys, func(k conversationKey) bool { return slices.Contains(exact, k.id) })
+	}
 	page := ConversationPage{}
-	if len(keys) > limit {
-		keys = keys[:limit]
+	if room := limit - len(ids); len(keys) > room {
+		keys = keys[:room]
 		last := keys[len(keys)-1]
 		page.Next = encodeCursor(last.startedAt, last.id)
 	}
-	ids := make([]string, len(keys))
-	for i, k := range keys {
-		ids[i] = k.id
+	for _, k := range keys {
+		ids = append(ids, k.id)
 	}
 	if page.Cards, err = s.CardsByID(ctx, ids, q.Now, q.Thresholds); err != nil {
 		return ConversationPage{}, fmt.Errorf("list conversations: %w", err)

@@ -1,6 +1,7 @@
 package supervisor
 
-// Search over the conversation grid. A conversation matches a search when any of:
+// Search over the conversation grid. A scope prefix ("name:", "msg:", "app:") limits a
+// search to one source (ParseScope). A conversation matches a search when any of:
 //   - its customer's name or email has every typed word as a word prefix (customers_fts);
 //   - its application number starts with the typed text (case-insensitive);
 //   - the text is one word of three or more letters and the final decision starts
@@ -98,16 +99,23 @@ func (s *search) add(found []conversationKey) {
 // (at most limit) to collect.
 func (st *Queries) compileSearch(ctx context.Context, text string, limit int) (*search, error) {
 	s := &search{limit: limit, matched: map[string]int64{}}
-	raw := strings.TrimSpace(text)
+	scope, raw := ParseScope(text)
 	tokens := searchTokens(raw)
 	if len(tokens) == 0 {
 		return s, nil
 	}
-	steps := []func() error{
-		func() error { return st.searchApplications(ctx, s, raw) },
-		func() error { return st.searchDecision(ctx, s, tokens) },
-		func() error { return st.searchCustomers(ctx, s, tokens) },
-		func() error { return st.searchMessages(ctx, s, tokens) },
+	var steps []func() error
+	if scope == ScopeAll || scope == ScopeApplication {
+		steps = append(steps, func() error { return st.searchApplications(ctx, s, raw) })
+	}
+	if scope == ScopeAll {
+		steps = append(steps, func() error { return st.searchDecision(ctx, s, tokens) })
+	}
+	if scope == ScopeAll || scope == ScopeName {
+		steps = append(steps, func() error { return st.searchCustomers(ctx, s, tokens) })
+	}
+	if scope == ScopeAll || scope == ScopeMessage {
+		steps = append(steps, func() error { return st.searchMessages(ctx, s, tokens) })
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {

@@ -22,6 +22,9 @@ export default async function ({ page, url, shot, log }) {
   const card = page.locator(`[data-testid="conversation-card"][data-id="${second.cid}"]`);
   await shown(card, `the card of ${second.cid}`);
   await card.click();
+  // The right column shows one section at a time: 4 is Credit.
+  await shown(page.getByRole('tab', { name: /Credit/ }), 'the right column\'s sections');
+  await page.keyboard.press('4');
   await shown(page.getByTestId('assessment-fraudCheck').first(), "the application's fraud check in the second conversation");
   await shot('second-conversation-assessments');
 

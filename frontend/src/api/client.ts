@@ -23,6 +23,7 @@ import type {
   ApplicationDetail,
   ApplicationPage,
   ApplicationQuery,
+  AttentionPage,
   Assessment,
   ConnectionState,
   ConversationCard,
@@ -32,9 +33,11 @@ import type {
   CustomerDetail,
   CustomerPage,
   CustomerProfile,
+  JumpResult,
   LedgerBatch,
   NewUser,
   NoticeboardTopic,
+  SearchMatch,
   SessionInfo,
   Settings,
   StatusCounts,
@@ -62,6 +65,10 @@ export interface ApiClient {
 
   listApplications(q: ApplicationQuery): Promise<ApplicationPage>;
   getApplication(num: string): Promise<ApplicationDetail>;
+
+  needsAttention(limit: number): Promise<AttentionPage>;
+  explainMatches(search: string, ids: string[]): Promise<Record<string, SearchMatch>>;
+  jump(text: string): Promise<JumpResult[]>;
 
   getSettings(): Promise<Settings>;
   saveSettings(s: Settings): Promise<Settings>;
@@ -198,6 +205,9 @@ interface GoApp {
   GetCustomer(id: string): Promise<CustomerDetail>;
   ListApplications(q: ApplicationQuery): Promise<ApplicationPage>;
   GetApplication(num: string): Promise<ApplicationDetail>;
+  NeedsAttention(limit: number): Promise<AttentionPage>;
+  ExplainMatches(search: string, ids: string[]): Promise<Record<string, SearchMatch> | null>;
+  Jump(text: string): Promise<JumpResult[] | null>;
   GetSettings(): Promise<Settings>;
   SaveSettings(s: Settings): Promise<Settings>;
   About(): Promise<About>;
@@ -286,6 +296,15 @@ export function createWailsClient(): ApiClient {
         noticeboard: arr(d.noticeboard).map(normTopic),
       };
     },
+    needsAttention: async (limit) => {
+      const p = await call((a) => a.NeedsAttention(limit));
+      return {
+        items: arr(p?.items).map((it) => ({ card: normCards([it.card])[0], reasons: arr(it.reasons) })),
+        total: p?.total ?? 0,
+      };
+    },
+    explainMatches: async (search, ids) => (await call((a) => a.ExplainMatches(search, ids))) ?? {},
+    jump: async (text) => arr(await call((a) => a.Jump(text))),
     getSettings: () => call((a) => a.GetSettings()),
     saveSettings: (s) => call((a) => a.SaveSettings(s)),
     about: () => call((a) => a.About()),

@@ -954,3 +954,65 @@ export interface MachineDefaultsState {
    */
   problem: string;
 }
+
+//////////
+// source: contract_workspace.go
+
+/**
+ * MatchPart is a piece of a matched field; hit marks the words that matched.
+ */
+export interface MatchPart {
+  text: string;
+  hit: boolean;
+}
+/**
+ * SearchMatch says why a conversation matched a search.
+ */
+export interface SearchMatch {
+  /**
+   * "Name", "Email", "Customer id", "Application", "Decision", "Customer said",
+   * "Assistant said", "Conversation id".
+   */
+  field: string;
+  /**
+   * The text names it exactly (an email, a customer id, an application number).
+   */
+  exact: boolean;
+  parts: MatchPart[];
+}
+/**
+ * AttentionReason is one cause for attention.
+ */
+export interface AttentionReason {
+  /**
+   * waiting, fraud, identity, offer_silence, expired_document, declined, ended_by_customer.
+   */
+  code: string;
+  label: string;
+}
+/**
+ * AttentionItem is a conversation needing attention and why, most urgent reason first.
+ */
+export interface AttentionItem {
+  card: ConversationCard;
+  reasons: AttentionReason[];
+}
+/**
+ * AttentionPage is the "Needs attention" view: the most urgent items and how many in all.
+ */
+export interface AttentionPage {
+  items: AttentionItem[];
+  total: number /* int */;
+}
+/**
+ * JumpResult is one result of the Ctrl-K palette.
+ */
+export interface JumpResult {
+  kind: 'conversation' | 'customer' | 'application';
+  /**
+   * The conversation or customer id, or the application number.
+   */
+  id: string;
+  title: string;
+  subtitle: string;
+}

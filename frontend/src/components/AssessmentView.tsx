@@ -9,9 +9,18 @@ import { VerdictList } from './Verdicts';
  * One assessment: its verdicts as chips with their reasons on top, then its latest value
  * as readable fields (money in AUD, codes in plain words), earlier values on demand.
  */
-export function AssessmentView({ assessment, title }: { assessment: Assessment; title: string }) {
+export function AssessmentView({
+  assessment,
+  title,
+  showVerdicts = true,
+}: {
+  assessment: Assessment;
+  title: string;
+  /** False where the verdicts are already shown above (the identity section). */
+  showVerdicts?: boolean;
+}) {
   const [open, setOpen] = useState(false);
-  const verdicts = assessmentVerdicts(assessment);
+  const verdicts = showVerdicts ? assessmentVerdicts(assessment) : [];
   const n = assessment.history.length;
   return (
     <div className="assessment" data-testid={`assessment-${assessment.kind}`}>

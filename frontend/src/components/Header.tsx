@@ -1,9 +1,11 @@
 import { isAdmin, useSession } from '../stores/session';
 import { routeOfSection, sectionOf, useRouter, type Section } from '../stores/router';
 import { AboutButton } from './AboutDialog';
+import { AttentionCount } from './AttentionCount';
 import { ConnectionIndicator } from './ConnectionIndicator';
 
 const NAV: { section: Section; label: string; adminOnly?: boolean }[] = [
+  { section: 'attention', label: 'Needs attention' },
   { section: 'conversations', label: 'Conversations' },
   { section: 'customers', label: 'Customers' },
   { section: 'applications', label: 'Applications' },
@@ -38,6 +40,7 @@ export function Header() {
             onClick={() => navigate(routeOfSection(n.section))}
           >
             {n.label}
+            {n.section === 'attention' && <AttentionCount />}
           </button>
         ))}
       </nav>

@@ -4,7 +4,7 @@ import { codeMeaning } from '../domain/codes';
 /** A coloured chip with plain words; the producer's code, when given, is its tooltip. */
 export function Chip({ label, tone, code, testId }: { label: string; tone: Tone; code?: string; testId?: string }) {
   return (
-    <span className={`chip chip-${tone}`} title={code} data-testid={testId} data-tone={tone}>
+    <span className={`vchip vchip-${tone}`} title={code} data-testid={testId} data-tone={tone}>
       {label}
     </span>
   );

@@ -7,6 +7,7 @@ import { EmptyState, ErrorState, Spinner } from '../components/States';
 import { formatNumber } from '../domain/format';
 import { statusClass } from '../domain/status';
 import { useHotkeys } from '../hooks/useHotkeys';
+import { useSearchMatches } from '../stores/matches';
 import { useLiveCounts } from '../hooks/useLiveCounts';
 import { useConversations, visibleCards } from '../stores/conversations';
 import { navigate } from '../stores/router';
@@ -46,6 +47,7 @@ function useWidth(ref: React.RefObject<HTMLElement | null>): number {
 }
 
 export function ConversationsScreen() {
+  useSearchMatches();
   const s = useConversations(
     useShallow((st) => ({
       search: st.search,

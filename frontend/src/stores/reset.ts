@@ -2,6 +2,8 @@
 import { resetKeyboard } from '../keyboard';
 import { resetApplications } from './applications';
 import { resetAudit } from './audit';
+import { resetAttention } from './attention';
+import { useMatches } from './matches';
 import { resetConnection } from './connection';
 import { resetConversation } from './conversation';
 import { resetConversations } from './conversations';
@@ -18,6 +20,8 @@ import { resetUsers } from './users';
 /** Everything that belongs to a signed-in user. */
 export function resetUserData(): void {
   resetApplications();
+  resetAttention();
+  useMatches.setState({ search: '', byId: {}, asked: {} });
   resetConnection();
   resetConversation();
   resetConversations();

@@ -7,6 +7,7 @@ import type { OpsScreen } from '../api/types';
 
 export type Route =
   | { name: 'conversations' }
+  | { name: 'attention' }
   | { name: 'conversation'; id: string }
   | { name: 'customers' }
   | { name: 'customer'; id: string }
@@ -16,7 +17,7 @@ export type Route =
   | { name: 'settings' }
   | { name: 'operations'; screen: OpsScreen };
 
-export type Section = 'conversations' | 'customers' | 'applications' | 'users' | 'settings' | 'operations';
+export type Section = 'attention' | 'conversations' | 'customers' | 'applications' | 'users' | 'settings' | 'operations';
 
 /** The Operations area's screens, in the order of its tabs. */
 export const OPS_SCREENS: readonly OpsScreen[] = ['pipeline', 'dead-letters', 'rebuilds', 'desktops', 'audit'];
@@ -70,6 +71,8 @@ export function hashToRoute(hash: string): Route {
       return id ? { name: 'customer', id } : { name: 'customers' };
     case 'applications':
       return id ? { name: 'application', number: id } : { name: 'applications' };
+    case 'attention':
+      return { name: 'attention' };
     case 'users':
       return { name: 'users' };
     case 'settings':

@@ -155,6 +155,9 @@ export function createFakeApi(opts: { session?: SessionInfo | null; pages?: Conv
     getApplication: vi.fn(async () => {
       throw new Error('not found');
     }),
+    needsAttention: vi.fn(async () => ({ items: [], total: 0 })),
+    explainMatches: vi.fn(async () => ({})),
+    jump: vi.fn(async () => []),
     getSettings: vi.fn(async () => defaultSettings),
     saveSettings: vi.fn(async (s: Settings) => ({ ...s, redisPassword: '' })),
     about: vi.fn(async () => aboutInfo),

@@ -6,7 +6,7 @@ import { Noticeboard } from '../../components/Noticeboard';
 import { Fields, Panel } from '../../components/Panel';
 import { fullName } from '../../components/CustomerProfileView';
 import { Chip, CodeChip, VerdictList } from '../../components/Verdicts';
-import { assessmentVerdicts } from '../../domain/codes';
+import { assessmentVerdicts, type Verdict } from '../../domain/codes';
 import { formatDate, humanise } from '../../domain/format';
 import { decisionLine } from '../../domain/risks';
 import { useHotkeys } from '../../hooks/useHotkeys';
@@ -71,7 +71,7 @@ function IdentityPanel({ detail }: { detail: ConversationDetail }) {
           ]}
         />
       )}
-      {risk && <AssessmentView assessment={risk} title="Identity risk" />}
+      {risk && <AssessmentView assessment={risk} title="Identity risk" showVerdicts={false} />}
       <h4 className="sub-title">Identity documents</h4>
       <DocumentsList documents={p?.documents ?? []} />
     </Panel>
@@ -102,6 +102,13 @@ function CreditPanel({ assessments }: { assessments: Assessment[] }) {
   );
 }
 
+/** A risk as short as a chip can be: "Fraud: High risk", "PEP", "Passport expired". */
+function riskLabel(r: Verdict): string {
+  if (r.topic === 'Document' || r.topic === 'Customer') return r.label;
+  if (r.topic === 'PEP' && r.label === 'Politically exposed person') return 'PEP';
+  return `${r.topic}: ${r.label}`;
+}
+
 /** The decision (or where the application stands) and only the risks that are not fine, on one line. */
 export function DecisionStrip({ detail }: { detail: ConversationDetail }) {
   const c = detail.conversation;
@@ -125,7 +132,7 @@ export function DecisionStrip({ detail }: { detail: ConversationDetail }) {
         {line.risks.length === 0 ? (
           <span className="muted small">No risks flagged</span>
         ) : (
-          line.risks.map((r, i) => <Chip key={i} label={r.topic === 'Document' || r.topic === 'Customer' ? r.label : `${r.topic}: ${r.label}`} tone={r.tone} testId="risk-chip" />)
+          line.risks.map((r, i) => <Chip key={i} label={riskLabel(r)} tone={r.tone} testId="risk-chip" />)
         )}
       </span>
     </div>

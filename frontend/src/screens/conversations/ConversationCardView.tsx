@@ -4,6 +4,8 @@ import { CustomerName } from '../../components/CustomerName';
 import { Avatar } from '../../components/Avatar';
 import { LiveStatusBadge } from '../../components/StatusBadge';
 import { TimeAgo } from '../../components/TimeAgo';
+import { MatchSnippet } from '../../components/MatchSnippet';
+import { useMatch } from '../../stores/matches';
 import { routeToHash } from '../../stores/router';
 
 interface Props {
@@ -14,6 +16,7 @@ interface Props {
 
 /** One grid card. Memoised: re-renders only for its own data and the shared ticker. */
 export const ConversationCardView = memo(function ConversationCardView({ card, selected, onOpen }: Props) {
+  const match = useMatch(card.id);
   return (
     <a
       href={routeToHash({ name: 'conversation', id: card.id })}
@@ -40,7 +43,9 @@ export const ConversationCardView = memo(function ConversationCardView({ card, s
         <LiveStatusBadge card={card} />
       </span>
       <span className="conv-card-preview">
-        {card.lastMessage ? (
+        {match ? (
+          <MatchSnippet match={match} />
+        ) : card.lastMessage ? (
           <>
             <span className="conv-card-sender">{card.lastMessage.sender === 'customer' ? 'Customer' : 'Assistant'}:</span>{' '}
             {card.lastMessage.text}

@@ -1,0 +1,48 @@
+package app
+
+// The workspace's contract (attention, search explanations, the jump palette): shapes
+// the frontend sees, generated into frontend/src/api/contract.gen.ts with contract.go.
+
+// MatchPart is a piece of a matched field; hit marks the words that matched.
+type MatchPart struct {
+	Text string `json:"text"`
+	Hit  bool   `json:"hit"`
+}
+
+// SearchMatch says why a conversation matched a search.
+type SearchMatch struct {
+	// "Name", "Email", "Customer id", "Application", "Decision", "Customer said",
+	// "Assistant said", "Conversation id".
+	Field string `json:"field"`
+	// The text names it exactly (an email, a customer id, an application number).
+	Exact bool        `json:"exact"`
+	Parts []MatchPart `json:"parts"`
+}
+
+// AttentionReason is one cause for attention.
+type AttentionReason struct {
+	// waiting, fraud, identity, offer_silence, expired_document, declined, ended_by_customer.
+	Code  string `json:"code"`
+	Label string `json:"label"`
+}
+
+// AttentionItem is a conversation needing attention and why, most urgent reason first.
+type AttentionItem struct {
+	Card    ConversationCard  `json:"card"`
+	Reasons []AttentionReason `json:"reasons"`
+}
+
+// AttentionPage is the "Needs attention" view: the most urgent items and how many in all.
+type AttentionPage struct {
+	Items []AttentionItem `json:"items"`
+	Total int             `json:"total"`
+}
+
+// JumpResult is one result of the Ctrl-K palette.
+type JumpResult struct {
+	Kind string `json:"kind" tstype:"'conversation' | 'customer' | 'application'"`
+	// The conversation or customer id, or the application number.
+	ID       string `json:"id"`
+	Title    string `json:"title"`
+	Subtitle string `json:"subtitle"`
+}
