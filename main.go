@@ -4,6 +4,7 @@ import (
 	"embed"
 	"log"
 	"os"
+	"runtime"
 	"strconv"
 	"time"
 	_ "time/tzdata" // BILLIE_PRODUCER_TZ names a zone on desktops without a zone database
@@ -68,6 +69,24 @@ func defaultsFromEnv(getenv func(string) string) app.Defaults {
 		Stream:               getenv("BILLIE_STREAM"),
 		BackendURL:           getenv("BILLIE_BACKEND_URL"),
 		AllowInsecureBackend: envBool(getenv, "BILLIE_ALLOW_INSECURE_BACKEND"),
+		MachineDefaultsFile:  machineDefaultsFile(runtime.GOOS, getenv),
+	}
+}
+
+// machineDefaultsFile is where an administrator (or the installer, or the Linux
+// package) keeps this computer's defaults, below BILLIE_* and the user's settings.
+func machineDefaultsFile(goos string, getenv func(string) string) string {
+	switch goos {
+	case "windows":
+		dir := getenv("ProgramData")
+		if dir == "" {
+			dir = `C:\ProgramData`
+		}
+		return dir + `\Billie Supervisor\defaults.json`
+	case "darwin":
+		return "/Library/Application Support/Billie Supervisor/defaults.json"
+	default:
+		return "/etc/billie-supervisor/defaults.json"
 	}
 }
 

@@ -15,3 +15,19 @@ func TestInsecureBackendOnlyWhenTheEnvironmentSaysTrue(t *testing.T) {
 		}
 	}
 }
+
+func TestMachineDefaultsFile(t *testing.T) {
+	for _, tc := range []struct {
+		goos, programData, want string
+	}{
+		{"linux", "", "/etc/billie-supervisor/defaults.json"},
+		{"windows", `D:\ProgramData`, `D:\ProgramData\Billie Supervisor\defaults.json`},
+		{"windows", "", `C:\ProgramData\Billie Supervisor\defaults.json`},
+		{"darwin", "", "/Library/Application Support/Billie Supervisor/defaults.json"},
+	} {
+		env := map[string]string{"ProgramData": tc.programData}
+		if got := machineDefaultsFile(tc.goos, func(k string) string { return env[k] }); got != tc.want {
+			t.Errorf("%s, ProgramData=%q: %q, want %q", tc.goos, tc.programData, got, tc.want)
+		}
+	}
+}

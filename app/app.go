@@ -21,11 +21,6 @@ import (
 	"github.com/billie/supervisor/backend/store"
 )
 
-// version is the application version; override at build time with
-//
-//	-ldflags "-X github.com/billie/supervisor/app.version=1.2.3"
-var version = "0.1.0-dev"
-
 const (
 	// batchInterval is how often ledger:batch may fire (the issue asks for 50-100 ms).
 	batchInterval = 75 * time.Millisecond
@@ -78,6 +73,8 @@ type App struct {
 	st      *store.Store
 	openErr error
 	run     *consumerRun
+	// machine is what became of the machine-wide defaults file, set once at start.
+	machine MachineDefaultsState
 }
 
 // OpenStore opens (creating if needed) a SQLite store at path: store.Open, handed in
@@ -98,7 +95,8 @@ func newApp(o options) *App {
 		o.interval = batchInterval
 	}
 	return &App{opts: o, log: o.log, http: newBackendHTTP(o.transport), counts: newCountsCache(),
-		ready: make(chan struct{}), fleetKick: make(chan struct{}, 1)}
+		ready: make(chan struct{}), fleetKick: make(chan struct{}, 1),
+		machine: MachineDefaultsState{Path: o.defaults.MachineDefaultsFile, State: MachineDefaultsNone}}
 }
 
 // Startup is called by Wails when the window is created; ctx is the Wails runtime
@@ -119,9 +117,13 @@ func (a *App) start(ctx context.Context, emit func(string, any)) {
 		return
 	}
 	a.dir = dir
-	cfg, err := loadConfig(dir, a.opts.defaults)
+	cfg, machine, err := initialConfig(dir, a.opts.defaults)
 	if err != nil {
 		a.log.Warn("settings unreadable; using defaults", "err", err)
+	}
+	a.machine = machine
+	if machine.State == MachineDefaultsIgnored {
+		a.log.Warn("the machine-wide defaults file is ignored", "file", machine.Path, "problem", machine.Problem)
 	}
 	if cfg.ledger, err = loadLedgerCredential(dir); err != nil {
 		a.log.Warn("using the Redis settings", "err", err)
@@ -174,9 +176,6 @@ func (a *App) Shutdown(ctx context.Context) {
 		a.st = nil
 	}
 }
-
-// Version returns the application version.
-func (a *App) Version() string { return version }
 
 func (a *App) baseContext() context.Context {
 	if a.base == nil {

@@ -122,12 +122,23 @@ type LastMessage struct {
 	At     time.Time `json:"at"`
 }
 
+// NameSource says where a display name came from: "profile" (the customer's name as
+// sent), "message" (how the assistant addressed them), "loan" (amount and purpose),
+// "id" (the customer id) or "none".
+type NameSource string
+
 // ConversationCard is one conversation as a grid card (no transcript).
 type ConversationCard struct {
 	ID         string  `json:"id"`
 	CustomerID *string `json:"customerId"`
 	// Display name (first + middle + last, else preferred name); null when unknown.
-	CustomerName      *string `json:"customerName"`
+	CustomerName *string `json:"customerName"`
+	// What the window calls the customer: the name, else the best thing known (the name
+	// the assistant addressed them by, the loan's amount and purpose, the customer id);
+	// "" only when nothing is known yet.
+	DisplayName string `json:"displayName"`
+	// Where displayName came from.
+	NameSource        string  `json:"nameSource" tstype:"NameSource"`
 	ApplicationNumber *string `json:"applicationNumber"`
 	// Always set: the time of conversation_started, else of the first event.
 	StartedAt     time.Time  `json:"startedAt"`
@@ -293,8 +304,11 @@ type CustomerProfile struct {
 
 // CustomerRow is one line of the customers list.
 type CustomerRow struct {
-	ID            string  `json:"id"`
-	Name          *string `json:"name"`
+	ID   string  `json:"id"`
+	Name *string `json:"name"`
+	// As on a card: the name, else the best thing known.
+	DisplayName   string  `json:"displayName"`
+	NameSource    string  `json:"nameSource" tstype:"NameSource"`
 	Email         *string `json:"email"`
 	Mobile        *string `json:"mobile"`
 	Applications  int     `json:"applications"`

@@ -29,6 +29,7 @@ func timePtr(t time.Time) *time.Time {
 func cardOf(c supervisor.ConversationCard) ConversationCard {
 	card := ConversationCard{
 		ID: c.ID, CustomerID: str(c.CustomerID), CustomerName: str(c.CustomerName),
+		DisplayName: c.DisplayName, NameSource: string(c.NameSource),
 		ApplicationNumber: str(c.ApplicationNumber), StartedAt: c.StartedAt,
 		LastMessageAt: timePtr(c.LastMessageAt), EndedAt: timePtr(c.EndedAt), Decision: str(c.Decision),
 		Status: string(c.Status), MessageCount: c.MessageCount, Purpose: str(c.Purpose),
@@ -170,7 +171,7 @@ func customerProfileOf(c *projection.Customer, now time.Time) CustomerProfile {
 }
 
 func customerRowOf(r supervisor.CustomerRow) CustomerRow {
-	return CustomerRow{ID: r.ID, Name: str(r.Name), Email: str(r.Email), Mobile: str(r.Mobile),
+	return CustomerRow{ID: r.ID, Name: str(r.Name), DisplayName: r.DisplayName, NameSource: string(r.NameSource), Email: str(r.Email), Mobile: str(r.Mobile),
 		Applications: r.Applications, Conversations: r.Conversations}
 }
 

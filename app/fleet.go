@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"os"
 	"time"
+
+	"github.com/billie/supervisor/internal/version"
 )
 
 // fleetEvery is how often a signed-in desktop reports.
@@ -90,7 +92,7 @@ func (a *App) fleetReport() FleetReport {
 	if err != nil {
 		host = ""
 	}
-	rep := FleetReport{Version: version, Host: host}
+	rep := FleetReport{Version: version.Get().Version, Host: host}
 	if a.track != nil {
 		st := a.track.get()
 		rep.CachePosition, rep.Behind = st.LastAppliedID, st.Behind

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/billie/supervisor/internal/version"
 )
 
 // testTicker is a ticker the test drives: the channel is unbuffered, so a tick is
@@ -118,7 +120,7 @@ func TestFleetReportsEveryThirtySeconds(t *testing.T) {
 	signIn(t, a, f)
 	waitFor(t, "the report at sign-in", 10*time.Second, func() bool { return rep.count() == 1 })
 	host, _ := os.Hostname()
-	want := map[string]any{"version": version, "host": host, "cachePosition": last, "behind": float64(0)}
+	want := map[string]any{"version": version.Get().Version, "host": host, "cachePosition": last, "behind": float64(0)}
 	if got := rep.last(); jsonOf(t, got) != jsonOf(t, want) {
 		t.Errorf("report %v, want %v", got, want)
 	}

@@ -112,6 +112,7 @@ func (c *backendClient) send(ctx context.Context, base, method, path, token stri
 		return fmt.Errorf("%s %s: %w", method, path, err)
 	}
 	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", userAgent)
 	if in != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}

@@ -25,11 +25,17 @@ type Defaults struct {
 	RedisURL   string
 	Stream     string
 	BackendURL string
+	// RedisTLS and Thresholds: nil takes the built-in default.
+	RedisTLS   *bool
+	Thresholds *Thresholds
 	// AllowInsecureBackend lets the backend URL be plain http:// on a host other than
 	// this computer. Only the machine's defaults (main, from the environment) can set
 	// it, never the settings file or the settings screen: a session token sent in
 	// clear can be read on the way.
 	AllowInsecureBackend bool
+	// MachineDefaultsFile is the machine-wide defaults file (machine.go), below these
+	// fields; "" when the platform has none.
+	MachineDefaultsFile string
 }
 
 // Built-in defaults, for what neither the settings file nor Defaults says.
@@ -61,6 +67,12 @@ func defaultConfig(d Defaults) config {
 	c := config{
 		RedisURL: or(d.RedisURL, defaultRedisURL), Stream: or(d.Stream, defaultStream),
 		BackendURL: or(d.BackendURL, defaultBackendURL), Thresholds: defaultThresholds,
+	}
+	if d.RedisTLS != nil {
+		c.RedisTLS = *d.RedisTLS
+	}
+	if d.Thresholds != nil {
+		c.Thresholds = *d.Thresholds
 	}
 	c.liftCredentials()
 	return c

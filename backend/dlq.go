@@ -4,150 +4,207 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"os/user"
 	"strings"
-	"time"
 
-	"github.com/redis/go-redis/v9"
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
-	"github.com/billie/supervisor/backend/ledger"
+	"github.com/billie/supervisor/backend/deadletters"
 )
 
-// deadLetter is one entry of the dead-letter stream as an operator sees it.
-type deadLetter struct {
-	ID         string            `json:"id"`
-	OriginalID string            `json:"originalId"`
-	Reason     string            `json:"reason"`
-	Consumer   string            `json:"consumer"`
-	DeadAt     string            `json:"deadAt"`
-	Fields     map[string]string `json:"fields"`
+// dlqFilter are the filter flags of dlq list, retry and drop.
+type dlqFilter struct {
+	deadletters.Filter
 }
 
-func toDeadLetter(m redis.XMessage) deadLetter {
-	dl := ledger.ParseDeadLetter(m.Values)
-	out := deadLetter{ID: m.ID, OriginalID: dl.Entry.ID, Reason: dl.Reason, Consumer: dl.Consumer, Fields: dl.Entry.Fields}
-	if !dl.At.IsZero() {
-		out.DeadAt = dl.At.Format(time.RFC3339Nano)
-	}
-	return out
+func (f *dlqFilter) flags(cmd *cobra.Command) {
+	fs := cmd.Flags()
+	fs.StringVar(&f.Reason, "reason", "", "only dead letters whose reason holds this text (any case)")
+	fs.StringVar(&f.Type, "type", "", "only entries of this typ")
+	fs.StringVar(&f.Since, "since", "", "only those dead-lettered at or after this RFC 3339 time")
+	fs.StringVar(&f.Until, "until", "", "only those dead-lettered before this RFC 3339 time")
 }
+
+func (f *dlqFilter) given() bool { return f.Filter != (deadletters.Filter{}) }
 
 func newDLQCmd(cfg *config) *cobra.Command {
-	var limit int64
+	var lf dlqFilter
+	var limit int
+	var cursor string
 	list := &cobra.Command{
 		Use:   "list",
-		Short: "Print the dead letters as JSON",
-		Args:  cobra.NoArgs,
+		Short: "Print the dead letters as JSON, newest first",
+		Long: `Print a page of the dead letters as JSON, newest first: {"items":[...],"total":N,
+"nextCursor":"..."}; pass --cursor with nextCursor for the next page.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withRedis(cmd.Context(), cfg, func(rdb *redis.Client) error {
-				return listDeadLetters(cmd.Context(), rdb, cfg.deadStream, limit, cmd.OutOrStdout())
+			return withDeadLetters(cmd.Context(), cfg, func(svc *deadletters.Service) error {
+				page, err := svc.List(cmd.Context(), lf.Filter, cursor, limit)
+				if err != nil {
+					return err
+				}
+				return printJSON(cmd.OutOrStdout(), page)
 			})
 		},
 	}
-	list.Flags().Int64Var(&limit, "limit", 100, "at most this many")
+	lf.flags(list)
+	list.Flags().IntVar(&limit, "limit", deadletters.DefaultLimit, fmt.Sprintf("at most this many (1 to %d)", deadletters.MaxLimit))
+	list.Flags().StringVar(&cursor, "cursor", "", "continue after the page whose nextCursor this is")
+	show := &cobra.Command{
+		Use:   "show ID",
+		Short: "Print one dead letter with its original fields as JSON",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withDeadLetters(cmd.Context(), cfg, func(svc *deadletters.Service) error {
+				d, err := svc.Get(cmd.Context(), args[0])
+				if err != nil {
+					return err
+				}
+				return printJSON(cmd.OutOrStdout(), d)
+			})
+		},
+	}
 	return groupOf(&cobra.Command{
 		Use:   "dlq",
-		Short: "List, retry or drop dead letters",
-		Long: `List, retry or drop the entries of --dead-letter-stream. Retry publishes a dead
-letter's original fields to --stream as a new entry (after a fix); both remove it from
-the dead-letter stream.`,
-		Example: "  backend dlq list\n  backend dlq retry 1717171717171-0\n  backend dlq drop --all",
-	}, list, newResolveCmd(cfg, "retry", true), newResolveCmd(cfg, "drop", false))
+		Short: "List, show, retry or drop dead letters",
+		Long: `List, show, retry or drop the dead letters of --db: the entries the projector could
+not apply, kept with their original fields (minus tax values) and the reason. Retry
+applies an entry through the reducer again, now, out of stream order: applied, it
+leaves the dead letters; still bad, it stays with its new reason and one more retry.
+Drop removes one after recording everything it held in the audit log. Both work while
+serve runs (the same database file) and are the admin API's /api/admin/dead-letters.`,
+		Example: "  backend dlq list --type user_input\n  backend dlq show 1764000000000-0\n  backend dlq retry 1764000000000-0\n" +
+			"  backend dlq retry --reason 'not JSON'\n  backend dlq drop --all",
+	}, list, show, newResolveCmd(cfg, "retry"), newResolveCmd(cfg, "drop"))
 }
 
 // newResolveCmd is dlq retry or dlq drop.
-func newResolveCmd(cfg *config, verb string, retry bool) *cobra.Command {
-	var all bool
-	short := "Drop dead letters"
-	if retry {
-		short = "Publish dead letters to the stream again, then remove them"
+func newResolveCmd(cfg *config, verb string) *cobra.Command {
+	var all, asJSON bool
+	var f dlqFilter
+	short := "Drop dead letters, each recorded in the audit log first"
+	if verb == "retry" {
+		short = "Apply dead letters through the reducer again"
 	}
 	cmd := &cobra.Command{
-		Use:   verb + " ID...|--all",
+		Use:   verb + " ID...|--all|--reason/--type/--since/--until",
 		Short: short,
 		RunE: func(cmd *cobra.Command, ids []string) error {
-			if !all && len(ids) == 0 {
-				return fmt.Errorf("dlq %s: name the dead-letter IDs or pass --all", verb)
+			var sel deadletters.Selection
+			given := 0
+			if len(ids) > 0 {
+				sel.IDs, given = ids, given+1
 			}
-			return withRedis(cmd.Context(), cfg, func(rdb *redis.Client) error {
-				return resolveDeadLetters(cmd.Context(), rdb, cfg, ids, all, retry, cmd.OutOrStdout())
+			if all {
+				sel.All, given = true, given+1
+			}
+			if f.given() {
+				sel.Filter, given = &f.Filter, given+1
+			}
+			if given != 1 {
+				return fmt.Errorf("dlq %s: name the dead letters with IDs, --all or filter flags (one of the three)", verb)
+			}
+			return withDeadLetters(cmd.Context(), cfg, func(svc *deadletters.Service) error {
+				return resolveDeadLetters(cmd.Context(), svc, verb, sel, asJSON, cmd.OutOrStdout())
 			})
 		},
 	}
+	f.flags(cmd)
 	cmd.Flags().BoolVar(&all, "all", false, "every dead letter")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON (as the API answers) instead of lines")
 	return cmd
 }
 
-// withRedis runs f with a connection to cfg's Redis, closed after.
-func withRedis(ctx context.Context, cfg *config, f func(*redis.Client) error) error {
-	rdb, err := cfg.openRedis(ctx)
+// withDeadLetters runs f with the dead-letter service over cfg's database. The audit
+// records name the operating-system user.
+func withDeadLetters(ctx context.Context, cfg *config, f func(*deadletters.Service) error) error {
+	st, err := cfg.openStore(ctx)
 	if err != nil {
 		return err
 	}
-	defer rdb.Close()
-	return f(rdb)
+	defer st.Close()
+	return f(deadletters.New(st, newAuditor(cfg.logger())))
 }
 
-func listDeadLetters(ctx context.Context, rdb redis.UniversalClient, stream string, limit int64, stdout io.Writer) error {
-	msgs, err := rdb.XRangeN(ctx, stream, "-", "+", limit).Result()
+// cliActor is who the audit log names for the CLI: "cli:<user>".
+func cliActor() string {
+	name := "unknown"
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		name = u.Username
+	}
+	return "cli:" + name
+}
+
+func resolveDeadLetters(ctx context.Context, svc *deadletters.Service, verb string, sel deadletters.Selection, asJSON bool, stdout io.Writer) error {
+	out := newProgressOut(stdout, verb, asJSON)
+	var rep any
+	var summary string
+	var err error
+	if verb == "retry" {
+		var r deadletters.RetryReport
+		r, err = svc.Retry(ctx, cliActor(), sel, out.progress)
+		rep, summary = r, fmt.Sprintf("retried %d: %d applied, %d still dead", r.Retried, r.Applied, r.StillDead)
+	} else {
+		var r deadletters.DropReport
+		r, err = svc.Drop(ctx, cliActor(), sel, out.progress)
+		rep, summary = r, fmt.Sprintf("dropped %d", r.Dropped)
+	}
+	out.done()
 	if err != nil {
-		return fmt.Errorf("list %s: %w", stream, err)
+		return fmt.Errorf("dlq %s: %w (the dead letters before it are done)", verb, err)
 	}
-	out := make([]deadLetter, 0, len(msgs))
-	for _, m := range msgs {
-		out = append(out, toDeadLetter(m))
+	if asJSON {
+		return printJSON(stdout, rep)
 	}
-	return printJSON(stdout, out)
+	_, err = fmt.Fprintln(stdout, summary)
+	return err
 }
 
-// resolveDeadLetters retries (re-publishes the original fields to the ledger stream as
-// a new entry, for after a fix) or drops dead letters, removing them from the
-// dead-letter stream once done.
-func resolveDeadLetters(ctx context.Context, rdb redis.UniversalClient, cfg *config, ids []string, all, retry bool, stdout io.Writer) error {
-	msgs, err := selectDeadLetters(ctx, rdb, cfg.deadStream, ids, all)
-	if err != nil {
-		return err
-	}
-	for _, m := range msgs {
-		dl := toDeadLetter(m)
-		if retry {
-			values := make(map[string]any, len(dl.Fields))
-			for k, v := range dl.Fields {
-				values[k] = v
-			}
-			newID, err := rdb.XAdd(ctx, &redis.XAddArgs{Stream: cfg.stream, Values: values}).Result()
-			if err != nil {
-				return fmt.Errorf("retry %s: %w", dl.ID, err)
-			}
-			fmt.Fprintf(stdout, "retried %s (originally %s) as %s\n", dl.ID, dl.OriginalID, newID)
-		} else {
-			fmt.Fprintf(stdout, "dropped %s (originally %s: %s)\n", dl.ID, dl.OriginalID, dl.Reason)
-		}
-		if err := rdb.XDel(ctx, cfg.deadStream, dl.ID).Err(); err != nil {
-			return fmt.Errorf("remove %s from %s: %w", dl.ID, cfg.deadStream, err)
-		}
-	}
-	return nil
+// progressOut shows a retry's or drop's progress: a bar redrawn in place when stdout
+// is a terminal, else one plain line per dead letter (none with --json).
+type progressOut struct {
+	w      io.Writer
+	verb   string
+	bar    bool
+	quiet  bool
+	failed int
+	drawn  bool
 }
 
-func selectDeadLetters(ctx context.Context, rdb redis.UniversalClient, stream string, ids []string, all bool) ([]redis.XMessage, error) {
-	if all {
-		msgs, err := rdb.XRange(ctx, stream, "-", "+").Result()
-		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", stream, err)
-		}
-		return msgs, nil
+func newProgressOut(w io.Writer, verb string, quiet bool) *progressOut {
+	f, ok := w.(*os.File)
+	return &progressOut{w: w, verb: verb, quiet: quiet, bar: !quiet && ok && term.IsTerminal(int(f.Fd()))}
+}
+
+const barWidth = 30
+
+func (p *progressOut) progress(done, total int, r deadletters.Result) {
+	if !r.OK {
+		p.failed++
 	}
-	var out []redis.XMessage
-	for _, id := range ids {
-		msgs, err := rdb.XRange(ctx, stream, id, id).Result()
-		if err != nil {
-			return nil, fmt.Errorf("read %s %s: %w", stream, id, err)
-		}
-		if len(msgs) == 0 {
-			return nil, fmt.Errorf("no dead letter %s in %s", strings.TrimSpace(id), stream)
-		}
-		out = append(out, msgs...)
+	switch {
+	case p.quiet:
+	case p.bar:
+		filled := barWidth * done / max(total, 1)
+		fmt.Fprintf(p.w, "\r%s [%s%s] %d/%d, %d not %s", p.verb, strings.Repeat("#", filled), strings.Repeat("-", barWidth-filled),
+			done, total, p.failed, map[string]string{"retry": "applied", "drop": "dropped"}[p.verb])
+		p.drawn = true
+	case r.OK && p.verb == "retry":
+		fmt.Fprintf(p.w, "%s applied\n", r.ID)
+	case r.OK:
+		fmt.Fprintf(p.w, "%s dropped\n", r.ID)
+	case r.Reason == deadletters.NoSuchDeadLetter:
+		fmt.Fprintf(p.w, "%s: %s\n", r.ID, r.Reason)
+	default:
+		fmt.Fprintf(p.w, "%s still dead: %s\n", r.ID, r.Reason)
 	}
-	return out, nil
+}
+
+// done ends the bar's line.
+func (p *progressOut) done() {
+	if p.drawn {
+		fmt.Fprintln(p.w)
+	}
 }

@@ -10,6 +10,9 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/billie/supervisor/backend/accounts"
+	"github.com/billie/supervisor/backend/deadletters"
+	"github.com/billie/supervisor/backend/pipeline"
+	"github.com/billie/supervisor/backend/rebuilds"
 	"github.com/billie/supervisor/backend/store"
 	"github.com/billie/supervisor/backend/web"
 	"github.com/billie/supervisor/backend/web/authapi"
@@ -23,6 +26,8 @@ type routers struct {
 	// ops is the operators': metrics, the detailed readiness report, unlocking
 	// sign-ins. It is served on --ops-addr, loopback unless the operator says otherwise.
 	ops http.Handler
+	// sampler records the pipeline's history and evaluates its alerts; serve runs it.
+	sampler *pipeline.Sampler
 }
 
 // newRouters mounts every HTTP route of the backend. Admin routes of every API go
@@ -63,6 +68,19 @@ func newRouters(ctx context.Context, d *deps, hc httpConfig) (routers, error) {
 	r.Mount(authapi.Prefix, auth.AuthHandler())
 	admin := web.NewAdmin(acc, d.log)
 	auth.AdminRoutes(admin)
+	deadletters.NewAPI(deadletters.New(d.store, newAuditor(d.log)), d.log).AdminRoutes(admin)
+	pv := newPipelineView(d, m)
+	pv.api.AdminRoutes(admin)
+	r.Method(http.MethodPost, pipeline.DesktopReportPath, pv.api.DesktopHandler(acc))
+	if d.rebuilds == nil {
+		rc := rebuilds.Config{Store: d.store, Checkpoint: d.cfg.group, Stream: d.cfg.stream, Log: d.log}
+		if d.rdb != nil {
+			rc.Redis = d.rdb
+		}
+		d.rebuilds = rebuilds.New(ctx, rc)
+	}
+	jobs := rebuilds.NewAPI(d.rebuilds, d.log)
+	jobs.AdminRoutes(admin)
 	r.Mount(web.AdminPrefix, admin)
 
 	ops := chi.NewRouter()
@@ -73,7 +91,8 @@ func newRouters(ctx context.Context, d *deps, hc httpConfig) (routers, error) {
 	ops.Get("/readyz", d.readyz)
 	ops.Method(http.MethodGet, "/metrics", m.handler())
 	ops.Post(opsUnlockPath, unlockHandler(acc, d))
-	return routers{public: r, ops: ops}, nil
+	jobs.OpsRoutes(ops)
+	return routers{public: r, ops: ops, sampler: pv.sampler}, nil
 }
 
 // newServer is an HTTP server of h with the backend's limits: no request, however

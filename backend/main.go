@@ -14,12 +14,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/billie/supervisor/backend/gctune"
+	"github.com/billie/supervisor/internal/version"
 )
-
-// version is the backend's version; releases set it with
-//
-//	go build -ldflags "-X main.version=1.2.3" ./backend
-var version = "dev"
 
 func main() {
 	// The projector allocates per event (JSON in, JSON out) and with the default GOGC
@@ -52,7 +48,7 @@ APIs (serve); its other commands are the operator's tools.
 
 Every command takes the connection flags (--redis, --db, --stream, --group, ...);
 each defaults to its environment variable, then to a value for a developer machine.`,
-		Version:       version,
+		Version:       version.Get().Long(), // set by the release build (package version)
 		SilenceUsage:  true,
 		SilenceErrors: true, // main prints them, prefixed "backend:"
 	}
@@ -67,6 +63,7 @@ each defaults to its environment variable, then to a value for a developer machi
 		newDLQCmd(&cfg),
 		newStatusCmd(&cfg),
 		newRebuildCmd(&cfg),
+		newReplayCmd(&cfg),
 		newUserCmd(&cfg),
 		newLoadCmd(&cfg),
 		newBenchProjectorCmd(&cfg),

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/spf13/cobra"
+
+	"github.com/billie/supervisor/internal/version"
 )
 
 // The README's `backend inspect conversation conv-7f3a91 --raw`: flags after the
@@ -20,7 +22,7 @@ func TestFlagsAfterArguments(t *testing.T) {
 
 func TestVersion(t *testing.T) {
 	out, err := runBackend(nil, "--version")
-	if err != nil || strings.TrimSpace(out) != "backend version "+version {
+	if err != nil || strings.TrimSpace(out) != "backend version "+version.Get().Long() {
 		t.Fatalf("%q %v", out, err)
 	}
 }

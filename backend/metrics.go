@@ -151,15 +151,19 @@ var (
 	lengthDesc  = prometheus.NewDesc("billie_stream_length_entries", "Entries in the ledger stream.", nil, nil)
 	deadDesc    = prometheus.NewDesc("billie_dead_letter_stream_length_entries", "Entries in the dead-letter stream.", nil, nil)
 	redisUpDesc = prometheus.NewDesc("billie_redis_up", "1 when Redis answered the last scrape.", nil, nil)
+	dbUpDesc    = prometheus.NewDesc("billie_database_up", "1 when the database answered the last scrape.", nil, nil)
+	ckptDesc    = prometheus.NewDesc("billie_projection_checkpoint_timestamp_seconds",
+		"Time part of the last stream ID applied to the database (changes while the projection moves).", nil, nil)
 )
 
 func (c *lagCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{lagDesc, pendingDesc, lengthDesc, deadDesc, redisUpDesc} {
+	for _, d := range []*prometheus.Desc{lagDesc, pendingDesc, lengthDesc, deadDesc, redisUpDesc, dbUpDesc, ckptDesc} {
 		ch <- d
 	}
 }
 
 func (c *lagCollector) Collect(ch chan<- prometheus.Metric) {
+	c.collectDatabase(ch)
 	if c.d.rdb == nil || c.d.cfg == nil {
 		ch <- prometheus.MustNewConstMetric(redisUpDesc, prometheus.GaugeValue, 0)
 		return
@@ -178,4 +182,23 @@ func (c *lagCollector) Collect(ch chan<- prometheus.Metric) {
 	if n, err := c.d.rdb.XLen(ctx, c.d.cfg.deadStream).Result(); err == nil {
 		ch <- prometheus.MustNewConstMetric(deadDesc, prometheus.GaugeValue, float64(n))
 	}
+}
+
+func (c *lagCollector) collectDatabase(ch chan<- prometheus.Metric) {
+	if c.d.store == nil || c.d.cfg == nil {
+		ch <- prometheus.MustNewConstMetric(dbUpDesc, prometheus.GaugeValue, 0)
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	last, err := c.d.store.Checkpoint(ctx, c.d.cfg.group)
+	if err == nil {
+		err = c.d.store.Ping(ctx)
+	}
+	if err != nil {
+		ch <- prometheus.MustNewConstMetric(dbUpDesc, prometheus.GaugeValue, 0)
+		return
+	}
+	ch <- prometheus.MustNewConstMetric(dbUpDesc, prometheus.GaugeValue, 1)
+	ch <- prometheus.MustNewConstMetric(ckptDesc, prometheus.GaugeValue, float64(last.Ms)/1000)
 }

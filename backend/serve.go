@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/billie/supervisor/backend/projector"
+	"github.com/billie/supervisor/backend/rebuilds"
 	"github.com/billie/supervisor/backend/store"
 )
 
@@ -28,6 +29,8 @@ type deps struct {
 	// failing is the projector's batch in hand while it keeps failing; nil without a
 	// projector.
 	failing func() (projector.Failing, bool)
+	// rebuilds runs the online rebuild and replay jobs; newRouters makes one when nil.
+	rebuilds *rebuilds.Runner
 }
 
 func newServeCmd(cfg *config) *cobra.Command {
@@ -106,6 +109,7 @@ func runServe(ctx context.Context, cfg *config, leaseTTL time.Duration) error {
 	if err != nil {
 		return err
 	}
+	go rs.sampler.Run(ctx)
 	srv, opsSrv := newServer(cfg.addr, rs.public, hc.limits), newServer(cfg.opsAddr, rs.ops, hc.limits)
 	httpErr := make(chan error, 2)
 	go func() { httpErr <- srv.ListenAndServe() }()

@@ -3,15 +3,13 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/redis/go-redis/v9"
 	"github.com/spf13/cobra"
 
-	"github.com/billie/supervisor/backend/ledger/reader"
+	"github.com/billie/supervisor/backend/pipeline"
 	"github.com/billie/supervisor/backend/projector"
 	"github.com/billie/supervisor/backend/store"
 )
@@ -27,43 +25,11 @@ type streamGroup struct {
 	LeaseHolder string `json:"leaseHolder"`
 }
 
+// groupStatus is pipeline.ReadGroup in the shape `backend status` prints.
 func groupStatus(ctx context.Context, rdb redis.UniversalClient, stream, group string) (streamGroup, error) {
-	var gs streamGroup
-	n, err := rdb.XLen(ctx, stream).Result()
-	if err != nil {
-		return gs, fmt.Errorf("length of %s: %w", stream, err)
-	}
-	gs.Length = n
-	if gs.LeaseHolder, err = reader.Holder(ctx, rdb, stream, group); err != nil {
-		return gs, err
-	}
-	groups, err := rdb.XInfoGroups(ctx, stream).Result()
-	if err != nil && !strings.Contains(err.Error(), "no such key") {
-		return gs, fmt.Errorf("groups of %s: %w", stream, err)
-	}
-	gs.Lag = n // no group yet: everything is behind
-	for _, g := range groups {
-		if g.Name != group {
-			continue
-		}
-		gs.Pending, gs.LastDeliveredID, gs.Consumers = g.Pending, g.LastDeliveredID, g.Consumers
-		gs.Lag = g.Lag
-		if g.Lag < 0 { // Redis cannot tell after some deletions: count what is left to read
-			gs.Lag, err = countAfter(ctx, rdb, stream, g.LastDeliveredID)
-			if err != nil {
-				return gs, err
-			}
-		}
-	}
-	return gs, nil
-}
-
-func countAfter(ctx context.Context, rdb redis.UniversalClient, stream, id string) (int64, error) {
-	msgs, err := rdb.XRangeN(ctx, stream, "("+id, "+", 1_000_000).Result()
-	if err != nil && !errors.Is(err, redis.Nil) {
-		return 0, fmt.Errorf("count entries after %s: %w", id, err)
-	}
-	return int64(len(msgs)), nil
+	g, err := pipeline.ReadGroup(ctx, rdb, stream, group)
+	return streamGroup{Length: g.Length, Lag: g.Lag, Pending: g.Pending, LastDeliveredID: g.LastDeliveredID,
+		Consumers: int64(len(g.Consumers)), LeaseHolder: g.LeaseHolder}, err
 }
 
 type statusReport struct {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One-time (and idempotent) machine set-up for Billie Supervisor on Debian 12 / Ubuntu.
 #   - Debian packages (only the missing ones): GTK/WebKit headers for the desktop build,
-#     Redis, Xvfb + Chromium for end-to-end tests, ImageMagick, fonts, wrk, curl, git
+#     Redis, Xvfb + Chromium for end-to-end tests, ImageMagick, fonts, wrk, curl, git,
+#     prometheus (for promtool, which tests the alerting rules; its server is not run)
 #   - checks Go >= 1.26 and Node.js >= 20.19 (does not install them)
 #   - the Wails CLI (pinned) with `go install`
 #   - `npm ci` in frontend/ when node_modules is stale
@@ -12,7 +13,7 @@ set -euo pipefail
 did=()
 
 # --- Debian packages ---------------------------------------------------------
-required_pkgs=(build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev curl git)
+required_pkgs=(build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev curl git prometheus)
 optional_pkgs=(redis-server xvfb xauth chromium imagemagick fonts-noto-color-emoji wrk)
 
 # Not `grep -q`: it exits at the first match, the writer then dies of SIGPIPE and,
@@ -48,6 +49,13 @@ else
     log "apt-get install ${to_install[*]}"
     "${SUDO[@]}" apt-get install "${apt_opts[@]}" "${to_install[@]}"
     did+=("installed Debian packages: ${to_install[*]}")
+    # Only promtool is wanted: under systemd the package starts a Prometheus server on
+    # :9090, the backend's operations port. Stop what this script started.
+    if [[ " ${to_install[*]} " == *" prometheus "* ]] && command -v systemctl >/dev/null 2>&1 \
+        && systemctl is-enabled prometheus >/dev/null 2>&1; then
+      "${SUDO[@]}" systemctl disable --now prometheus || true
+      did+=("disabled the prometheus service the package started (only promtool is used)")
+    fi
   fi
 fi
 

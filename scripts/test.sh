@@ -2,8 +2,9 @@
 # Every test of the project, as CI runs it (.ci/run calls exactly this):
 #   set-up (packages, Wails CLI, npm modules), a local Redis when none answers,
 #   gofmt + go vet, Windows and macOS cross-builds, all Go tests (real Redis, real
-#   SQLite, fuzz seeds), frontend typecheck + Vitest, and the end-to-end tests in
-#   headless Chromium against the real dev-tagged app under Xvfb.
+#   SQLite, fuzz seeds), the alerting rules' promtool tests, frontend typecheck +
+#   Vitest, and the end-to-end tests in headless Chromium against the real dev-tagged
+#   app under Xvfb.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
@@ -24,6 +25,10 @@ GOOS=darwin GOARCH=arm64 go vet ./...
 
 log "go test"
 go test -count=1 -timeout 20m ./...
+
+log "alerting rules: promtool"
+promtool check rules backend/alerts/rules.yml
+promtool test rules backend/alerts/rules_test.yml
 
 log "frontend: typecheck and unit tests"
 (cd frontend && npm run typecheck && npm test)

@@ -120,7 +120,7 @@ func (p *Projector) Run(ctx context.Context) error {
 // Once started it finishes even if ctx is cancelled, so a stop never leaves a
 // committed batch unacknowledged for long.
 func (p *Projector) apply(ctx context.Context, entries []ledger.Entry) error {
-	work := context.WithoutCancel(ctx)
+	work := store.WithConsumer(context.WithoutCancel(ctx), p.cfg.Consumer)
 	started := time.Now()
 	// Retries stop with ctx, but the first attempt always runs to its end.
 	res, err := p.st.ApplyRetrying(work, p.cfg.Group, entries, backoff.WithContext(reader.NewBackoff(), ctx), p.failed)

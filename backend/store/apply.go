@@ -118,28 +118,47 @@ func camel(s string) string {
 // an entry at or before the checkpoint that was already archived or dead-lettered is
 // counted as redelivered and changes nothing.
 func (s *Store) ApplyBatch(ctx context.Context, checkpoint string, entries []ledger.Entry) (Result, error) {
-	return s.applyBatch(ctx, checkpoint, entries, nil)
+	return s.applyBatch(ctx, checkpoint, entries, batchOptions{})
 }
 
-// applyBatch is ApplyBatch that dead-letters the entries named in reject, by ID, with
-// the reason given.
-func (s *Store) applyBatch(ctx context.Context, checkpoint string, entries []ledger.Entry, reject map[string]string) (Result, error) {
+// batchOptions are what applyBatch does besides applying entries in stream order.
+type batchOptions struct {
+	// reject names entries to dead-letter, by ID, with the reason.
+	reject map[string]string
+	// retry, when set, makes the batch the retry of this dead letter: its stored entry
+	// is the batch (entries are ignored), applied outside stream order with no
+	// checkpoint or counters moved; see RetryDeadLetter.
+	retry *ledger.ID
+}
+
+// applyBatch is ApplyBatch with o.
+func (s *Store) applyBatch(ctx context.Context, checkpoint string, entries []ledger.Entry, o batchOptions) (Result, error) {
 	s.applying.Lock()
 	defer s.applying.Unlock()
-	tx, err := s.w.BeginTx(ctx, nil)
+	g := s.g()
+	tx, err := g.w.BeginTx(ctx, nil)
 	if err != nil {
 		return Result{}, fmt.Errorf("apply batch: begin: %w", err)
 	}
 	defer tx.Rollback()
-	b := &batch{ctx: ctx, r: s.load, now: time.Now(), seen: map[ledger.ID]bool{}, archiving: s.archive, portal: s.portal, spans: spans{}, reject: reject, zone: s.zone}
-	if b.last, err = readCheckpoint(ctx, tx, checkpoint); err != nil {
+	b := &batch{ctx: ctx, r: g.load, now: time.Now(), seen: map[ledger.ID]bool{}, archiving: s.archive, portal: s.portal, spans: spans{},
+		reject: o.reject, zone: s.zone, consumer: consumerOf(ctx, checkpoint), retrying: o.retry != nil}
+	if b.retrying {
+		// Read inside the write transaction: another process's retry or drop of the
+		// same dead letter committed before it, or waits for it.
+		e, err := deadLetterEntry(ctx, tx, *o.retry)
+		if err != nil {
+			return Result{}, err
+		}
+		entries = []ledger.Entry{e}
+	} else if b.last, err = readCheckpoint(ctx, tx, checkpoint); err != nil {
 		return Result{}, err
 	}
 	start := b.last
-	if err := s.cache.Check(ctx, tx); err != nil {
+	if err := g.cache.Check(ctx, tx); err != nil {
 		return Result{}, fmt.Errorf("apply batch: %w", err)
 	}
-	snap := projection.NewSnapshot(&storeSource{ctx: ctx, db: s.load, cache: s.cache})
+	snap := projection.NewSnapshot(&storeSource{ctx: ctx, db: g.load, cache: g.cache})
 	b.w = tw.Start(ctx, tx)
 	err = b.reduceRecovering(snap, entries)
 	if werr := b.w.Wait(); err == nil {
@@ -148,22 +167,26 @@ func (s *Store) applyBatch(ctx context.Context, checkpoint string, entries []led
 	if err != nil {
 		return Result{}, err
 	}
-	if b.last != start {
+	if b.last != start && !b.retrying {
 		if err := writeCheckpoint(ctx, tx, checkpoint, b.last, b.now); err != nil {
 			return Result{}, err
 		}
 	}
-	if err := addCounters(ctx, tx, b.res.Counts); err != nil {
-		return Result{}, err
+	// A retried entry was counted when it was dead-lettered: the counters count the
+	// stream's entries, once each.
+	if !b.retrying {
+		if err := addCounters(ctx, tx, b.res.Counts); err != nil {
+			return Result{}, err
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return Result{}, fmt.Errorf("apply batch: commit: %w", err)
 	}
-	s.ckpt.committed()
+	g.ckpt.committed()
 	b.res.Last = b.last
 	ch := snap.Changes()
 	b.res.Changes = changesOf(ch)
-	s.cache.Keep(ch, b.docs)
+	g.cache.Keep(ch, b.docs)
 	return b.res, nil
 }
 
@@ -197,6 +220,12 @@ type batch struct {
 	reject map[string]string
 	// zone is the producer's time zone (Options.ProducerZone).
 	zone *time.Location
+	// consumer is who dead-letters (WithConsumer, else the checkpoint's name).
+	consumer string
+	// retrying is a dead letter's retry (batchOptions.retry): the entry is applied
+	// whatever the checkpoint says, and its dead-letter row is updated or removed
+	// rather than written.
+	retrying bool
 }
 
 // reduce applies the entries and hands everything they changed to the writer.
@@ -222,6 +251,9 @@ func (b *batch) apply(snap *projection.Snapshot, e ledger.Entry) error {
 	if err != nil {
 		return b.deadLetter(e, ledger.ID{}, err.Error())
 	}
+	if b.retrying {
+		return b.retry(snap, e, id)
+	}
 	if b.seen[id] {
 		b.res.Redelivered++
 		return nil
@@ -239,26 +271,33 @@ func (b *batch) apply(snap *projection.Snapshot, e ledger.Entry) error {
 	} else {
 		b.last = id
 	}
+	_, err = b.reduceEntry(snap, e, id)
+	return err
+}
+
+// reduceEntry applies e (or dead-letters it, as rejected or bad input) and archives
+// it; applied is false when it was dead-lettered.
+func (b *batch) reduceEntry(snap *projection.Snapshot, e ledger.Entry, id ledger.ID) (applied bool, err error) {
 	if reason, ok := b.reject[e.ID]; ok {
-		return b.deadLetter(e, id, reason)
+		return false, b.deadLetter(e, id, reason)
 	}
 	ev, err := e.Event(b.zone)
 	if err != nil {
-		return b.deadLetter(e, id, reasonOf(err))
+		return false, b.deadLetter(e, id, reasonOf(err))
 	}
 	out, err := snap.Apply(ev)
 	if ledger.IsBadInput(err) {
-		return b.deadLetter(e, id, reasonOf(err))
+		return false, b.deadLetter(e, id, reasonOf(err))
 	}
 	if err != nil {
-		return fmt.Errorf("apply %s: %w", e.ID, err)
+		return false, fmt.Errorf("apply %s: %w", e.ID, err)
 	}
 	*b.res.of(out)++
 	if b.archiving {
 		b.archive = append(b.archive, archived{ev: ev, outcome: archivedOutcome(out)})
 		b.spans.add(ev.ConversationID, id)
 	}
-	return nil
+	return true, nil
 }
 
 func reasonOf(err error) string {
@@ -304,17 +343,38 @@ func (b *batch) processed(e ledger.Entry, id ledger.ID) (bool, error) {
 // dead-letter stream.
 func (b *batch) deadLetter(e ledger.Entry, id ledger.ID, reason string) error {
 	dl := ledger.NewDeadLetter(e, reason, b.now)
+	dl.Consumer = b.consumer
 	b.res.DeadLettered++
 	b.res.DeadLetters = append(b.res.DeadLetters, dl)
+	if b.retrying {
+		// Still bad: the row keeps its entry and first death, with the new reason.
+		b.w.Do(func() error {
+			err := b.w.Exec("UPDATE dead_letters SET reason = ?, retries = retries + 1, last_retry_at = ? WHERE ms = ? AND seq = ?",
+				dl.Reason, b.now.UnixMilli(), int64(id.Ms), int64(id.Seq))
+			if err != nil {
+				return fmt.Errorf("dead letter %s: %w", e.ID, err)
+			}
+			return nil
+		})
+		return nil
+	}
 	fields, err := json.Marshal(dl.Entry.Fields)
 	if err != nil {
 		return fmt.Errorf("dead letter %s: %w", e.ID, err)
 	}
+	var shadowed []byte
+	if len(dl.Entry.Shadowed) > 0 {
+		if shadowed, err = json.Marshal(pairsOf(dl.Entry.Shadowed)); err != nil {
+			return fmt.Errorf("dead letter %s: %w", e.ID, err)
+		}
+	}
 	at := b.now.UnixMilli()
+	typ, cid := dl.Entry.Fields["typ"], dl.Entry.Fields["cid"]
 	b.w.Do(func() error {
 		err := b.w.Exec(
-			"INSERT OR REPLACE INTO dead_letters (ms, seq, reason, fields, at) VALUES (?, ?, ?, ?, ?)",
-			int64(id.Ms), int64(id.Seq), dl.Reason, fields, at) // int64 bits: SQLite has no uint64, and any valid ID may be dead-lettered
+			`INSERT OR REPLACE INTO dead_letters (ms, seq, reason, fields, at, consumer, type, conversation_id, shadowed)
+			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			int64(id.Ms), int64(id.Seq), dl.Reason, fields, at, dl.Consumer, typ, cid, shadowed) // int64 bits: SQLite has no uint64, and any valid ID may be dead-lettered
 		if err != nil {
 			return fmt.Errorf("dead letter %s: %w", e.ID, err)
 		}
@@ -365,12 +425,16 @@ func addCounters(ctx context.Context, tx *sql.Tx, c Counts) error {
 
 // Checkpoint is the last entry the named consumer applied.
 func (s *Store) Checkpoint(ctx context.Context, name string) (ledger.ID, error) {
-	return readCheckpoint(ctx, s.r, name)
+	g, done := s.acquire()
+	defer done()
+	return readCheckpoint(ctx, g.r, name)
 }
 
 // Counters are the totals of every batch applied so far.
 func (s *Store) Counters(ctx context.Context) (Counts, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT name, value FROM counters")
+	g, done := s.acquire()
+	defer done()
+	rows, err := g.r.QueryContext(ctx, "SELECT name, value FROM counters")
 	if err != nil {
 		return Counts{}, fmt.Errorf("read counters: %w", err)
 	}

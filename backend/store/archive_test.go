@@ -28,7 +28,7 @@ func TestArchiveKeepsNoTaxFieldsHoweverSpelled(t *testing.T) {
 	if _, err := s.ApplyBatch(ctx, "test", entries); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := s.r.QueryContext(ctx, "SELECT dat FROM events ORDER BY pos")
+	rows, err := s.g().r.QueryContext(ctx, "SELECT dat FROM events ORDER BY pos")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,7 +22,7 @@ func TestRecordCacheForgetsFailedBatch(t *testing.T) {
 
 // forgetDecoded empties the decoded records, so the next batch decodes the kept
 // documents.
-func forgetDecoded(s *Store) { s.cache.ForgetRecords() }
+func forgetDecoded(s *Store) { s.g().cache.ForgetRecords() }
 
 func testForgetsFailedBatch(t *testing.T, fromDocs bool) {
 	ctx := context.Background()
@@ -42,7 +42,7 @@ func testForgetsFailedBatch(t *testing.T, fromDocs bool) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = s.w.ExecContext(ctx, fmt.Sprintf(`CREATE TRIGGER fail_once BEFORE INSERT ON events WHEN NEW.pos = %d
+	_, err = s.g().w.ExecContext(ctx, fmt.Sprintf(`CREATE TRIGGER fail_once BEFORE INSERT ON events WHEN NEW.pos = %d
 		BEGIN SELECT RAISE(ABORT, 'injected failure'); END`, pos))
 	if err != nil {
 		t.Fatal(err)
@@ -50,7 +50,7 @@ func testForgetsFailedBatch(t *testing.T, fromDocs bool) {
 	if _, err := s.ApplyBatch(ctx, "test", entries[10:14]); err == nil {
 		t.Fatal("batch with the injected failure was applied")
 	}
-	if _, err := s.w.ExecContext(ctx, "DROP TRIGGER fail_once"); err != nil {
+	if _, err := s.g().w.ExecContext(ctx, "DROP TRIGGER fail_once"); err != nil {
 		t.Fatal(err)
 	}
 	if fromDocs {
@@ -78,7 +78,7 @@ func testSeesOtherWriters(t *testing.T, fromDocs bool) {
 	if _, err := a.ApplyBatch(ctx, "a", entries[:10]); err != nil {
 		t.Fatal(err)
 	}
-	if n := a.cache.Conversations(); n != 1 {
+	if n := a.g().cache.Conversations(); n != 1 {
 		t.Fatalf("cache holds %d conversations after a batch, want 1", n)
 	}
 	// b applies the middle of the conversation under its own checkpoint...
@@ -104,18 +104,18 @@ func TestRecordCacheSurvivesCheckpoints(t *testing.T) {
 	if _, err := s.ApplyBatch(ctx, "test", fixtureEntries(t)[:10]); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.ckpt.checkpoint("PASSIVE"); err != nil {
+	if err := s.g().ckpt.checkpoint("PASSIVE"); err != nil {
 		t.Fatal(err)
 	}
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.g().w.BeginTx(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer tx.Rollback()
-	if err := s.cache.Check(ctx, tx); err != nil {
+	if err := s.g().cache.Check(ctx, tx); err != nil {
 		t.Fatal(err)
 	}
-	if n := s.cache.Conversations(); n != 1 {
+	if n := s.g().cache.Conversations(); n != 1 {
 		t.Errorf("cache holds %d conversations after a checkpoint, want 1", n)
 	}
 }
@@ -138,7 +138,7 @@ func TestNoArchive(t *testing.T) {
 	}
 	checkFixtureProjection(t, s)
 	var n int
-	if err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM events").Scan(&n); err != nil || n != 0 {
+	if err := s.g().r.QueryRowContext(ctx, "SELECT count(*) FROM events").Scan(&n); err != nil || n != 0 {
 		t.Errorf("archive holds %d events (%v), want none", n, err)
 	}
 }
@@ -161,23 +161,23 @@ func TestRecordCacheDecodesKeptDocuments(t *testing.T) {
 		{recordcache.Key{Kind: recordcache.CustomerDoc, ID: "cust-55120"}, "SELECT doc FROM customers WHERE id = ?"},
 	} {
 		var stored []byte
-		if err := s.r.QueryRowContext(ctx, k.query, k.key.ID).Scan(&stored); err != nil {
+		if err := s.g().r.QueryRowContext(ctx, k.query, k.key.ID).Scan(&stored); err != nil {
 			t.Fatal(err)
 		}
-		if kept := s.cache.Doc(k.key); string(kept) != string(stored) {
+		if kept := s.g().cache.Doc(k.key); string(kept) != string(stored) {
 			t.Errorf("kept document of %s:\n%s\nstored:\n%s", k.key.ID, kept, stored)
 		}
 	}
 	forgetDecoded(s)
 	// The reducer's connection is gone: only kept documents can serve the batch.
-	load := s.load
-	defer func() { s.load = load }()
+	load := s.g().load
+	defer func() { s.g().load = load }()
 	closed, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), "none.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	closed.Close()
-	s.load = closed
+	s.g().load = closed
 	if _, err := s.ApplyBatch(ctx, "test", entries[10:12]); err != nil {
 		t.Fatalf("batch on kept documents: %v", err)
 	}

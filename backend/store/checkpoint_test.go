@@ -14,7 +14,7 @@ func TestCheckpointerCopiesCommitsIntoTheFile(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "read.db")
 	s := openAt(t, path, Options{})
-	if err := s.ckpt.checkpoint("PASSIVE"); err != nil {
+	if err := s.g().ckpt.checkpoint("PASSIVE"); err != nil {
 		t.Fatal(err)
 	}
 	before := fileSize(t, path)
@@ -33,10 +33,10 @@ func TestCheckpointerCopiesCommitsIntoTheFile(t *testing.T) {
 // A failing checkpoint makes the store report itself unhealthy, so /readyz shows it.
 func TestPingReportsCheckpointFailure(t *testing.T) {
 	s := openTemp(t)
-	if err := s.ckpt.db.Close(); err != nil {
+	if err := s.g().ckpt.db.Close(); err != nil {
 		t.Fatal(err)
 	}
-	s.ckpt.setErr(s.ckpt.checkpoint("PASSIVE"))
+	s.g().ckpt.setErr(s.g().ckpt.checkpoint("PASSIVE"))
 	if err := s.Ping(context.Background()); err == nil {
 		t.Error("ping succeeded although the last checkpoint failed")
 	}

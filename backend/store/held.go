@@ -14,6 +14,7 @@ import (
 // transaction.
 var dataSteps = map[string]func(context.Context, *sql.Tx) error{
 	"migrations/0006_assessments_on_applications.sql": moveHeldToApplications,
+	"migrations/0007_dead_letter_admin.sql":           addDeadLetterColumns,
 }
 
 // moveHeldToApplications moves the assessments and noticeboard older projections kept

@@ -37,7 +37,7 @@ func TestMigrationMovesAssessmentsToTheApplication(t *testing.T) {
 		"UPDATE applications SET doc = ? WHERE number = ?": {mustMarshal(t, app), number},
 		"PRAGMA user_version = 5":                          nil,
 	} {
-		if _, err := s.w.ExecContext(ctx, q, v...); err != nil {
+		if _, err := s.g().w.ExecContext(ctx, q, v...); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}

@@ -157,7 +157,7 @@ func (s *Store) isolate(ctx context.Context, checkpoint string, entries []ledger
 // applyRejecting applies one entry as a dead letter with reason, unless it was
 // handled before (then it is redelivered as ApplyBatch tells it).
 func (s *Store) applyRejecting(ctx context.Context, checkpoint string, e ledger.Entry, reason string) (Result, error) {
-	return s.applyBatch(ctx, checkpoint, []ledger.Entry{e}, map[string]string{e.ID: reason})
+	return s.applyBatch(ctx, checkpoint, []ledger.Entry{e}, batchOptions{reject: map[string]string{e.ID: reason}})
 }
 
 // add adds what a later batch did to r.

@@ -24,7 +24,7 @@ func failArchiving(t *testing.T, s *Store, e ledger.Entry) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = s.w.Exec(fmt.Sprintf(`CREATE TRIGGER poison BEFORE INSERT ON events WHEN NEW.pos = %d
+	_, err = s.g().w.Exec(fmt.Sprintf(`CREATE TRIGGER poison BEFORE INSERT ON events WHEN NEW.pos = %d
 		BEGIN SELECT RAISE(ABORT, 'injected failure'); END`, pos))
 	if err != nil {
 		t.Fatal(err)
@@ -117,7 +117,7 @@ func TestApplyRetrying(t *testing.T) {
 	})
 	t.Run("infrastructure error", func(t *testing.T) {
 		s := openTemp(t)
-		if _, err := s.w.Exec("DROP TABLE counters"); err != nil {
+		if _, err := s.g().w.Exec("DROP TABLE counters"); err != nil {
 			t.Fatal(err)
 		}
 		var fails []Failure

@@ -26,20 +26,20 @@ var migrations embed.FS
 const supervisorSet = "supervisor"
 
 // migrate brings the core set and the optional sets o asks for up to date.
-func (s *Store) migrate(ctx context.Context, o Options) error {
-	if err := s.migrateSet(ctx, ""); err != nil {
+func migrate(ctx context.Context, w *sql.DB, o Options) error {
+	if err := migrateSet(ctx, w, ""); err != nil {
 		return err
 	}
 	if o.SupervisorQueries {
-		return s.migrateSet(ctx, supervisorSet)
+		return migrateSet(ctx, w, supervisorSet)
 	}
 	return nil
 }
 
 // migrateSet applies the set's migrations newer than the database's version of the
 // set, each in its own transaction; set "" is the core set.
-func (s *Store) migrateSet(ctx context.Context, set string) error {
-	version, err := s.readSetVersion(ctx, set)
+func migrateSet(ctx context.Context, w *sql.DB, set string) error {
+	version, err := readSetVersion(ctx, w, set)
 	if err != nil {
 		return fmt.Errorf("migrate: read version: %w", err)
 	}
@@ -56,34 +56,34 @@ func (s *Store) migrateSet(ctx context.Context, set string) error {
 		if n <= version {
 			continue
 		}
-		if err := s.applyMigration(ctx, set, name, n); err != nil {
+		if err := applyMigration(ctx, w, set, name, n); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (s *Store) readSetVersion(ctx context.Context, set string) (int, error) {
+func readSetVersion(ctx context.Context, w *sql.DB, set string) (int, error) {
 	var version int
 	if set == "" {
-		err := s.w.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version)
+		err := w.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version)
 		return version, err
 	}
 	var tables int
-	err := s.w.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_sets'").Scan(&tables)
+	err := w.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_sets'").Scan(&tables)
 	if err != nil || tables == 0 {
 		return 0, err
 	}
-	err = s.w.QueryRowContext(ctx, "SELECT coalesce(max(version), 0) FROM schema_sets WHERE name = ?", set).Scan(&version)
+	err = w.QueryRowContext(ctx, "SELECT coalesce(max(version), 0) FROM schema_sets WHERE name = ?", set).Scan(&version)
 	return version, err
 }
 
-func (s *Store) applyMigration(ctx context.Context, set, name string, n int) error {
+func applyMigration(ctx context.Context, w *sql.DB, set, name string, n int) error {
 	body, err := migrations.ReadFile(name)
 	if err != nil {
 		return fmt.Errorf("migrate %s: %w", name, err)
 	}
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("migrate %s: %w", name, err)
 	}

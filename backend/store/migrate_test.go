@@ -34,7 +34,7 @@ func TestSupervisorSetMigratesAnOldCache(t *testing.T) {
 		"CREATE INDEX conversations_grid ON conversations (started_at DESC, id DESC, decision)",
 		"CREATE INDEX conversations_open_newest ON conversations (started_at DESC) WHERE ended_at IS NULL",
 	} {
-		if _, err := s.w.ExecContext(ctx, q); err != nil {
+		if _, err := s.g().w.ExecContext(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
@@ -62,7 +62,7 @@ func TestSupervisorSetOnlyWhereAsked(t *testing.T) {
 		t.Errorf("schema after adding the supervisor set:\n%v\nnew database's:\n%v", with, fresh)
 	}
 	var version int
-	if err := openAt(t, path, Options{}).r.QueryRow("SELECT version FROM schema_sets WHERE name = 'supervisor'").Scan(&version); err != nil || version != 1 {
+	if err := openAt(t, path, Options{}).g().r.QueryRow("SELECT version FROM schema_sets WHERE name = 'supervisor'").Scan(&version); err != nil || version != 1 {
 		t.Errorf("supervisor set version %d (%v), want 1", version, err)
 	}
 }

@@ -27,15 +27,35 @@ type PortalRow struct {
 	Doc []byte
 }
 
-// PortalReader reads the portal read models with statements prepared once, on the
-// read pool.
+// PortalReader reads the portal read models with statements prepared once per
+// generation of the database, on the read pool.
 type PortalReader struct {
+	s *Store
+}
+
+// portalStmts are the portal reads prepared on one generation's read pool.
+type portalStmts struct {
 	apps, appsAfter, app, convs, convsAfter, searchApps, searchConvs *sql.Stmt
 }
 
 // PortalReader prepares the portal reads; Close releases them.
 func (s *Store) PortalReader(ctx context.Context) (*PortalReader, error) {
-	r := &PortalReader{}
+	g, done := s.acquire()
+	defer done()
+	if _, err := g.portalStatements(ctx); err != nil {
+		return nil, err
+	}
+	return &PortalReader{s: s}, nil
+}
+
+// portalStatements are g's portal statements, prepared on first use.
+func (g *generation) portalStatements(ctx context.Context) (*portalStmts, error) {
+	g.portalOnce.Do(func() { g.portal, g.portalErr = preparePortal(ctx, g.r) })
+	return g.portal, g.portalErr
+}
+
+func preparePortal(ctx context.Context, db *sql.DB) (*portalStmts, error) {
+	r := &portalStmts{}
 	for _, q := range []struct {
 		dst   **sql.Stmt
 		query string
@@ -63,9 +83,9 @@ func (s *Store) PortalReader(ctx context.Context) (*PortalReader, error) {
 				OR json_extract(doc, '$.lastMessage') LIKE ?2 ESCAPE '\')
 			ORDER BY started_at DESC, conversation_id LIMIT ?3`},
 	} {
-		st, err := s.r.PrepareContext(ctx, q.query)
+		st, err := db.PrepareContext(ctx, q.query)
 		if err != nil {
-			r.Close()
+			r.close()
 			return nil, fmt.Errorf("portal reader: prepare: %w", err)
 		}
 		*q.dst = st
@@ -73,8 +93,22 @@ func (s *Store) PortalReader(ctx context.Context) (*PortalReader, error) {
 	return r, nil
 }
 
-// Close releases the prepared statements.
-func (r *PortalReader) Close() error {
+// with runs f with the statements of the current generation, held against a swap.
+func (r *PortalReader) with(ctx context.Context, f func(*portalStmts) error) error {
+	g, done := r.s.acquire()
+	defer done()
+	st, err := g.portalStatements(ctx)
+	if err != nil {
+		return err
+	}
+	return f(st)
+}
+
+// Close does nothing: the statements belong to the store's generation, which closes
+// them with itself.
+func (r *PortalReader) Close() error { return nil }
+
+func (r *portalStmts) close() error {
 	var errs []error
 	for _, st := range []*sql.Stmt{r.apps, r.appsAfter, r.app, r.convs, r.convsAfter, r.searchApps, r.searchConvs} {
 		if st != nil {
@@ -86,41 +120,55 @@ func (r *PortalReader) Close() error {
 
 // Applications are the customer's applications, newest update first (ties by id),
 // after the given position when after is not nil, at most limit of them.
-func (r *PortalReader) Applications(ctx context.Context, customerID string, after *PortalPosition, limit int) ([]PortalRow, error) {
-	if after == nil {
-		return portalRows(r.apps.QueryContext(ctx, customerID, limit))
-	}
-	return portalRows(r.appsAfter.QueryContext(ctx, customerID, after.Key, after.ID, limit))
+func (r *PortalReader) Applications(ctx context.Context, customerID string, after *PortalPosition, limit int) (out []PortalRow, err error) {
+	err = r.with(ctx, func(st *portalStmts) error {
+		if after == nil {
+			out, err = portalRows(st.apps.QueryContext(ctx, customerID, limit))
+		} else {
+			out, err = portalRows(st.appsAfter.QueryContext(ctx, customerID, after.Key, after.ID, limit))
+		}
+		return err
+	})
+	return out, err
 }
 
 // Application is one of the customer's applications; nil when they have none by that id.
-func (r *PortalReader) Application(ctx context.Context, customerID, applicationID string) ([]byte, error) {
-	var doc []byte
-	err := r.app.QueryRowContext(ctx, customerID, applicationID).Scan(&doc)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
+func (r *PortalReader) Application(ctx context.Context, customerID, applicationID string) (doc []byte, err error) {
+	err = r.with(ctx, func(st *portalStmts) error {
+		err := st.app.QueryRowContext(ctx, customerID, applicationID).Scan(&doc)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		return err
+	})
 	return doc, err
 }
 
 // Conversations are the customer's conversations, newest start first (ties by id).
-func (r *PortalReader) Conversations(ctx context.Context, customerID string, after *PortalPosition, limit int) ([]PortalRow, error) {
-	if after == nil {
-		return portalRows(r.convs.QueryContext(ctx, customerID, limit))
-	}
-	return portalRows(r.convsAfter.QueryContext(ctx, customerID, after.Key, after.ID, limit))
+func (r *PortalReader) Conversations(ctx context.Context, customerID string, after *PortalPosition, limit int) (out []PortalRow, err error) {
+	err = r.with(ctx, func(st *portalStmts) error {
+		if after == nil {
+			out, err = portalRows(st.convs.QueryContext(ctx, customerID, limit))
+		} else {
+			out, err = portalRows(st.convsAfter.QueryContext(ctx, customerID, after.Key, after.ID, limit))
+		}
+		return err
+	})
+	return out, err
 }
 
 // Search finds the customer's applications whose id, status or current stage, and
 // conversations whose application id, purpose, status or last message contain q
 // (case-insensitive for ASCII), each newest first, at most limit of each.
-func (r *PortalReader) Search(ctx context.Context, customerID, q string, limit int) ([]PortalRow, []PortalRow, error) {
+func (r *PortalReader) Search(ctx context.Context, customerID, q string, limit int) (apps, convs []PortalRow, err error) {
 	pattern := "%" + portalLikeEscaper.Replace(q) + "%"
-	apps, err := portalRows(r.searchApps.QueryContext(ctx, customerID, pattern, limit))
-	if err != nil {
-		return nil, nil, err
-	}
-	convs, err := portalRows(r.searchConvs.QueryContext(ctx, customerID, pattern, limit))
+	err = r.with(ctx, func(st *portalStmts) error {
+		if apps, err = portalRows(st.searchApps.QueryContext(ctx, customerID, pattern, limit)); err != nil {
+			return err
+		}
+		convs, err = portalRows(st.searchConvs.QueryContext(ctx, customerID, pattern, limit))
+		return err
+	})
 	return apps, convs, err
 }
 
@@ -144,7 +192,9 @@ func portalRows(rows *sql.Rows, err error) ([]PortalRow, error) {
 
 // PortalCustomers are the ids of the customers the portal read models hold a row of.
 func (s *Store) PortalCustomers(ctx context.Context) ([]string, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT DISTINCT customer_id FROM portal_applications UNION SELECT DISTINCT customer_id FROM portal_conversations")
+	g, done := s.acquire()
+	defer done()
+	rows, err := g.r.QueryContext(ctx, "SELECT DISTINCT customer_id FROM portal_applications UNION SELECT DISTINCT customer_id FROM portal_conversations")
 	if err != nil {
 		return nil, fmt.Errorf("portal customers: %w", err)
 	}

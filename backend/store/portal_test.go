@@ -41,7 +41,7 @@ func TestPortalReader(t *testing.T) {
 		{"c2", "APP-9", 300, "approved"},
 	} {
 		doc := fmt.Sprintf(`{"applicationId":%q,"status":%q,"currentStage":"stage-%d"}`, a.id, a.status, i)
-		if _, err := s.w.ExecContext(ctx, `INSERT INTO portal_applications (customer_id, application_id, last_update_at, version, doc)
+		if _, err := s.g().w.ExecContext(ctx, `INSERT INTO portal_applications (customer_id, application_id, last_update_at, version, doc)
 			VALUES (?, ?, ?, 1, ?)`, a.cust, a.id, a.at, doc); err != nil {
 			t.Fatal(err)
 		}
@@ -52,7 +52,7 @@ func TestPortalReader(t *testing.T) {
 		purpose  string
 	}{{"c1", "conv-a", 10, "Dental work"}, {"c1", "conv-b", 20, "Car repair"}, {"c3", "conv-z", 30, "Dental work"}} {
 		doc := fmt.Sprintf(`{"id":%q,"applicationId":null,"purpose":%q,"status":"open","lastMessage":"hello"}`, c.id, c.purpose)
-		if _, err := s.w.ExecContext(ctx, `INSERT INTO portal_conversations (customer_id, conversation_id, last_message_at, started_at, version, doc)
+		if _, err := s.g().w.ExecContext(ctx, `INSERT INTO portal_conversations (customer_id, conversation_id, last_message_at, started_at, version, doc)
 			VALUES (?, ?, ?, ?, 1, ?)`, c.cust, c.id, c.at, c.at, doc); err != nil {
 			t.Fatal(err)
 		}

@@ -20,14 +20,14 @@ type RebuildProgress struct {
 func Rebuild(ctx context.Context, src, dst *Store, checkpoint string, batchSize int, progress func(RebuildProgress)) (Counts, error) {
 	var total Counts
 	var p RebuildProgress
-	if err := src.r.QueryRowContext(ctx, "SELECT count(*) FROM events").Scan(&p.Total); err != nil {
+	if err := src.countArchive(ctx, 0, &p.Total); err != nil {
 		return total, fmt.Errorf("rebuild: count archive: %w", err)
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	pages := make(chan []ledger.Entry, 2)
 	readErr := make(chan error, 1)
-	go func() { readErr <- src.readArchive(ctx, batchSize, pages) }()
+	go func() { readErr <- src.readArchiveAfter(ctx, 0, batchSize, pages) }()
 	for entries := range pages {
 		res, err := dst.ApplyBatch(ctx, checkpoint, entries)
 		if err != nil {
@@ -42,10 +42,10 @@ func Rebuild(ctx context.Context, src, dst *Store, checkpoint string, batchSize 
 	return total, <-readErr
 }
 
-// readArchive sends the archive, decoded, page by page, and closes out.
-func (s *Store) readArchive(ctx context.Context, batchSize int, out chan<- []ledger.Entry) error {
+// readArchiveAfter sends the archive after position after, decoded, page by page, and
+// closes out.
+func (s *Store) readArchiveAfter(ctx context.Context, after int64, batchSize int, out chan<- []ledger.Entry) error {
 	defer close(out)
-	var after int64
 	for {
 		entries, err := s.archivePage(ctx, after, batchSize)
 		if err != nil || len(entries) == 0 {
@@ -68,7 +68,9 @@ func (s *Store) readArchive(ctx context.Context, batchSize int, out chan<- []led
 }
 
 func (s *Store) archivePage(ctx context.Context, after int64, n int) ([]ledger.Entry, error) {
-	rows, err := s.r.QueryContext(ctx,
+	g, done := s.acquire()
+	defer done()
+	rows, err := g.r.QueryContext(ctx,
 		"SELECT pos, "+archiveColumns+" FROM events WHERE pos > ? ORDER BY pos LIMIT ?", after, n)
 	if err != nil {
 		return nil, fmt.Errorf("rebuild: read archive: %w", err)
@@ -106,4 +108,11 @@ func scanArchiveRow(rows scanner) (string, map[string]string, error) {
 		return "", nil, fmt.Errorf("archived %s: %w", id, err)
 	}
 	return id, fields, nil
+}
+
+// countArchive counts the archived entries after position after.
+func (s *Store) countArchive(ctx context.Context, after int64, n *int64) error {
+	g, done := s.acquire()
+	defer done()
+	return g.r.QueryRowContext(ctx, "SELECT count(*) FROM events WHERE pos > ?", after).Scan(n)
 }

@@ -10,7 +10,9 @@ import (
 
 // Conversation reads one conversation; nil when it does not exist.
 func (s *Store) Conversation(ctx context.Context, id string) (*projection.Conversation, error) {
-	c, err := loadDoc[projection.Conversation](ctx, s.r, "SELECT doc FROM conversations WHERE id = ?", id)
+	g, done := s.acquire()
+	defer done()
+	c, err := loadDoc[projection.Conversation](ctx, g.r, "SELECT doc FROM conversations WHERE id = ?", id)
 	if err != nil {
 		return nil, fmt.Errorf("read conversation %s: %w", id, err)
 	}
@@ -19,7 +21,9 @@ func (s *Store) Conversation(ctx context.Context, id string) (*projection.Conver
 
 // Application reads one application; nil when it does not exist.
 func (s *Store) Application(ctx context.Context, number string) (*projection.Application, error) {
-	a, err := loadDoc[projection.Application](ctx, s.r, "SELECT doc FROM applications WHERE number = ?", number)
+	g, done := s.acquire()
+	defer done()
+	a, err := loadDoc[projection.Application](ctx, g.r, "SELECT doc FROM applications WHERE number = ?", number)
 	if err != nil {
 		return nil, fmt.Errorf("read application %s: %w", number, err)
 	}
@@ -28,7 +32,9 @@ func (s *Store) Application(ctx context.Context, number string) (*projection.App
 
 // Customer reads one customer; nil when it does not exist.
 func (s *Store) Customer(ctx context.Context, id string) (*projection.Customer, error) {
-	c, err := loadDoc[projection.Customer](ctx, s.r, "SELECT doc FROM customers WHERE id = ?", id)
+	g, done := s.acquire()
+	defer done()
+	c, err := loadDoc[projection.Customer](ctx, g.r, "SELECT doc FROM customers WHERE id = ?", id)
 	if err != nil {
 		return nil, fmt.Errorf("read customer %s: %w", id, err)
 	}
@@ -37,7 +43,9 @@ func (s *Store) Customer(ctx context.Context, id string) (*projection.Customer, 
 
 // Messages reads a conversation's transcript, oldest first.
 func (s *Store) Messages(ctx context.Context, conversationID string) ([]projection.Message, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT doc FROM messages WHERE conversation_id = ? ORDER BY id", conversationID)
+	g, done := s.acquire()
+	defer done()
+	rows, err := g.r.QueryContext(ctx, "SELECT doc FROM messages WHERE conversation_id = ? ORDER BY id", conversationID)
 	if err != nil {
 		return nil, fmt.Errorf("read messages of %s: %w", conversationID, err)
 	}
@@ -59,7 +67,9 @@ func (s *Store) Messages(ctx context.Context, conversationID string) ([]projecti
 
 // RawEvents reads the archived raw entries of a conversation in stream order.
 func (s *Store) RawEvents(ctx context.Context, conversationID string) ([]ArchivedEvent, error) {
-	rows, err := s.r.QueryContext(ctx,
+	g, done := s.acquire()
+	defer done()
+	rows, err := g.r.QueryContext(ctx,
 		`SELECT outcome, pos, `+archiveColumns+` FROM events
 		 WHERE pos BETWEEN (SELECT first_pos FROM conversations WHERE id = ?1)
 		 AND (SELECT last_pos FROM conversations WHERE id = ?1) AND cid = ?1 ORDER BY pos`, conversationID)

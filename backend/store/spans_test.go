@@ -115,7 +115,7 @@ func TestSpansMigrationBackfills(t *testing.T) {
 		"CREATE INDEX events_conversation ON events (cid)",
 		"PRAGMA user_version = 2",
 	} {
-		if _, err := s.w.ExecContext(ctx, q); err != nil {
+		if _, err := s.g().w.ExecContext(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}

@@ -13,16 +13,15 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
-	"github.com/billie/supervisor/backend/store/internal/recordcache"
+	"github.com/billie/supervisor/backend/store/internal/sqlitefile"
 	"github.com/billie/supervisor/backend/store/supervisor"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
@@ -75,21 +74,17 @@ type Options struct {
 const loaderCacheMiB = 16
 
 // Store is one SQLite database of read models: one writer connection, a pool of
-// readers.
+// readers. An online rebuild can replace its file while it serves (swapIn).
 type Store struct {
-	w *sql.DB
-	r *sql.DB
-	// load is a read-only connection of ApplyBatch's own, for the records the
-	// reducer needs while the writer goroutine owns the transaction: it neither
-	// waits behind the window's queries nor shares their page cache.
-	load *sql.DB
-	ckpt *checkpointer
+	// path is the database file; o the options it was opened with, for the next
+	// generation.
+	path string
+	o    Options
+	// cur is the open generation of the file (see generation).
+	cur atomic.Pointer[generation]
 	// applying serialises ApplyBatch, so that a batch's records are back in the
-	// cache before the next batch looks there.
+	// cache before the next batch looks there, and every change of the generation.
 	applying sync.Mutex
-	cache    *recordcache.Cache
-	// sup are the supervisor queries over r.
-	sup *supervisor.Queries
 	// archive is false when Options.NoArchive is set, portal when NoPortal is.
 	archive, portal bool
 	// zone is Options.ProducerZone.
@@ -125,86 +120,42 @@ func (o Options) withDefaults() Options {
 
 // Open opens (creating if needed) the database at path and migrates it.
 func Open(ctx context.Context, path string, o Options) (*Store, error) {
-	if err := restrictDir(filepath.Dir(path)); err != nil {
-		return nil, fmt.Errorf("open store: %w", err)
-	}
 	o = o.withDefaults()
+	if err := prepareFile(ctx, path, o); err != nil {
+		return nil, err
+	}
+	g, err := openGeneration(ctx, path, o)
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{path: path, o: o, archive: !o.NoArchive, portal: !o.NoPortal, zone: o.ProducerZone}
+	s.cur.Store(g)
+	return s, nil
+}
+
+// prepareFile creates, migrates and restricts the database file at path.
+func prepareFile(ctx context.Context, path string, o Options) error {
+	if err := sqlitefile.RestrictDir(filepath.Dir(path)); err != nil {
+		return fmt.Errorf("open store: %w", err)
+	}
 	w, err := sql.Open("sqlite", dsn(path, o, false))
 	if err != nil {
-		return nil, fmt.Errorf("open store %s: %w", path, err)
+		return fmt.Errorf("open store %s: %w", path, err)
 	}
+	defer w.Close()
 	w.SetMaxOpenConns(1)
-	s := &Store{w: w, cache: recordcache.New(o.CachedRecords, o.CachedDocsMiB<<20), archive: !o.NoArchive, portal: !o.NoPortal,
-		zone: o.ProducerZone}
-	if err := s.migrate(ctx, o); err != nil {
-		w.Close()
-		return nil, err
+	if err := migrate(ctx, w, o); err != nil {
+		return err
 	}
 	if o.NoPortal {
 		// A cache written before it went without the portal model would keep
 		// rows that nothing updates.
 		if _, err := w.ExecContext(ctx, "DELETE FROM portal_applications; DELETE FROM portal_conversations"); err != nil {
-			w.Close()
-			return nil, fmt.Errorf("open store: drop portal rows: %w", err)
+			return fmt.Errorf("open store: drop portal rows: %w", err)
 		}
 	}
-	if err := restrictFiles(path); err != nil {
-		w.Close()
-		return nil, fmt.Errorf("open store: %w", err)
-	}
-	r, err := sql.Open("sqlite", dsn(path, o, true))
-	if err != nil {
-		w.Close()
-		return nil, fmt.Errorf("open store readers %s: %w", path, err)
-	}
-	r.SetMaxOpenConns(o.Readers)
-	r.SetMaxIdleConns(o.Readers)
-	s.r = r
-	s.sup = supervisor.New(r)
-	lo := o
-	lo.CacheMiB = min(o.CacheMiB, loaderCacheMiB)
-	if s.load, err = sql.Open("sqlite", dsn(path, lo, true)); err != nil {
-		r.Close()
-		w.Close()
-		return nil, fmt.Errorf("open store loader %s: %w", path, err)
-	}
-	s.load.SetMaxOpenConns(1)
-	ck, err := checkpointConn(ctx, path, o)
-	if err != nil {
-		s.load.Close()
-		r.Close()
-		w.Close()
-		return nil, fmt.Errorf("open store checkpointer %s: %w", path, err)
-	}
-	s.ckpt = startCheckpointer(ck, 5*time.Second)
-	return s, nil
-}
-
-// restrictDir makes the database's directory, new or not, this user's alone: it holds
-// the WAL and shared-memory files too. A shared directory such as /tmp (sticky) is
-// left as it is: changing it would lock other users out.
-func restrictDir(dir string) error {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	fi, err := os.Stat(dir)
-	if err != nil {
-		return err
-	}
-	if fi.Mode()&os.ModeSticky != 0 || fi.Mode().Perm() == 0o700 {
-		return nil
-	}
-	return os.Chmod(dir, 0o700)
-}
-
-// restrictFiles makes the database and its WAL and shared-memory files readable by
-// this user alone: SQLite creates the last two with the process umask, and all three
-// hold customer data.
-func restrictFiles(path string) error {
-	for _, suffix := range []string{"", "-wal", "-shm"} {
-		if err := os.Chmod(path+suffix, 0o600); err != nil && (suffix == "" || !errors.Is(err, os.ErrNotExist)) {
-			return err
-		}
+	if err := sqlitefile.RestrictFiles(path); err != nil {
+		return fmt.Errorf("open store: %w", err)
 	}
 	return nil
 }
@@ -239,23 +190,35 @@ func dsn(path string, o Options, readOnly bool) string {
 	return "file:" + path + "?" + q.Encode()
 }
 
-// Close closes both pools and stops the checkpointer.
+// Close closes every connection and stops the checkpointer.
 func (s *Store) Close() error {
-	return errors.Join(s.r.Close(), s.load.Close(), s.w.Close(), s.ckpt.close())
+	s.applying.Lock()
+	defer s.applying.Unlock()
+	g := s.g()
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.retired {
+		return nil
+	}
+	g.retired = true
+	return g.close()
 }
 
 // Ping checks the database answers.
 func (s *Store) Ping(ctx context.Context) error {
+	g, done := s.acquire()
+	defer done()
 	var one int
-	if err := s.r.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+	if err := g.r.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
 		return fmt.Errorf("ping store: %w", err)
 	}
-	if err := s.ckpt.Err(); err != nil {
+	if err := g.ckpt.Err(); err != nil {
 		return fmt.Errorf("ping store: %w", err)
 	}
 	return nil
 }
 
 // Supervisor is the supervisor's desktop queries over the read pool. They need a
-// store opened with Options.SupervisorQueries.
-func (s *Store) Supervisor() *supervisor.Queries { return s.sup }
+// store opened with Options.SupervisorQueries. They are not held against a swap, which
+// only the backend does: the desktop's store never swaps.
+func (s *Store) Supervisor() *supervisor.Queries { return s.g().sup }

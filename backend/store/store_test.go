@@ -65,7 +65,7 @@ func chunks(entries []ledger.Entry, n int) [][]ledger.Entry {
 // column reads a one-column query's values as text.
 func column(t *testing.T, s *Store, q string) []string {
 	t.Helper()
-	rows, err := s.r.Query(q)
+	rows, err := s.g().r.Query(q)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +144,7 @@ func checkFixtureSupervisor(t *testing.T, s *Store) {
 func checkFixturePortal(t *testing.T, s *Store) {
 	t.Helper()
 	var portal []byte
-	err := s.r.QueryRowContext(context.Background(), "SELECT doc FROM portal_applications WHERE customer_id = ? AND application_id = ?",
+	err := s.g().r.QueryRowContext(context.Background(), "SELECT doc FROM portal_applications WHERE customer_id = ? AND application_id = ?",
 		"cust-55120", "APP-2026-004217").Scan(&portal)
 	if err != nil {
 		t.Fatal(err)
@@ -164,7 +164,7 @@ func assertNoTaxFields(t *testing.T, s *Store) {
 	for _, table := range []string{"conversations", "customers", "applications", "messages", "portal_applications", "portal_conversations"} {
 		var n int
 		q := fmt.Sprintf("SELECT count(*) FROM %s WHERE CAST(doc AS TEXT) LIKE '%%tax_file_number%%'", table)
-		if err := s.r.QueryRow(q).Scan(&n); err != nil {
+		if err := s.g().r.QueryRow(q).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
 		if n != 0 {
@@ -172,7 +172,7 @@ func assertNoTaxFields(t *testing.T, s *Store) {
 		}
 	}
 	var n int
-	if err := s.r.QueryRow("SELECT count(*) FROM events WHERE dat LIKE '%tax_file_number%'").Scan(&n); err != nil || n != 0 {
+	if err := s.g().r.QueryRow("SELECT count(*) FROM events WHERE dat LIKE '%tax_file_number%'").Scan(&n); err != nil || n != 0 {
 		t.Errorf("archive holds tax_file_number in %d rows (%v)", n, err)
 	}
 }

@@ -40,7 +40,9 @@ func scanUser(row userScanner, extra ...any) (accounts.User, error) {
 
 // CreateUser adds an account; accounts.ErrEmailTaken when the email is in use.
 func (s *Store) CreateUser(ctx context.Context, u accounts.User, passwordHash string) (accounts.User, error) {
-	row := s.w.QueryRowContext(ctx, `INSERT INTO users (email, name, role, password_hash, created_at)
+	g, done := s.acquire()
+	defer done()
+	row := g.w.QueryRowContext(ctx, `INSERT INTO users (email, name, role, password_hash, created_at)
 		VALUES (?, ?, ?, ?, ?) RETURNING `+userColumns, u.Email, u.Name, u.Role, passwordHash, u.CreatedAt.UnixMilli())
 	u, err := scanUser(row)
 	if err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed") {
@@ -54,7 +56,9 @@ func (s *Store) CreateUser(ctx context.Context, u accounts.User, passwordHash st
 
 // ListUsers returns every account, by email.
 func (s *Store) ListUsers(ctx context.Context) ([]accounts.User, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT "+userColumns+" FROM users ORDER BY email")
+	g, done := s.acquire()
+	defer done()
+	rows, err := g.r.QueryContext(ctx, "SELECT "+userColumns+" FROM users ORDER BY email")
 	if err != nil {
 		return nil, fmt.Errorf("list users: %w", err)
 	}
@@ -77,7 +81,9 @@ func (s *Store) ListUsers(ctx context.Context) ([]accounts.User, error) {
 // there is none.
 func (s *Store) UserByEmail(ctx context.Context, email string) (accounts.User, string, error) {
 	var hash string
-	u, err := scanUser(s.r.QueryRowContext(ctx, "SELECT "+userColumns+", password_hash FROM users WHERE email = ?", email), &hash)
+	g, done := s.acquire()
+	defer done()
+	u, err := scanUser(g.r.QueryRowContext(ctx, "SELECT "+userColumns+", password_hash FROM users WHERE email = ?", email), &hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return accounts.User{}, "", accounts.ErrNotFound
 	}
@@ -97,7 +103,9 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, c accounts.UserChange)
 }
 
 func (s *Store) updateUser(ctx context.Context, id int64, c accounts.UserChange) (accounts.User, error) {
-	tx, err := s.w.BeginTx(ctx, nil) // the writer takes the write lock at BEGIN: the admin count cannot change under us
+	g, done := s.acquire()
+	defer done()
+	tx, err := g.w.BeginTx(ctx, nil) // the writer takes the write lock at BEGIN: the admin count cannot change under us
 	if err != nil {
 		return accounts.User{}, err
 	}
@@ -153,7 +161,9 @@ func (s *Store) OpenSession(ctx context.Context, userID int64, tokenHash []byte,
 }
 
 func (s *Store) openSession(ctx context.Context, userID int64, tokenHash []byte, now, expires time.Time) error {
-	tx, err := s.w.BeginTx(ctx, nil)
+	g, done := s.acquire()
+	defer done()
+	tx, err := g.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
@@ -177,7 +187,9 @@ func (s *Store) openSession(ctx context.Context, userID int64, tokenHash []byte,
 // when there is none by that hash.
 func (s *Store) Session(ctx context.Context, tokenHash []byte) (accounts.User, time.Time, error) {
 	var expires int64
-	row := s.r.QueryRowContext(ctx, `SELECT u.id, u.email, u.name, u.role, u.disabled, u.created_at, u.last_login_at, s.expires_at
+	g, done := s.acquire()
+	defer done()
+	row := g.r.QueryRowContext(ctx, `SELECT u.id, u.email, u.name, u.role, u.disabled, u.created_at, u.last_login_at, s.expires_at
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`, tokenHash)
 	u, err := scanUser(row, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -191,7 +203,9 @@ func (s *Store) Session(ctx context.Context, tokenHash []byte) (accounts.User, t
 
 // EndSession drops a session (nothing when there is none).
 func (s *Store) EndSession(ctx context.Context, tokenHash []byte) error {
-	if _, err := s.w.ExecContext(ctx, "DELETE FROM sessions WHERE token_hash = ?", tokenHash); err != nil {
+	g, done := s.acquire()
+	defer done()
+	if _, err := g.w.ExecContext(ctx, "DELETE FROM sessions WHERE token_hash = ?", tokenHash); err != nil {
 		return fmt.Errorf("logout: %w", err)
 	}
 	return nil
@@ -199,7 +213,9 @@ func (s *Store) EndSession(ctx context.Context, tokenHash []byte) error {
 
 // LiveSessions lists the sessions that have not expired by now (see accounts.Users).
 func (s *Store) LiveSessions(ctx context.Context, now time.Time) ([]accounts.LiveSession, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT user_id, token_hash FROM sessions WHERE expires_at > ?", now.UnixMilli())
+	g, done := s.acquire()
+	defer done()
+	rows, err := g.r.QueryContext(ctx, "SELECT user_id, token_hash FROM sessions WHERE expires_at > ?", now.UnixMilli())
 	if err != nil {
 		return nil, fmt.Errorf("live sessions: %w", err)
 	}

@@ -58,7 +58,7 @@ func TestUsers(t *testing.T) {
 		t.Fatal(err)
 	}
 	var expired int
-	if err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM sessions WHERE expires_at <= ?", t0.Add(2*time.Hour).UnixMilli()).Scan(&expired); err != nil || expired != 0 {
+	if err := s.g().r.QueryRowContext(ctx, "SELECT count(*) FROM sessions WHERE expires_at <= ?", t0.Add(2*time.Hour).UnixMilli()).Scan(&expired); err != nil || expired != 0 {
 		t.Errorf("%d expired sessions kept (%v)", expired, err)
 	}
 	if err := s.EndSession(ctx, []byte("h2")); err != nil {

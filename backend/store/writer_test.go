@@ -40,14 +40,14 @@ func TestWriterFailureLeavesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := openTemp(t)
-	if _, err := s.w.ExecContext(ctx, `CREATE TRIGGER fail_once BEFORE INSERT ON events
+	if _, err := s.g().w.ExecContext(ctx, `CREATE TRIGGER fail_once BEFORE INSERT ON events
 		BEGIN SELECT RAISE(ABORT, 'injected failure'); END`); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.ApplyBatch(ctx, "test", entries); err == nil || !strings.Contains(err.Error(), "injected failure") {
 		t.Fatalf("batch with the injected failure: %v", err)
 	}
-	if _, err := s.w.ExecContext(ctx, "DROP TRIGGER fail_once"); err != nil {
+	if _, err := s.g().w.ExecContext(ctx, "DROP TRIGGER fail_once"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.ApplyBatch(ctx, "test", entries); err != nil {

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { Header } from './components/Header';
+import { KeyboardHelp } from './components/KeyboardHelp';
 import { Spinner } from './components/States';
 import { ApplicationScreen } from './screens/ApplicationScreen';
 import { ApplicationsScreen } from './screens/ApplicationsScreen';
@@ -61,6 +62,7 @@ function SignedIn() {
       <main className="app-main">
         <RouteView />
       </main>
+      <KeyboardHelp />
     </div>
   );
 }

@@ -195,9 +195,13 @@ func clampLimit(n int) int {
 // ConversationCard is one conversation as the grid shows it. Times come from the
 // stored millisecond columns, the same values the status filter compares.
 type ConversationCard struct {
-	ID                string
-	CustomerID        string
-	CustomerName      string
+	ID           string
+	CustomerID   string
+	CustomerName string
+	// DisplayName is what the window calls the customer: the name, else the best
+	// thing known (see names.go); NameSource says which.
+	DisplayName       string
+	NameSource        NameSource
 	ApplicationNumber string
 	StartedAt         time.Time
 	LastMessageAt     time.Time // zero when there is no message
@@ -286,7 +290,14 @@ func (s *Queries) queryCards(ctx context.Context, now time.Time, th projection.T
 		}
 		cards = append(cards, c)
 	}
-	return cards, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	if err := s.fillCardNames(ctx, cards); err != nil {
+		return nil, fmt.Errorf("display names: %w", err)
+	}
+	return cards, nil
 }
 
 // ---------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -38,6 +39,8 @@ func decodeTextCursor(c string) (text, id string, err error) {
 type CustomerRow struct {
 	ID            string
 	Name          string
+	DisplayName   string // Name, else the best thing known (names.go)
+	NameSource    NameSource
 	Email         string
 	Mobile        string
 	Applications  int
@@ -76,22 +79,45 @@ func (s *Queries) SearchCustomers(ctx context.Context, text, cursor string, limi
 	if from == "" {
 		return CustomerPage{Rows: []CustomerRow{}}, nil
 	}
+	// Customers with a name first, by name; then the nameless by id, so the list opens
+	// on people it can name. A cursor with an empty name is in the nameless part.
+	named, afterName, afterID := true, "", ""
 	if cursor != "" {
-		name, id, err := decodeTextCursor(cursor)
+		if afterName, afterID, err = decodeTextCursor(cursor); err != nil {
+			return CustomerPage{}, fmt.Errorf("search customers: %w", err)
+		}
+		named = afterName != ""
+	}
+	var rows []CustomerRow
+	if named {
+		w, a := where+" AND c.name > ''", slices.Clone(args)
+		if cursor != "" {
+			w, a = w+" AND (c.name, c.id) > (?, ?)", append(a, afterName, afterID)
+		}
+		if rows, err = s.customerRows(ctx, customerRowSelect+from+" WHERE "+w+" ORDER BY c.name, c.id LIMIT ?", append(a, limit+1)...); err != nil {
+			return CustomerPage{}, fmt.Errorf("search customers: %w", err)
+		}
+		afterID = ""
+	}
+	if len(rows) <= limit {
+		w, a := where+" AND c.name = ''", slices.Clone(args)
+		if afterID != "" {
+			w, a = w+" AND c.id > ?", append(a, afterID)
+		}
+		more, err := s.customerRows(ctx, customerRowSelect+from+" WHERE "+w+" ORDER BY c.name, c.id LIMIT ?", append(a, limit+1-len(rows))...)
 		if err != nil {
 			return CustomerPage{}, fmt.Errorf("search customers: %w", err)
 		}
-		where, args = where+" AND (c.name, c.id) > (?, ?)", append(args, name, id)
-	}
-	rows, err := s.customerRows(ctx, customerRowSelect+from+" WHERE "+where+" ORDER BY c.name, c.id LIMIT ?", append(args, limit+1)...)
-	if err != nil {
-		return CustomerPage{}, fmt.Errorf("search customers: %w", err)
+		rows = append(rows, more...)
 	}
 	page := CustomerPage{Rows: rows}
 	if len(rows) > limit {
 		page.Rows = rows[:limit]
 		last := page.Rows[limit-1]
 		page.Next = encodeTextCursor(last.Name, last.ID)
+	}
+	if err := s.fillCustomerNames(ctx, page.Rows); err != nil {
+		return CustomerPage{}, fmt.Errorf("search customers: %w", err)
 	}
 	return page, nil
 }

@@ -18,6 +18,7 @@ import type {
   RetryResult,
 } from './types';
 import type {
+  About,
   Application,
   ApplicationDetail,
   ApplicationPage,
@@ -64,6 +65,8 @@ export interface ApiClient {
 
   getSettings(): Promise<Settings>;
   saveSettings(s: Settings): Promise<Settings>;
+  /** The build's identity and the machine-wide defaults' state (About box, settings note). */
+  about(): Promise<About>;
 
   listUsers(): Promise<User[]>;
   createUser(u: NewUser): Promise<User>;
@@ -197,6 +200,7 @@ interface GoApp {
   GetApplication(num: string): Promise<ApplicationDetail>;
   GetSettings(): Promise<Settings>;
   SaveSettings(s: Settings): Promise<Settings>;
+  About(): Promise<About>;
   ListUsers(): Promise<User[]>;
   CreateUser(u: NewUser): Promise<User>;
   UpdateUser(id: number, patch: UserPatch): Promise<User>;
@@ -284,6 +288,7 @@ export function createWailsClient(): ApiClient {
     },
     getSettings: () => call((a) => a.GetSettings()),
     saveSettings: (s) => call((a) => a.SaveSettings(s)),
+    about: () => call((a) => a.About()),
     listUsers: async () => arr(await call((a) => a.ListUsers())),
     createUser: (u) => call((a) => a.CreateUser(u)),
     updateUser: (id, patch) => call((a) => a.UpdateUser(id, patch)),

@@ -130,6 +130,12 @@ export interface LastMessage {
   at: IsoTime;
 }
 /**
+ * NameSource says where a display name came from: "profile" (the customer's name as
+ * sent), "message" (how the assistant addressed them), "loan" (amount and purpose),
+ * "id" (the customer id) or "none".
+ */
+export type NameSource = string;
+/**
  * ConversationCard is one conversation as a grid card (no transcript).
  */
 export interface ConversationCard {
@@ -139,6 +145,16 @@ export interface ConversationCard {
    * Display name (first + middle + last, else preferred name); null when unknown.
    */
   customerName: string | null;
+  /**
+   * What the window calls the customer: the name, else the best thing known (the name
+   * the assistant addressed them by, the loan's amount and purpose, the customer id);
+   * "" only when nothing is known yet.
+   */
+  displayName: string;
+  /**
+   * Where displayName came from.
+   */
+  nameSource: NameSource;
   applicationNumber: string | null;
   /**
    * Always set: the time of conversation_started, else of the first event.
@@ -367,6 +383,11 @@ export interface CustomerProfile {
 export interface CustomerRow {
   id: string;
   name: string | null;
+  /**
+   * As on a card: the name, else the best thing known.
+   */
+  displayName: string;
+  nameSource: NameSource;
   email: string | null;
   mobile: string | null;
   applications: number /* int */;
@@ -885,4 +906,51 @@ export interface AuditEntry {
   action: string;
   target: string;
   detail: string;
+}
+
+//////////
+// source: contract_release.go
+
+/**
+ * About is what the About box shows: which build this is and where it came from.
+ */
+export interface About {
+  /**
+   * Version is semantic, e.g. "1.2.3"; "0.0.0-dev" for a developer's build.
+   */
+  version: string;
+  /**
+   * Commit is the source's git commit, "" when unknown.
+   */
+  commit: string;
+  /**
+   * BuildDate is when the release was built (RFC 3339), "" when unknown.
+   */
+  buildDate: string;
+  /**
+   * Platform is the operating system and architecture, e.g. "windows/amd64".
+   */
+  platform: string;
+  /**
+   * UserAgent is what the app sends to the backend with every request.
+   */
+  userAgent: string;
+  machineDefaults: MachineDefaultsState;
+}
+/**
+ * MachineDefaultsState is what became of the machine-wide defaults file at start.
+ */
+export interface MachineDefaultsState {
+  /**
+   * Path is where this computer's defaults file is looked for; "" when none.
+   */
+  path: string;
+  /**
+   * State: "none" (no file), "applied", or "ignored" (Problem says why).
+   */
+  state: 'none' | 'applied' | 'ignored';
+  /**
+   * Problem is, in plain words, why the file was ignored; "" otherwise.
+   */
+  problem: string;
 }

@@ -1,11 +1,17 @@
 import { useState } from 'react';
 import type { Assessment } from '../api/types';
 import { formatDateTime } from '../domain/format';
+import { assessmentVerdicts } from '../domain/codes';
 import { JsonView } from './JsonView';
+import { VerdictList } from './Verdicts';
 
-/** One assessment: its latest value as readable fields (money in AUD), earlier values on demand. */
+/**
+ * One assessment: its verdicts as chips with their reasons on top, then its latest value
+ * as readable fields (money in AUD, codes in plain words), earlier values on demand.
+ */
 export function AssessmentView({ assessment, title }: { assessment: Assessment; title: string }) {
   const [open, setOpen] = useState(false);
+  const verdicts = assessmentVerdicts(assessment);
   const n = assessment.history.length;
   return (
     <div className="assessment" data-testid={`assessment-${assessment.kind}`}>
@@ -15,7 +21,11 @@ export function AssessmentView({ assessment, title }: { assessment: Assessment; 
           {formatDateTime(assessment.at)}
         </span>
       </div>
-      <JsonView value={assessment.value} moneyKeys />
+      <VerdictList verdicts={verdicts} />
+      <details className="more" open={verdicts.length === 0}>
+        <summary>All fields</summary>
+        <JsonView value={assessment.value} moneyKeys />
+      </details>
       {n > 0 && (
         <div className="history">
           <button type="button" className="link-btn" aria-expanded={open} onClick={() => setOpen(!open)}>

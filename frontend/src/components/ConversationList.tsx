@@ -1,5 +1,5 @@
 import type { ConversationCard } from '../api/types';
-import { customerName } from '../domain/format';
+import { CustomerName } from './CustomerName';
 import { navigate, routeToHash } from '../stores/router';
 import { LiveStatusBadge } from './StatusBadge';
 import { TimeAgo } from './TimeAgo';
@@ -20,7 +20,11 @@ export function ConversationList({ cards, showCustomer = false }: { cards: Conve
             }}
           >
             <span className="row-main">
-              {showCustomer ? customerName(c.customerName) : (c.purpose ?? 'Conversation')}
+              {showCustomer ? (
+                <CustomerName name={c.customerName} displayName={c.displayName} nameSource={c.nameSource} />
+              ) : (
+                (c.purpose ?? 'Conversation')
+              )}
               <span className="muted small"> · {c.applicationNumber ?? 'no application'}</span>
             </span>
             <span className="muted small">

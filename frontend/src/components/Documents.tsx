@@ -1,5 +1,6 @@
 import type { IdentityDocument } from '../api/types';
-import { formatDate, humaniseValue } from '../domain/format';
+import { codeLabel } from '../domain/codes';
+import { formatDate, humanise } from '../domain/format';
 import { Fields } from './Panel';
 
 export function DocumentsList({ documents }: { documents: IdentityDocument[] }) {
@@ -10,8 +11,8 @@ export function DocumentsList({ documents }: { documents: IdentityDocument[] }) 
         <li key={`${d.documentType}-${d.documentNumber}-${i}`} className={d.expired ? 'doc expired' : 'doc'} data-testid="identity-document">
           <div className="doc-head">
             <span className="doc-type">
-              {d.documentType ? humaniseValue(d.documentType) : 'Document'}
-              {d.documentSubtype && <span className="muted"> · {humaniseValue(d.documentSubtype)}</span>}
+              {d.documentType ? codeLabel(d.documentType) : 'Document'}
+              {d.documentSubtype && <span className="muted"> · {codeLabel(d.documentSubtype)}</span>}
             </span>
             {d.expired && <span className="tag tag-danger">Expired</span>}
           </div>
@@ -21,7 +22,7 @@ export function DocumentsList({ documents }: { documents: IdentityDocument[] }) 
               ['Expiry', formatDate(d.expiryDate)],
               ['State of issue', d.stateOfIssue],
               ['Country of issue', d.countryOfIssue],
-              ...Object.entries(d.additionalInfo).map(([k, v]): [string, string] => [humaniseValue(k), v]),
+              ...Object.entries(d.additionalInfo).map(([k, v]): [string, string] => [humanise(k), v]),
             ]}
           />
         </li>

@@ -1,5 +1,6 @@
 import { isAdmin, useSession } from '../stores/session';
 import { routeOfSection, sectionOf, useRouter, type Section } from '../stores/router';
+import { AboutButton } from './AboutDialog';
 import { ConnectionIndicator } from './ConnectionIndicator';
 
 const NAV: { section: Section; label: string; adminOnly?: boolean }[] = [
@@ -46,6 +47,7 @@ export function Header() {
           <span className="user-name">{session?.name || session?.email}</span>
           <span className="user-role">{session?.role}</span>
         </div>
+        <AboutButton />
         <button type="button" className="btn btn-quiet" onClick={() => void signOut()}>
           Sign out
         </button>

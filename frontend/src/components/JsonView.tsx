@@ -5,7 +5,8 @@
  * under a key that names an amount of money (see isMoneyKey) are shown as AUD.
  */
 import type { JsonObject, JsonValue } from '../api/types';
-import { DASH, formatAud, formatMaybeDate, formatNumber, humanise, isMoneyKey } from '../domain/format';
+import { codeMeaning, isKnownCode } from '../domain/codes';
+import { DASH, formatAud, formatDays, formatMaybeDate, formatNumber, humanise, isDaysKey, isMoneyKey } from '../domain/format';
 
 function isObject(v: JsonValue): v is JsonObject {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -19,18 +20,41 @@ function isScalar(v: JsonValue): boolean {
 interface Opts {
   moneyKeys: boolean;
   money: boolean;
+  days?: boolean;
 }
 
 const PLAIN: Opts = { moneyKeys: false, money: false };
 
-export function Scalar({ value, money = false }: { value: JsonValue; money?: boolean }) {
+/** A producer code (PASS, LOW_RISK, yes_no), as opposed to free text ("Car registration", "yes"). */
+const CODE_LIKE = /^[A-Za-z]+(?:[_-][A-Za-z]+)*$/;
+
+function isCode(s: string): boolean {
+  const t = s.trim();
+  return CODE_LIKE.test(t) && (t === t.toUpperCase() || t.includes('_')) && isKnownCode(t);
+}
+
+export function Scalar({ value, money = false, days = false }: { value: JsonValue; money?: boolean; days?: boolean }) {
   if (value === null) return <span className="jv-null">{DASH}</span>;
   if (typeof value === 'boolean')
     return <span className={value ? 'jv-bool jv-yes' : 'jv-bool jv-no'}>{value ? 'Yes' : 'No'}</span>;
   if (typeof value === 'number')
-    return money ? <span className="jv-num jv-money">{formatAud(value)}</span> : <span className="jv-num">{formatNumber(value)}</span>;
+    return money ? (
+      <span className="jv-num jv-money">{formatAud(value)}</span>
+    ) : days ? (
+      <span className="jv-num">{formatDays(value)}</span>
+    ) : (
+      <span className="jv-num">{formatNumber(value)}</span>
+    );
   if (typeof value === 'string') {
     if (value.trim() === '') return <span className="jv-null">{DASH}</span>;
+    if (isCode(value)) {
+      const m = codeMeaning(value);
+      return (
+        <span className={`jv-str code code-${m.tone}`} title={value}>
+          {m.label}
+        </span>
+      );
+    }
     return <span className="jv-str">{formatMaybeDate(value)}</span>;
   }
   return null;
@@ -43,7 +67,7 @@ function ListView({ items, depth, opts }: { items: JsonValue[]; depth: number; o
       <ul className="jv-chips">
         {items.map((v, i) => (
           <li key={i}>
-            <Scalar value={v} money={opts.money} />
+            <Scalar value={v} money={opts.money} days={opts.days} />
           </li>
         ))}
       </ul>
@@ -63,11 +87,15 @@ function ListView({ items, depth, opts }: { items: JsonValue[]; depth: number; o
 function ValueView({ value, depth, opts }: { value: JsonValue; depth: number; opts: Opts }) {
   if (Array.isArray(value)) return <ListView items={value} depth={depth} opts={opts} />;
   if (isObject(value)) return <ObjectView obj={value} depth={depth} opts={opts} />;
-  return <Scalar value={value} money={opts.money} />;
+  return <Scalar value={value} money={opts.money} days={opts.days} />;
 }
 
 function ObjectView({ obj, depth, opts }: { obj: JsonObject; depth: number; opts: Opts }) {
-  const of = (k: string): Opts => ({ moneyKeys: opts.moneyKeys, money: opts.moneyKeys && isMoneyKey(k) });
+  const of = (k: string): Opts => ({
+    moneyKeys: opts.moneyKeys,
+    money: opts.moneyKeys && isMoneyKey(k),
+    days: opts.moneyKeys && !isMoneyKey(k) && isDaysKey(k),
+  });
   const keys = Object.keys(obj);
   if (keys.length === 0) return <span className="jv-null">No details</span>;
   // Scalars first as a compact field list, then nested sections.

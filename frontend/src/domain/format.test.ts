@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   customerName,
+  nameOf,
   formatAud,
   formatDate,
   formatDays,
@@ -66,15 +67,26 @@ describe('names', () => {
     expect(initials('Jane Q Citizen')).toBe('JC');
     expect(initials('jane')).toBe('J');
     expect(initials(null)).toBe('?');
-    expect(customerName(null)).toBe('Unknown customer');
-    expect(customerName('  ')).toBe('Unknown customer');
+    expect(customerName(null)).toBe('Name not given yet');
+    expect(customerName('  ')).toBe('Name not given yet');
     expect(customerName('Jane')).toBe('Jane');
   });
 
   it('names every nameless customer the same way, never by a raw id', () => {
-    expect(customerName(undefined)).toBe('Unknown customer');
-    expect(customerName('')).toBe('Unknown customer');
+    expect(customerName(undefined)).toBe('Name not given yet');
+    expect(customerName('')).toBe('Name not given yet');
     expect(customerName('  Jane Citizen ')).toBe('Jane Citizen');
+  });
+
+  it.each([
+    ['Jane', 'Konstantinos', 'message', 'Jane', false],
+    [null, 'Konstantinos', 'message', 'Konstantinos', true],
+    [null, '$400.00 · Car registration', 'loan', '$400.00 · Car registration', true],
+    ['  ', 'cust-1', 'id', 'cust-1', true],
+    [null, '', 'none', 'New customer', true],
+    [null, null, null, 'New customer', true],
+  ])('nameOf(%j, %j, %j) is %j', (name, display, source, text, provisional) => {
+    expect(nameOf(name, display, source)).toMatchObject({ text, provisional });
   });
 });
 

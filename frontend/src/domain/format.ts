@@ -77,15 +77,42 @@ export function initials(name: string | null | undefined): string {
   return (first + last).toUpperCase();
 }
 
-export const UNKNOWN_CUSTOMER = 'Unknown customer';
+export const UNKNOWN_CUSTOMER = 'Name not given yet';
 
 /**
- * The one way every screen names a customer: the name as sent, trimmed; without one,
- * "Unknown customer" (never the raw customer id, which screens show on its own).
+ * The one way every screen names a customer from a profile: the name as sent, trimmed;
+ * without one, "Name not given yet". Rows and cards use nameOf, which has more to go on.
  */
 export function customerName(name: string | null | undefined): string {
   const n = name?.trim();
   return n ? n : UNKNOWN_CUSTOMER;
+}
+
+/** A name to show and whether it is the customer's own (provisional: it stands in for one). */
+export interface NameInfo {
+  text: string;
+  provisional: boolean;
+  /** Why this stands in for the name (a tooltip); null for a real name. */
+  hint: string | null;
+}
+
+const NAME_HINTS: Record<string, string> = {
+  message: 'Name not given yet: how the assistant addressed them',
+  loan: 'Name not given yet: the loan asked for',
+  id: 'Name not given yet: the customer id',
+};
+
+/**
+ * What a card or a customers row calls the customer: the name as sent, else the best
+ * thing the Go side knows (displayName, with its source: the name the assistant used,
+ * the loan, the customer id), else "New customer".
+ */
+export function nameOf(name: string | null | undefined, displayName?: string | null, source?: string | null): NameInfo {
+  const n = name?.trim();
+  if (n) return { text: n, provisional: false, hint: null };
+  const d = displayName?.trim();
+  if (d) return { text: d, provisional: true, hint: NAME_HINTS[source ?? ''] ?? 'Name not given yet' };
+  return { text: 'New customer', provisional: true, hint: 'Nothing is known about the customer yet' };
 }
 
 export function yesNo(v: boolean | null | undefined): string {
@@ -220,6 +247,18 @@ export function isMoneyKey(key: string): boolean {
   const words = keyWords(key);
   if (words.some((w) => NOT_MONEY_WORDS.has(w))) return false;
   return words.some((w) => MONEY_WORDS.has(w));
+}
+
+/** Words that say a number counts days: `loanTerm`, `term_days`, `statement_days`. */
+const DAY_WORDS = new Set(['term', 'days', 'day']);
+
+/**
+ * Whether a field of producer data counts days, judged by its key (the contract gives
+ * `loanTerm` in days): `loanTerm`, `term_days`, `statement_days`; not `loan_amount`.
+ */
+export function isDaysKey(key: string): boolean {
+  const words = keyWords(key);
+  return words.some((w) => DAY_WORDS.has(w)) && !words.some((w) => w === 'ratio' || w === 'rate');
 }
 
 /**

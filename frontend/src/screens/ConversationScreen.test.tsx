@@ -108,6 +108,10 @@ describe('conversation view', () => {
     expect(screen.getByText('APP-c1')).toBeInTheDocument();
     expect(screen.getByText('2 of 3')).toBeInTheDocument();
     expect(screen.getAllByTestId('message')).toHaveLength(2);
+    // The overview shows the noticeboard first; 5 shows every section.
+    expect(screen.getByTestId('notice-topic')).toBeInTheDocument();
+    expect(screen.queryByTestId('panel-application')).not.toBeInTheDocument();
+    await userEvent.setup().keyboard('5');
 
     const app = screen.getByTestId('panel-application');
     expect(within(app).getByText('$1,500.00')).toBeInTheDocument();
@@ -134,7 +138,7 @@ describe('conversation view', () => {
     expect(within(service).getByText('$3,100.50')).toBeInTheDocument();
     expect(within(service).getByText('$2,099.50')).toBeInTheDocument();
     expect(within(service).getByText('$1,500.00')).toBeInTheDocument();
-    expect(within(service).getByText('90')).toBeInTheDocument();
+    expect(within(service).getByText('90 days')).toBeInTheDocument();
     expect(within(service).getByText('0.125')).toBeInTheDocument();
     expect(within(credit).getByText('No fraud check yet.')).toBeInTheDocument();
     expect(within(credit).getByText('Bank statement')).toBeInTheDocument();
@@ -226,14 +230,14 @@ describe('conversation view', () => {
     expect(screen.getByTestId('conversation-position')).toHaveTextContent(/^2$/);
   });
 
-  it('names a customer without a name "Unknown customer" in the header', async () => {
+  it('names a customer nothing is known about "New customer" in the header', async () => {
     const fake = createFakeApi();
     fake.getConversation.mockImplementation(async (id: string) =>
       detail(id, { conversation: { ...card(id, { customerName: null, customerId: 'cust-raw-id' }), facts: [], decisionReason: '', username: '' } }),
     );
     setApi(fake);
     render(<ConversationScreen id="c1" />);
-    expect(await screen.findByRole('button', { name: 'Unknown customer' })).toBeInTheDocument();
+    expect(await screen.findByRole('button', { name: 'New customer' })).toBeInTheDocument();
     expect(screen.queryByText('cust-raw-id')).not.toBeInTheDocument();
   });
 

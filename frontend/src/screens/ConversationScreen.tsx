@@ -5,7 +5,8 @@ import { Avatar } from '../components/Avatar';
 import { ErrorState, Skeleton } from '../components/States';
 import { LiveStatusBadge } from '../components/StatusBadge';
 import { TimeAgo } from '../components/TimeAgo';
-import { customerName, formatNumber } from '../domain/format';
+import { CustomerName } from '../components/CustomerName';
+import { formatNumber } from '../domain/format';
 import { useHotkeys } from '../hooks/useHotkeys';
 import { useLiveCounts } from '../hooks/useLiveCounts';
 import { useConversation } from '../stores/conversation';
@@ -149,10 +150,10 @@ function HeaderInfo({ c }: { c: ConversationInfo }) {
         <div className="conv-header-name">
           {c.customerId ? (
             <button type="button" className="link-btn strong" onClick={() => navigate({ name: 'customer', id: c.customerId! })}>
-              {customerName(c.customerName)}
+              <CustomerName name={c.customerName} displayName={c.displayName} nameSource={c.nameSource} />
             </button>
           ) : (
-            customerName(c.customerName)
+            <CustomerName name={c.customerName} displayName={c.displayName} nameSource={c.nameSource} />
           )}
           <LiveStatusBadge card={c} />
         </div>

@@ -45,7 +45,7 @@ describe('conversations grid', () => {
   it('shows a fallback name for unknown customers', async () => {
     setApi(createFakeApi({ pages: [{ items: [card('x', { customerName: null })], nextCursor: null }] }));
     render(<ConversationsScreen />);
-    expect(await screen.findByText('Unknown customer')).toBeInTheDocument();
+    expect(await screen.findByText('New customer')).toBeInTheDocument();
   });
 
   it('loads the next page on reaching the end, with a loading indicator, until nextCursor is null', async () => {

@@ -127,12 +127,12 @@ describe('applications', () => {
 describe('customers without a name', () => {
   const nameless = { ...customerDetail.profile, name: null, title: null, preferredName: null, firstName: null, middleName: null, lastName: '  ' };
 
-  it('are "Unknown customer" in the customers list, never blank', async () => {
+  it('are named by the best thing known in the customers list, never blank', async () => {
     const fake = createFakeApi();
     fake.searchCustomers.mockResolvedValue({
       items: [
-        { id: 'C7', name: null, email: null, mobile: null, applications: 0, conversations: 1 },
-        { id: 'C8', name: '', email: null, mobile: null, applications: 0, conversations: 1 },
+        { id: 'C7', name: null, displayName: 'Konstantinos', nameSource: 'message', email: null, mobile: null, applications: 0, conversations: 1 },
+        { id: 'C8', name: '', displayName: '', nameSource: 'none', email: null, mobile: null, applications: 0, conversations: 1 },
       ],
       nextCursor: null,
     });
@@ -143,25 +143,28 @@ describe('customers without a name', () => {
       .getAllByRole('row')
       .slice(1)
       .map((r) => within(r).getAllByRole('cell')[0].textContent);
-    expect(names).toEqual(['Unknown customer', 'Unknown customer']);
+    expect(names).toEqual(['Konstantinos', 'New customer']);
+    const stand = within(table).getByText('Konstantinos');
+    expect(stand).toHaveAttribute('data-provisional', 'true');
+    expect(stand).toHaveAttribute('title', 'Name not given yet: how the assistant addressed them');
   });
 
-  it('are "Unknown customer" in the applications list, not their raw id', async () => {
+  it('say so in the applications list, not their raw id', async () => {
     const fake = createFakeApi();
     fake.listApplications.mockResolvedValue({ items: [{ ...row, customerName: null, customerId: 'cust-9f2e' }], nextCursor: null });
     setApi(fake);
     render(<ApplicationsScreen />);
     const table = await screen.findByRole('table');
-    expect(within(table).getAllByRole('cell')[1]).toHaveTextContent(/^Unknown customer$/);
+    expect(within(table).getAllByRole('cell')[1]).toHaveTextContent(/^Name not given yet$/);
     expect(table.textContent).not.toContain('cust-9f2e');
   });
 
-  it('are "Unknown customer" on their profile', async () => {
+  it('say so on their profile', async () => {
     const fake = createFakeApi();
     fake.getCustomer.mockResolvedValue({ ...customerDetail, profile: nameless });
     setApi(fake);
     render(<CustomerScreen id="C1" />);
-    expect(await screen.findByRole('heading', { name: 'Unknown customer' })).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { name: 'Name not given yet' })).toBeInTheDocument();
   });
 });
 

@@ -2,7 +2,8 @@ import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { SearchBox } from '../components/SearchBox';
 import { EmptyState, ErrorState, Skeleton, Spinner } from '../components/States';
-import { customerName, DASH } from '../domain/format';
+import { CustomerName } from '../components/CustomerName';
+import { DASH } from '../domain/format';
 import { useCustomers } from '../stores/customers';
 import { navigate } from '../stores/router';
 
@@ -60,7 +61,9 @@ export function CustomersScreen() {
                   if (e.key === 'Enter') navigate({ name: 'customer', id: c.id });
                 }}
               >
-                <td className="strong">{customerName(c.name)}</td>
+                <td className="strong">
+                  <CustomerName name={c.name} displayName={c.displayName} nameSource={c.nameSource} />
+                </td>
                 <td>{c.email ?? DASH}</td>
                 <td>{c.mobile ?? DASH}</td>
                 <td className="mono muted">{c.id}</td>

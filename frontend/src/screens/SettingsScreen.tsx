@@ -2,6 +2,7 @@ import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'reac
 import { useShallow } from 'zustand/react/shallow';
 import type { Settings } from '../api/types';
 import { Panel } from '../components/Panel';
+import { MachineDefaultsNote } from '../components/MachineDefaultsNote';
 import { ErrorState, Skeleton } from '../components/States';
 import { formatDuration } from '../domain/format';
 import { useSettings, validateSettings, type SettingsErrors } from '../stores/settings';
@@ -18,6 +19,7 @@ export function SettingsScreen() {
       <div className="page-head">
         <h2 className="page-title">Settings</h2>
       </div>
+      <MachineDefaultsNote />
       {!s.settings && s.loading && <Skeleton lines={8} label="Loading settings" />}
       {!s.settings && !s.loading && s.error && <ErrorState message={s.error} onRetry={() => void useSettings.getState().load()} />}
       {s.settings && <SettingsForm key={JSON.stringify(s.settings)} initial={s.settings} />}

@@ -1,4 +1,5 @@
 /** Resets every store to its initial state (sign-out and tests). */
+import { resetKeyboard } from '../keyboard';
 import { resetApplications } from './applications';
 import { resetAudit } from './audit';
 import { resetConnection } from './connection';
@@ -34,4 +35,5 @@ export function resetAllStores(): void {
   resetUserData();
   resetSession();
   resetTicker();
+  resetKeyboard();
 }

@@ -5,6 +5,7 @@
 import { vi } from 'vitest';
 import type { ApiClient } from '../api/client';
 import type {
+  About,
   ConnectionState,
   ConversationCard,
   ConversationDetail,
@@ -38,6 +39,15 @@ export const defaultSettings: Settings = {
   thresholds: { ...DEFAULT_THRESHOLDS },
 };
 
+export const aboutInfo: About = {
+  version: '1.2.3',
+  commit: 'abc1234',
+  buildDate: '2026-11-30T15:00:00Z',
+  platform: 'linux/amd64',
+  userAgent: 'Billie-Supervisor/1.2.3 (linux/amd64)',
+  machineDefaults: { path: '/etc/billie-supervisor/defaults.json', state: 'none', problem: '' },
+};
+
 export const connected: ConnectionState = {
   state: 'connected',
   stale: false,
@@ -51,7 +61,10 @@ export const connected: ConnectionState = {
 
 export function card(id: string, over: Partial<ConversationCard> = {}): ConversationCard {
   const now = Date.now();
+  const name = 'customerName' in over ? (over.customerName ?? null) : `Customer ${id}`;
   return {
+    displayName: name ?? '',
+    nameSource: name ? 'profile' : 'none',
     id,
     customerId: `cust-${id}`,
     customerName: `Customer ${id}`,
@@ -144,6 +157,7 @@ export function createFakeApi(opts: { session?: SessionInfo | null; pages?: Conv
     }),
     getSettings: vi.fn(async () => defaultSettings),
     saveSettings: vi.fn(async (s: Settings) => ({ ...s, redisPassword: '' })),
+    about: vi.fn(async () => aboutInfo),
     listUsers: vi.fn(async () => []),
     createUser: vi.fn(async () => {
       throw new Error('not implemented');

@@ -204,3 +204,11 @@ func (d *docCache) put(k Key, doc []byte) {
 func (d *docCache) clear() {
 	d.young, d.old, d.youngBytes = map[Key][]byte{}, map[Key][]byte{}, 0
 }
+
+// Clear empties the cache: records and documents. A replay calls it after it rewrote
+// records in place through the writer's own connection, which PRAGMA data_version
+// does not count as someone else's commit.
+func (c *Cache) Clear() {
+	c.ForgetRecords()
+	c.docs.clear()
+}

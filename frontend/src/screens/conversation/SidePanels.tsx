@@ -5,8 +5,13 @@ import { DocumentsList } from '../../components/Documents';
 import { Noticeboard } from '../../components/Noticeboard';
 import { Fields, Panel } from '../../components/Panel';
 import { fullName } from '../../components/CustomerProfileView';
-import { formatDate, humanise, humaniseValue } from '../../domain/format';
+import { Chip, CodeChip, VerdictList } from '../../components/Verdicts';
+import { assessmentVerdicts } from '../../domain/codes';
+import { formatDate, humanise } from '../../domain/format';
+import { decisionLine } from '../../domain/risks';
+import { useHotkeys } from '../../hooks/useHotkeys';
 import { navigate } from '../../stores/router';
+import { SIDE_TABS, SIDE_TAB_LABELS, useSideTab, type SideTab } from '../../stores/sideTab';
 
 const KNOWN = new Set(['identityRisk', 'serviceability', 'fraudCheck']);
 
@@ -18,7 +23,7 @@ function SummaryPanel({ detail }: { detail: ConversationDetail }) {
       <Fields
         rows={[
           ['Purpose', c.purpose],
-          ['Decision', c.decision ? humaniseValue(c.decision) : null],
+          ['Decision', c.decision ? <CodeChip code={c.decision} /> : null],
           ...(c.decisionReason ? ([['Reason', c.decisionReason]] as [string, string][]) : []),
           ['Username', c.username || null],
         ]}
@@ -52,20 +57,21 @@ function IdentityPanel({ detail }: { detail: ConversationDetail }) {
         )
       }
     >
+      {risk ? (
+        <VerdictList verdicts={assessmentVerdicts(risk)} />
+      ) : (
+        <div className="muted small">No identity-risk assessment yet.</div>
+      )}
       {p && (
         <Fields
           rows={[
             ['Name', fullName(p)],
             ['Date of birth', p.dateOfBirth ? formatDate(p.dateOfBirth) : null],
-            ['eKYC status', p.ekycStatus ? humaniseValue(p.ekycStatus) : null],
+            ['eKYC status', p.ekycStatus ? <CodeChip code={p.ekycStatus} /> : null],
           ]}
         />
       )}
-      {risk ? (
-        <AssessmentView assessment={risk} title="Identity risk" />
-      ) : (
-        <div className="muted small">No identity-risk assessment yet.</div>
-      )}
+      {risk && <AssessmentView assessment={risk} title="Identity risk" />}
       <h4 className="sub-title">Identity documents</h4>
       <DocumentsList documents={p?.documents ?? []} />
     </Panel>
@@ -96,14 +102,76 @@ function CreditPanel({ assessments }: { assessments: Assessment[] }) {
   );
 }
 
+/** The decision (or where the application stands) and only the risks that are not fine, on one line. */
+export function DecisionStrip({ detail }: { detail: ConversationDetail }) {
+  const c = detail.conversation;
+  const line = decisionLine({
+    decision: c.decision,
+    decisionReason: c.decisionReason,
+    application: detail.application,
+    customer: detail.customer,
+    assessments: detail.assessments,
+  });
+  const reason = line.decision.reasons.join(' · ');
+  return (
+    <div className="decision-strip" data-testid="decision-strip">
+      <Chip label={line.decision.label} tone={line.decision.tone} testId="decision-chip" />
+      {reason && (
+        <span className="decision-reason" title={reason}>
+          {reason}
+        </span>
+      )}
+      <span className="decision-risks">
+        {line.risks.length === 0 ? (
+          <span className="muted small">No risks flagged</span>
+        ) : (
+          line.risks.map((r, i) => <Chip key={i} label={r.topic === 'Document' || r.topic === 'Customer' ? r.label : `${r.topic}: ${r.label}`} tone={r.tone} testId="risk-chip" />)
+        )}
+      </span>
+    </div>
+  );
+}
+
+/**
+ * The right column: the decision strip, then one section at a time (keys 1-5): the
+ * overview (summary and the agents' noticeboard), the application, identity, credit,
+ * or everything stacked.
+ */
 export function SidePanels({ detail }: { detail: ConversationDetail }) {
+  const tab = useSideTab((s) => s.tab);
+  const setTab = useSideTab((s) => s.setTab);
+  const keys: Record<string, () => void> = {};
+  SIDE_TABS.forEach((t, i) => (keys[String(i + 1)] = () => setTab(t)));
+  useHotkeys(keys);
+  const show = (t: SideTab) => tab === t || tab === 'all';
   return (
     <div className="side-panels">
-      <SummaryPanel detail={detail} />
-      <ApplicationPanel application={detail.application} />
-      <IdentityPanel detail={detail} />
-      <CreditPanel assessments={detail.assessments} />
-      <Noticeboard topics={detail.noticeboard} />
+      <DecisionStrip detail={detail} />
+      <div className="side-tabs" role="tablist" aria-label="Details">
+        {SIDE_TABS.map((t, i) => (
+          <button
+            key={t}
+            type="button"
+            role="tab"
+            aria-selected={tab === t}
+            className={tab === t ? 'side-tab selected' : 'side-tab'}
+            onClick={() => setTab(t)}
+            title={`${SIDE_TAB_LABELS[t]} (${i + 1})`}
+          >
+            {SIDE_TAB_LABELS[t]}
+            <kbd>{i + 1}</kbd>
+          </button>
+        ))}
+      </div>
+      {show('overview') && (
+        <>
+          <SummaryPanel detail={detail} />
+          <Noticeboard topics={detail.noticeboard} />
+        </>
+      )}
+      {show('application') && <ApplicationPanel application={detail.application} />}
+      {show('identity') && <IdentityPanel detail={detail} />}
+      {show('credit') && <CreditPanel assessments={detail.assessments} />}
     </div>
   );
 }

@@ -71,13 +71,16 @@ describe('transcript auto-scroll', () => {
   });
 
   it('puts customers left and the assistant right, with times and toggleable rationale', async () => {
-    render(<Transcript messages={msgs(2)} />);
+    render(<Transcript messages={[message(0), message(1, { answerInputType: 'yes_no' })]} />);
     const [m0, m1] = screen.getAllByTestId('message');
     expect(m0).toHaveClass('msg-customer');
     expect(m1).toHaveClass('msg-assistant');
     expect(m0.querySelector('time')).toHaveAttribute('datetime', message(0).at);
-    expect(screen.getByTestId('rationale')).toHaveTextContent('because 1');
-    await userEvent.setup().click(screen.getByLabelText('Show rationale'));
+    // Rationale and tags stay behind the toggle: no answer-type tag under every bubble.
     expect(screen.queryByTestId('rationale')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('answer-type')).not.toBeInTheDocument();
+    await userEvent.setup().click(screen.getByLabelText('Show rationale and details'));
+    expect(screen.getByTestId('rationale')).toHaveTextContent('because 1');
+    expect(screen.getByTestId('answer-type')).toHaveTextContent('Yes / no question');
   });
 });

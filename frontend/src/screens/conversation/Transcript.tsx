@@ -1,6 +1,7 @@
 import { memo, useLayoutEffect, useRef, useState } from 'react';
 import type { Message } from '../../api/types';
 import { JsonView } from '../../components/JsonView';
+import { codeLabel } from '../../domain/codes';
 import { formatDateTime, formatTime } from '../../domain/format';
 
 /** Distance from the bottom (px) that still counts as "at the bottom". */
@@ -17,10 +18,10 @@ const Bubble = memo(function Bubble({ m, showRationale }: { m: Message; showRati
             <span className="msg-rationale-label">Rationale</span> {m.rationale}
           </div>
         )}
-        {hasData && (
+        {showRationale && hasData && (
           <details className="msg-data">
             <summary>Additional data</summary>
-            <JsonView value={m.additionalData!} />
+            <JsonView value={m.additionalData!} moneyKeys />
           </details>
         )}
       </div>
@@ -29,8 +30,13 @@ const Bubble = memo(function Bubble({ m, showRationale }: { m: Message; showRati
         <time dateTime={m.at} title={formatDateTime(m.at)}>
           {formatTime(m.at)}
         </time>
-        {m.answerInputType && <span className="tag">{m.answerInputType}</span>}
-        {m.endConversation && <span className="tag tag-danger">ended conversation</span>}
+        {showRationale && m.answerInputType && (
+          <span className="tag" title={m.answerInputType} data-testid="answer-type">
+            {codeLabel(m.answerInputType)}
+          </span>
+        )}
+        {showRationale && m.seq !== null && <span className="muted">#{m.seq}</span>}
+        {m.endConversation && <span className="tag tag-danger">Ended the conversation</span>}
       </div>
     </li>
   );
@@ -45,7 +51,9 @@ export function Transcript({ messages }: { messages: Message[] }) {
   const pinned = useRef(true);
   const seen = useRef(messages.length);
   const [unseen, setUnseen] = useState(0);
-  const [showRationale, setShowRationale] = useState(true);
+  // Rationale, answer types, sequence numbers and additional data are for digging in;
+  // reading the conversation needs only the words.
+  const [showRationale, setShowRationale] = useState(false);
 
   const toBottom = () => {
     const el = ref.current;
@@ -79,7 +87,7 @@ export function Transcript({ messages }: { messages: Message[] }) {
         <span className="muted small">{messages.length} messages</span>
         <label className="toggle small">
           <input type="checkbox" checked={showRationale} onChange={(e) => setShowRationale(e.target.checked)} />
-          Show rationale
+          Show rationale and details
         </label>
       </div>
       <div className="transcript-scroll" ref={ref} onScroll={onScroll} data-testid="transcript-scroll">

@@ -76,8 +76,22 @@ describe('card preview layout', () => {
 });
 
 describe('card customer name', () => {
-  it('names a customer without a name "Unknown customer"', () => {
+  it('names a customer nothing is known about "New customer"', () => {
     render(<ConversationCardView card={card('n', { customerName: '   ' })} selected={false} onOpen={() => {}} />);
-    expect(screen.getByText('Unknown customer')).toBeInTheDocument();
+    expect(screen.getByText('New customer')).toBeInTheDocument();
+  });
+
+  it('names a nameless customer by what the Go side found, marked as a stand-in', () => {
+    render(
+      <ConversationCardView
+        card={card('n', { customerName: null, displayName: 'Konstantinos', nameSource: 'message' })}
+        selected={false}
+        onOpen={() => {}}
+      />,
+    );
+    const n = screen.getByTestId('customer-name');
+    expect(n).toHaveTextContent(/^Konstantinos$/);
+    expect(n).toHaveClass('name-provisional');
+    expect(screen.queryByText('Unknown customer')).not.toBeInTheDocument();
   });
 });

@@ -1,6 +1,6 @@
 import { memo } from 'react';
 import type { ConversationCard } from '../../api/types';
-import { customerName } from '../../domain/format';
+import { CustomerName } from '../../components/CustomerName';
 import { Avatar } from '../../components/Avatar';
 import { LiveStatusBadge } from '../../components/StatusBadge';
 import { TimeAgo } from '../../components/TimeAgo';
@@ -14,7 +14,6 @@ interface Props {
 
 /** One grid card. Memoised: re-renders only for its own data and the shared ticker. */
 export const ConversationCardView = memo(function ConversationCardView({ card, selected, onOpen }: Props) {
-  const name = customerName(card.customerName);
   return (
     <a
       href={routeToHash({ name: 'conversation', id: card.id })}
@@ -30,9 +29,12 @@ export const ConversationCardView = memo(function ConversationCardView({ card, s
       <span className="conv-card-top">
         <Avatar name={card.customerName} size={32} />
         <span className="conv-card-id">
-          <span className="conv-card-name" title={name}>
-            {name}
-          </span>
+          <CustomerName
+            className="conv-card-name"
+            name={card.customerName}
+            displayName={card.displayName}
+            nameSource={card.nameSource}
+          />
           <span className="conv-card-app">{card.applicationNumber ?? 'No application'}</span>
         </span>
         <LiveStatusBadge card={card} />
