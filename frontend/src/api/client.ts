@@ -3,6 +3,7 @@
  * to `window.go`, so tests install a fake with {@link setApi}.
  */
 import type {
+  About,
   AuditPage,
   AuditQuery,
   DeadLetterDetail,
@@ -18,7 +19,6 @@ import type {
   RetryResult,
 } from './types';
 import type {
-  About,
   Application,
   ApplicationDetail,
   ApplicationPage,
