@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -12,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/billie/supervisor/backend/store"
+	"github.com/billie/supervisor/backend/store/ops"
 	"github.com/billie/supervisor/backend/store/pagepool"
 )
 
@@ -20,6 +23,7 @@ import (
 type config struct {
 	redisURL   string
 	db         string
+	opsDB      string
 	stream     string
 	group      string
 	consumer   string
@@ -54,6 +58,7 @@ func defaultConfig(env environ) config {
 	return config{
 		redisURL:   get("BILLIE_REDIS_URL", "redis://127.0.0.1:6379/0"),
 		db:         get("BILLIE_DB", "data/billie.db"),
+		opsDB:      get("BILLIE_OPS_DB", ""),
 		stream:     get("BILLIE_STREAM", "chatLedger"),
 		group:      get("BILLIE_GROUP", "billie-projector"),
 		consumer:   get("BILLIE_CONSUMER", "projector-"+host),
@@ -80,6 +85,7 @@ func (c *config) register(root *cobra.Command) {
 	fs := root.PersistentFlags()
 	fs.StringVar(&c.redisURL, "redis", c.redisURL, "Redis URL (env BILLIE_REDIS_URL)")
 	fs.StringVar(&c.db, "db", c.db, "SQLite database of the read models (env BILLIE_DB)")
+	fs.StringVar(&c.opsDB, "ops-db", c.opsDB, "SQLite database of accounts, sessions, audit log and operations history; no rebuild touches it (default: ops.db beside --db; env BILLIE_OPS_DB)")
 	fs.StringVar(&c.stream, "stream", c.stream, "ledger stream key (env BILLIE_STREAM)")
 	fs.StringVar(&c.group, "group", c.group, "consumer group (env BILLIE_GROUP)")
 	fs.StringVar(&c.consumer, "consumer", c.consumer, "consumer name within the group; a stable one restarts without waiting out the lease (env BILLIE_CONSUMER)")
@@ -92,12 +98,15 @@ func (c *config) register(root *cobra.Command) {
 		[]string{"debug", "info", "warn", "error"}, cobra.ShellCompDirectiveNoFileComp))
 }
 
-func (c *config) logger() *slog.Logger {
+func (c *config) logger() *slog.Logger { return c.loggerTo(os.Stderr) }
+
+// loggerTo is logger writing to w.
+func (c *config) loggerTo(w io.Writer) *slog.Logger {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(strings.ToLower(c.logLevel))); err != nil {
 		level = slog.LevelInfo
 	}
-	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
 }
 
 // producerZone is the producer's time zone, --producer-tz loaded.
@@ -129,6 +138,49 @@ func (c *config) openStore(ctx context.Context) (*store.Store, error) {
 	return c.openStoreAt(ctx, c.db, store.Options{})
 }
 
+// openStores opens the read-model store and the operations store; the accounts of
+// an older read-model database move into the latter on the way.
+func (c *config) openStores(ctx context.Context) (*store.Store, *ops.Store, error) {
+	o, err := ops.Open(ctx, c.opsPath(), ops.Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := c.openStoreAt(ctx, c.db, store.Options{Accounts: o})
+	if err != nil {
+		o.Close()
+		return nil, nil, err
+	}
+	return st, o, nil
+}
+
+// opsPath is the operations store's file: --ops-db, else ops.db beside --db.
+func (c *config) opsPath() string {
+	if c.opsDB != "" {
+		return c.opsDB
+	}
+	return filepath.Join(filepath.Dir(c.db), "ops.db")
+}
+
+// openOps opens the operations store. Accounts that --db still holds from an older
+// version move into it first (the read-model store's migration 0008), so every
+// command that reads accounts sees them.
+func (c *config) openOps(ctx context.Context) (*ops.Store, error) {
+	o, err := ops.Open(ctx, c.opsPath(), ops.Options{})
+	if err != nil {
+		return nil, err
+	}
+	st, err := c.openStoreAt(ctx, c.db, store.Options{Accounts: o})
+	if err != nil {
+		o.Close()
+		return nil, err
+	}
+	if err := st.Close(); err != nil {
+		o.Close()
+		return nil, err
+	}
+	return o, nil
+}
+
 // openStoreAt opens the store at path. The first store a command opens sizes the
 // process's pool of SQLite page buffers for its connections (see package pagepool);
 // stores opened after it share the pool.
@@ -138,6 +190,16 @@ func (c *config) openStoreAt(ctx context.Context, path string, o store.Options) 
 		return nil, err
 	}
 	o.ProducerZone = zone
+	if o.Accounts == nil {
+		// An older database's accounts move to the operations store when it is
+		// opened, whichever command opens it first.
+		acc, err := ops.Open(ctx, c.opsPath(), ops.Options{})
+		if err != nil {
+			return nil, err
+		}
+		defer acc.Close()
+		o.Accounts = acc
+	}
 	if !c.pagePool {
 		c.pagePool = true
 		if err := pagepool.Configure(store.PagePoolMiB(o)); err != nil {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/user"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -106,8 +105,9 @@ func newResolveCmd(cfg *config, verb string) *cobra.Command {
 			if given != 1 {
 				return fmt.Errorf("dlq %s: name the dead letters with IDs, --all or filter flags (one of the three)", verb)
 			}
+			out := newProgressOut(cmd.OutOrStdout(), os.Stderr, verb, asJSON)
 			return withDeadLetters(cmd.Context(), cfg, func(svc *deadletters.Service) error {
-				return resolveDeadLetters(cmd.Context(), svc, verb, sel, asJSON, cmd.OutOrStdout())
+				return resolveDeadLetters(cmd.Context(), svc, cliActor(cfg), verb, sel, asJSON, out)
 			})
 		},
 	}
@@ -117,38 +117,30 @@ func newResolveCmd(cfg *config, verb string) *cobra.Command {
 	return cmd
 }
 
-// withDeadLetters runs f with the dead-letter service over cfg's database. The audit
-// records name the operating-system user.
+// withDeadLetters runs f with the dead-letter service over cfg's database, recording in
+// the operations store's audit log.
 func withDeadLetters(ctx context.Context, cfg *config, f func(*deadletters.Service) error) error {
-	st, err := cfg.openStore(ctx)
+	st, opsStore, err := cfg.openStores(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	return f(deadletters.New(st, newAuditor(cfg.logger())))
+	defer opsStore.Close()
+	return f(deadletters.New(st, opsStore))
 }
 
-// cliActor is who the audit log names for the CLI: "cli:<user>".
-func cliActor() string {
-	name := "unknown"
-	if u, err := user.Current(); err == nil && u.Username != "" {
-		name = u.Username
-	}
-	return "cli:" + name
-}
-
-func resolveDeadLetters(ctx context.Context, svc *deadletters.Service, verb string, sel deadletters.Selection, asJSON bool, stdout io.Writer) error {
-	out := newProgressOut(stdout, verb, asJSON)
+func resolveDeadLetters(ctx context.Context, svc *deadletters.Service, actor, verb string, sel deadletters.Selection, asJSON bool, out *progressOut) error {
+	stdout := out.w
 	var rep any
 	var summary string
 	var err error
 	if verb == "retry" {
 		var r deadletters.RetryReport
-		r, err = svc.Retry(ctx, cliActor(), sel, out.progress)
+		r, err = svc.Retry(ctx, actor, sel, out.progress)
 		rep, summary = r, fmt.Sprintf("retried %d: %d applied, %d still dead", r.Retried, r.Applied, r.StillDead)
 	} else {
 		var r deadletters.DropReport
-		r, err = svc.Drop(ctx, cliActor(), sel, out.progress)
+		r, err = svc.Drop(ctx, actor, sel, out.progress)
 		rep, summary = r, fmt.Sprintf("dropped %d", r.Dropped)
 	}
 	out.done()
@@ -163,19 +155,34 @@ func resolveDeadLetters(ctx context.Context, svc *deadletters.Service, verb stri
 }
 
 // progressOut shows a retry's or drop's progress: a bar redrawn in place when stdout
-// is a terminal, else one plain line per dead letter (none with --json).
+// is a terminal, else one plain line per dead letter (none with --json). It is also
+// where the audit log lines go (to stderr), so that on a terminal they print above
+// the bar instead of through it.
 type progressOut struct {
-	w      io.Writer
+	w      io.Writer // stdout
+	log    io.Writer // stderr
 	verb   string
 	bar    bool
 	quiet  bool
 	failed int
-	drawn  bool
+	drawn  string // the bar as last drawn
 }
 
-func newProgressOut(w io.Writer, verb string, quiet bool) *progressOut {
+func newProgressOut(w, log io.Writer, verb string, quiet bool) *progressOut {
 	f, ok := w.(*os.File)
-	return &progressOut{w: w, verb: verb, quiet: quiet, bar: !quiet && ok && term.IsTerminal(int(f.Fd()))}
+	return &progressOut{w: w, log: log, verb: verb, quiet: quiet, bar: !quiet && ok && term.IsTerminal(int(f.Fd()))}
+}
+
+// Write writes a log line; over the bar, which it draws again below.
+func (p *progressOut) Write(b []byte) (int, error) {
+	if p.drawn != "" {
+		fmt.Fprint(p.w, "\r\033[K")
+	}
+	n, err := p.log.Write(b)
+	if p.drawn != "" {
+		fmt.Fprint(p.w, p.drawn)
+	}
+	return n, err
 }
 
 const barWidth = 30
@@ -188,9 +195,9 @@ func (p *progressOut) progress(done, total int, r deadletters.Result) {
 	case p.quiet:
 	case p.bar:
 		filled := barWidth * done / max(total, 1)
-		fmt.Fprintf(p.w, "\r%s [%s%s] %d/%d, %d not %s", p.verb, strings.Repeat("#", filled), strings.Repeat("-", barWidth-filled),
+		p.drawn = fmt.Sprintf("%s [%s%s] %d/%d, %d not %s", p.verb, strings.Repeat("#", filled), strings.Repeat("-", barWidth-filled),
 			done, total, p.failed, map[string]string{"retry": "applied", "drop": "dropped"}[p.verb])
-		p.drawn = true
+		fmt.Fprint(p.w, "\r\033[K"+p.drawn)
 	case r.OK && p.verb == "retry":
 		fmt.Fprintf(p.w, "%s applied\n", r.ID)
 	case r.OK:
@@ -204,7 +211,8 @@ func (p *progressOut) progress(done, total int, r deadletters.Result) {
 
 // done ends the bar's line.
 func (p *progressOut) done() {
-	if p.drawn {
+	if p.drawn != "" {
 		fmt.Fprintln(p.w)
+		p.drawn = ""
 	}
 }

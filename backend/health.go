@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/billie/supervisor/backend/breaker"
 	"github.com/billie/supervisor/backend/projector"
 	"github.com/billie/supervisor/backend/web"
 )
@@ -24,6 +25,8 @@ type health struct {
 	Reason string `json:"reason,omitempty"`
 	// Failing is the projector's batch in hand while it keeps failing.
 	Failing *projector.Failing `json:"failing,omitempty"`
+	// Breakers are the circuit breakers' states (closed, open, half-open).
+	Breakers []breaker.BreakerState `json:"breakers,omitempty"`
 }
 
 func (d *deps) healthz(w http.ResponseWriter, _ *http.Request) {
@@ -51,6 +54,11 @@ func (d *deps) readiness(ctx context.Context) health {
 	} else {
 		h.Database = err.Error()
 	}
+	if d.ops != nil && h.Database == "ok" {
+		if err := d.ops.Ping(ctx); err != nil {
+			h.Database = err.Error()
+		}
+	}
 	gs, err := groupStatus(ctx, d.rdb, d.cfg.stream, d.cfg.group)
 	if err != nil {
 		h.Redis = err.Error()
@@ -62,6 +70,9 @@ func (d *deps) readiness(ctx context.Context) health {
 		h.Reason = "redis: " + h.Redis
 	case h.Database != "ok":
 		h.Reason = "database: " + h.Database
+	}
+	if d.breakers != nil {
+		h.Breakers = d.breakers.States()
 	}
 	if d.failing != nil {
 		if f, ok := d.failing(); ok {

@@ -10,11 +10,13 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/billie/supervisor/backend/accounts"
+	"github.com/billie/supervisor/backend/breaker"
 	"github.com/billie/supervisor/backend/deadletters"
 	"github.com/billie/supervisor/backend/pipeline"
 	"github.com/billie/supervisor/backend/rebuilds"
 	"github.com/billie/supervisor/backend/store"
 	"github.com/billie/supervisor/backend/web"
+	"github.com/billie/supervisor/backend/web/auditapi"
 	"github.com/billie/supervisor/backend/web/authapi"
 	"github.com/billie/supervisor/customerapi"
 )
@@ -33,6 +35,13 @@ type routers struct {
 // newRouters mounts every HTTP route of the backend. Admin routes of every API go
 // on the one web.Admin router, mounted at web.AdminPrefix.
 func newRouters(ctx context.Context, d *deps, hc httpConfig) (routers, error) {
+	if d.breakers == nil {
+		d.breakers = breaker.NewSet()
+	}
+	dbAPI := databaseBreaker(d.breakers, breaker.API)
+	if d.rdb != nil {
+		d.rdb.AddHook(breaker.RedisHook(redisBreaker(d.breakers, breaker.API)))
+	}
 	m := newMetrics(d)
 	d.onBatch = append(d.onBatch, m.observeBatch)
 	lim := hc.limits.withDefaults()
@@ -47,7 +56,7 @@ func newRouters(ctx context.Context, d *deps, hc httpConfig) (routers, error) {
 	r.Get("/healthz", d.upOrDown)
 	r.Get(customerapi.OpenAPIPath, customerapi.OpenAPIHandler)
 
-	capi, err := customerAPI(ctx, d, hc)
+	capi, err := customerAPI(ctx, d, hc, dbAPI)
 	if err != nil {
 		return routers{}, err
 	}
@@ -57,7 +66,7 @@ func newRouters(ctx context.Context, d *deps, hc httpConfig) (routers, error) {
 	if hc.desktopACL {
 		ledger = desktopLedger(ctx, d.log, d.rdb, d.cfg.stream, d.cfg.group, true)
 	}
-	acc, err := accounts.New(d.store, accounts.Options{Ledger: ledger}, d.log)
+	acc, err := accounts.New(guardedUsers{u: d.ops, b: dbAPI}, accounts.Options{Ledger: ledger, Audit: d.ops}, d.log)
 	if err != nil {
 		return routers{}, fmt.Errorf("accounts: %w", err)
 	}
@@ -68,19 +77,21 @@ func newRouters(ctx context.Context, d *deps, hc httpConfig) (routers, error) {
 	r.Mount(authapi.Prefix, auth.AuthHandler())
 	admin := web.NewAdmin(acc, d.log)
 	auth.AdminRoutes(admin)
-	deadletters.NewAPI(deadletters.New(d.store, newAuditor(d.log)), d.log).AdminRoutes(admin)
-	pv := newPipelineView(d, m)
-	pv.api.AdminRoutes(admin)
-	r.Method(http.MethodPost, pipeline.DesktopReportPath, pv.api.DesktopHandler(acc))
+	deadletters.NewAPI(deadletters.New(guardedDeadLetters{s: d.store, b: dbAPI}, d.ops), d.log).AdminRoutes(admin)
 	if d.rebuilds == nil {
-		rc := rebuilds.Config{Store: d.store, Checkpoint: d.cfg.group, Stream: d.cfg.stream, Log: d.log}
+		rc := rebuilds.Config{Store: d.store, Checkpoint: d.cfg.group, Stream: d.cfg.stream, Log: d.log,
+			Records: opsJobs{d.ops}, Audit: d.ops}
 		if d.rdb != nil {
 			rc.Redis = d.rdb
 		}
 		d.rebuilds = rebuilds.New(ctx, rc)
 	}
+	pv := newPipelineView(d, m)
+	pv.api.AdminRoutes(admin)
+	r.Method(http.MethodPost, pipeline.DesktopReportPath, pv.api.DesktopHandler(acc))
 	jobs := rebuilds.NewAPI(d.rebuilds, d.log)
 	jobs.AdminRoutes(admin)
+	auditapi.New(d.ops, d.log).AdminRoutes(admin)
 	r.Mount(web.AdminPrefix, admin)
 
 	ops := chi.NewRouter()
@@ -108,7 +119,7 @@ func newServer(addr string, h http.Handler, lim serverLimits) *http.Server {
 // customerAPI is the customer-portal API, or, when it cannot run safely (no key, a
 // weak one, an unreadable one), a handler that answers 503. The reason is logged,
 // never answered: it names the configuration.
-func customerAPI(ctx context.Context, d *deps, hc httpConfig) (http.Handler, error) {
+func customerAPI(ctx context.Context, d *deps, hc httpConfig, db *breaker.Breaker) (http.Handler, error) {
 	cfg, err := hc.customer, hc.customerErr
 	if err == nil {
 		var reader *store.PortalReader
@@ -116,7 +127,7 @@ func customerAPI(ctx context.Context, d *deps, hc httpConfig) (http.Handler, err
 			return nil, err
 		}
 		var api *customerapi.API
-		if api, err = customerapi.New(cfg, reader, d.log); err == nil {
+		if api, err = customerapi.New(cfg, guardedPortal{r: reader, b: db}, d.log); err == nil {
 			if cfg.Issuer == "" || cfg.Audience == "" {
 				d.log.Warn("customer API: token issuer or audience not checked; set " + customerapi.EnvIssuer + " and " + customerapi.EnvAudience)
 			}

@@ -19,6 +19,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/billie/supervisor/backend/store"
+	"github.com/billie/supervisor/backend/store/ops"
 	"github.com/billie/supervisor/backend/web"
 	"github.com/billie/supervisor/customerapi"
 )
@@ -57,6 +58,11 @@ func testRouters(t *testing.T, redisURL string, lim serverLimits) (routers, *dep
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
+	opsStore, err := ops.Open(context.Background(), filepath.Join(t.TempDir(), "ops.db"), ops.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { opsStore.Close() })
 	if redisURL == "" {
 		redisURL = "redis://127.0.0.1:1/0" // nothing listens there
 	}
@@ -69,7 +75,7 @@ func testRouters(t *testing.T, redisURL string, lim serverLimits) (routers, *dep
 	t.Cleanup(func() { rdb.Close() })
 	logs := &syncBuffer{}
 	stream := fmt.Sprintf("test-http-%d", time.Now().UnixNano())
-	d := &deps{cfg: &config{stream: stream, group: "g", deadStream: stream + ":dead"}, log: slog.New(slog.NewTextHandler(logs, nil)), store: st, rdb: rdb}
+	d := &deps{cfg: &config{stream: stream, group: "g", deadStream: stream + ":dead"}, log: slog.New(slog.NewTextHandler(logs, nil)), store: st, ops: opsStore, rdb: rdb}
 	hc, err := httpConfigFrom(os.Getenv)
 	if err != nil {
 		t.Fatal(err)

@@ -68,6 +68,8 @@ each defaults to its environment variable, then to a value for a developer machi
 		newLoadCmd(&cfg),
 		newBenchProjectorCmd(&cfg),
 		newTokenCmd(&cfg),
+		newBackupCmd(&cfg),
+		newRestoreCmd(&cfg),
 	)
 	return root
 }

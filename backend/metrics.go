@@ -60,6 +60,9 @@ func newMetrics(d *deps) *metrics {
 	if d != nil {
 		m.reg.MustRegister(&lagCollector{d: d})
 	}
+	if d != nil && d.breakers != nil {
+		m.reg.MustRegister(d.breakers.Collector())
+	}
 	return m
 }
 
@@ -152,12 +155,13 @@ var (
 	deadDesc    = prometheus.NewDesc("billie_dead_letter_stream_length_entries", "Entries in the dead-letter stream.", nil, nil)
 	redisUpDesc = prometheus.NewDesc("billie_redis_up", "1 when Redis answered the last scrape.", nil, nil)
 	dbUpDesc    = prometheus.NewDesc("billie_database_up", "1 when the database answered the last scrape.", nil, nil)
+	deadTabDesc = prometheus.NewDesc("billie_dead_letters_entries", "Dead letters waiting for a retry or a drop (the database's).", nil, nil)
 	ckptDesc    = prometheus.NewDesc("billie_projection_checkpoint_timestamp_seconds",
 		"Time part of the last stream ID applied to the database (changes while the projection moves).", nil, nil)
 )
 
 func (c *lagCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{lagDesc, pendingDesc, lengthDesc, deadDesc, redisUpDesc, dbUpDesc, ckptDesc} {
+	for _, d := range []*prometheus.Desc{lagDesc, pendingDesc, lengthDesc, deadDesc, redisUpDesc, dbUpDesc, ckptDesc, deadTabDesc} {
 		ch <- d
 	}
 }
@@ -201,4 +205,7 @@ func (c *lagCollector) collectDatabase(ch chan<- prometheus.Metric) {
 	}
 	ch <- prometheus.MustNewConstMetric(dbUpDesc, prometheus.GaugeValue, 1)
 	ch <- prometheus.MustNewConstMetric(ckptDesc, prometheus.GaugeValue, float64(last.Ms)/1000)
+	if n, err := deadLetterCount(c.d.store)(ctx); err == nil {
+		ch <- prometheus.MustNewConstMetric(deadTabDesc, prometheus.GaugeValue, float64(n))
+	}
 }

@@ -41,7 +41,13 @@ func (d *deps) upOrDown(w http.ResponseWriter, r *http.Request) {
 
 type unlockRequest struct {
 	Email string `json:"email"`
+	// Actor is who asks, for the audit log: `backend user unlock` sends
+	// cli:<os user>. The listener is the host operators' own, so it is taken as said.
+	Actor string `json:"actor,omitempty"`
 }
+
+// opsActor is the audit log's actor of an unlock that names none.
+const opsActor = "ops-listener"
 
 type unlockAnswer struct {
 	Email string `json:"email"`
@@ -63,8 +69,16 @@ func unlockHandler(acc *accounts.Service, d *deps) http.HandlerFunc {
 			web.WriteProblem(w, http.StatusBadRequest, web.BadRequest, "email is required")
 			return
 		}
-		unlocked := acc.Unlock(email)
+		actor := strings.TrimSpace(req.Actor)
+		if actor == "" || len(actor) > 200 {
+			actor = opsActor
+		}
+		unlocked, err := acc.UnlockAudited(accounts.WithActor(r.Context(), actor), email)
 		d.log.Info("sign-ins unlocked from the operations listener", "had_failures", unlocked)
+		if err != nil {
+			web.Error(w, r, d.log, err)
+			return
+		}
 		web.WriteJSON(w, http.StatusOK, unlockAnswer{Email: email, Unlocked: unlocked})
 	}
 }
@@ -87,13 +101,13 @@ var errNoServer = errors.New("no backend answered")
 
 // unlockViaOps asks the backend serving on the operations address addr to forget the
 // failed sign-ins of email.
-func unlockViaOps(ctx context.Context, client *http.Client, addr, email string) (unlockAnswer, error) {
+func unlockViaOps(ctx context.Context, client *http.Client, addr, email, actor string) (unlockAnswer, error) {
 	var ans unlockAnswer
 	base, err := opsURL(addr)
 	if err != nil {
 		return ans, err
 	}
-	body, _ := json.Marshal(unlockRequest{Email: email})
+	body, _ := json.Marshal(unlockRequest{Email: email, Actor: actor})
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+opsUnlockPath, bytes.NewReader(body))
 	if err != nil {
 		return ans, err

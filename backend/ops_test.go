@@ -14,6 +14,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/billie/supervisor/backend/accounts"
+	opsdb "github.com/billie/supervisor/backend/store/ops"
 )
 
 const testRedis = "redis://127.0.0.1:6379/0"
@@ -69,7 +70,7 @@ func TestMethodLabel(t *testing.T) {
 // sign-in locks through the operations listener.
 func TestUserUnlockCommand(t *testing.T) {
 	rs, d, _ := testRouters(t, "", serverLimits{})
-	acc, err := accounts.New(d.store, accounts.Options{Hash: accounts.HashParams{MemoryKiB: 1024, Time: 1, Threads: 1}}, nil)
+	acc, err := accounts.New(d.ops, accounts.Options{Hash: accounts.HashParams{MemoryKiB: 1024, Time: 1, Threads: 1}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,6 +111,12 @@ func TestUserUnlockCommand(t *testing.T) {
 	}
 	if _, err := runBackend(nil, "user", "unlock", "--ops-addr", opsAddr); err == nil || !strings.Contains(err.Error(), "--email") {
 		t.Errorf("without --email: %v", err)
+	}
+	// Both unlocks are in the audit log, as the command line's.
+	items, _, err := d.ops.Audit(context.Background(), opsdb.AuditFilter{Action: accounts.AuditUnlock})
+	if err != nil || len(items) != 2 || !strings.HasPrefix(items[0].Actor, "cli:") || items[1].Target != "ada@example.com" ||
+		items[1].Detail != "failed sign-ins forgotten" || items[0].Detail != "no failed sign-ins" {
+		t.Errorf("audit of the unlocks: %+v %v", items, err)
 	}
 }
 

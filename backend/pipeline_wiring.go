@@ -1,13 +1,16 @@
 package main
 
 import (
+	"context"
 	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/billie/supervisor/backend/alerts"
+	"github.com/billie/supervisor/backend/breaker"
 	"github.com/billie/supervisor/backend/pipeline"
+	"github.com/billie/supervisor/backend/store"
 )
 
 // pipelineView is the admins' view of the running backend: the API and the sampler
@@ -18,22 +21,32 @@ type pipelineView struct {
 }
 
 // newPipelineView wires package pipeline to the backend: the projector's hooks, the
-// HTTP metrics, Redis and the store. Until the operations database (backend/store/ops)
-// is wired here, history and desktop reports live in memory and do not survive a
-// restart.
+// HTTP metrics, Redis and the store; history and desktop reports live in the
+// operations store, so they survive restarts and rebuilds.
 func newPipelineView(d *deps, m *metrics) pipelineView {
 	tr := pipeline.NewTracker(nil)
 	d.onBatch = append(d.onBatch, tr.Batch)
 	d.onFailure = append(d.onFailure, tr.Failure)
 	src := &pipeline.Sources{
 		Redis: d.rdb, Store: d.store, Stream: d.cfg.stream, Group: d.cfg.group, DeadLetterStream: d.cfg.deadStream,
-		DBPath: d.cfg.db, Tracker: tr, Failing: d.failing, Alerts: alerts.NewEvaluator(alerts.Thresholds{}),
-		Desktops: pipeline.NewMemoryDesktops(0), Log: d.log,
+		DBPath: d.cfg.db, OpsDBPath: d.ops.Path(), Tracker: tr, Failing: d.failing, Alerts: alerts.NewEvaluator(alerts.Thresholds{}),
+		Desktops: opsDesktops{d.ops}, Rebuild: currentJob(d), Log: d.log, DeadLetters: deadLetterCount(d.store),
 	}
-	hist := &pipeline.MemoryHistory{}
+	if d.breakers != nil {
+		src.Breakers = breakerStates{d.breakers}
+	}
+	hist := opsHistory{d.ops}
 	return pipelineView{
 		api:     pipeline.New(pipeline.Options{Sources: src, History: hist, Log: d.log}),
 		sampler: &pipeline.Sampler{Sources: src, History: hist, HTTP: m.httpTotals, Log: d.log},
+	}
+}
+
+// deadLetterCount counts the dead letters in st's table.
+func deadLetterCount(st *store.Store) pipeline.DeadLetterCount {
+	return func(ctx context.Context) (int64, error) {
+		p, err := st.DeadLetters(ctx, store.DeadLetterFilter{}, nil, 1)
+		return int64(p.Total), err
 	}
 }
 
@@ -89,4 +102,29 @@ func each(c prometheus.Collector, f func(map[string]string, *dto.Metric)) {
 		}
 		f(labels, &out)
 	}
+}
+
+// currentJob is the rebuild or replay job running now, nil when none is.
+func currentJob(d *deps) pipeline.CurrentJob {
+	return func() any {
+		if d.rebuilds == nil {
+			return nil
+		}
+		if j := d.rebuilds.Current(); j != nil {
+			return j
+		}
+		return nil
+	}
+}
+
+// breakerStates are the backend's circuit breakers as the pipeline document lists them.
+type breakerStates struct{ s *breaker.Set }
+
+func (b breakerStates) States() []pipeline.BreakerState {
+	all := b.s.States()
+	out := make([]pipeline.BreakerState, len(all))
+	for i, x := range all {
+		out[i] = pipeline.BreakerState{Name: x.Name, State: x.State}
+	}
+	return out
 }

@@ -120,12 +120,19 @@ type jobRunner interface {
 }
 
 func runLocalJob(ctx context.Context, cfg *config, req rebuilds.Request, stdout, stderr io.Writer) error {
-	st, err := cfg.openStore(ctx)
+	release, err := lockRestore(cfg.db)
+	if err != nil {
+		return fmt.Errorf("%w: a backend serving it? ask it with --via its operations address, or stop it", err)
+	}
+	defer release()
+	st, opsStore, err := cfg.openStores(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	rc := rebuilds.Config{Store: st, Checkpoint: cfg.group, Stream: cfg.stream, Log: cfg.logger()}
+	defer opsStore.Close()
+	rc := rebuilds.Config{Store: st, Checkpoint: cfg.group, Stream: cfg.stream, Log: cfg.logger(),
+		Records: opsJobs{opsStore}, Audit: opsStore}
 	if req.Source == rebuilds.SourceStream {
 		rdb, err := cfg.openRedis(ctx)
 		if err != nil {
@@ -135,23 +142,22 @@ func runLocalJob(ctx context.Context, cfg *config, req rebuilds.Request, stdout,
 		rc.Redis = rdb
 	}
 	r := rebuilds.New(context.WithoutCancel(ctx), rc)
-	return followJob(ctx, localJobs{r: r}, req, cfg.db, stdout, stderr)
+	return followJob(ctx, localJobs{r: r, actor: cliActor(cfg)}, req, cfg.db, stdout, stderr)
 }
 
-type localJobs struct{ r *rebuilds.Runner }
+// localJobs runs jobs in this process; actor names the CLI's user in the audit log.
+type localJobs struct {
+	r     *rebuilds.Runner
+	actor string
+}
 
 func (l localJobs) start(ctx context.Context, req rebuilds.Request) (rebuilds.Job, error) {
-	return l.r.Start(ctx, "cli@"+hostname(), req)
+	return l.r.Start(ctx, l.actor, req)
 }
 func (l localJobs) job(ctx context.Context, id string) (rebuilds.Job, error) { return l.r.Job(ctx, id) }
 func (l localJobs) cancel(ctx context.Context, id string) error {
-	_, err := l.r.Cancel(ctx, "cli@"+hostname(), id)
+	_, err := l.r.Cancel(ctx, l.actor, id)
 	return err
-}
-
-func hostname() string {
-	h, _ := os.Hostname()
-	return h
 }
 
 // followJob starts req on where and shows its progress until it ends; an interrupt

@@ -11,9 +11,11 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/spf13/cobra"
 
+	"github.com/billie/supervisor/backend/breaker"
 	"github.com/billie/supervisor/backend/projector"
 	"github.com/billie/supervisor/backend/rebuilds"
 	"github.com/billie/supervisor/backend/store"
+	"github.com/billie/supervisor/backend/store/ops"
 )
 
 // deps are what the HTTP handlers need from the running backend.
@@ -22,6 +24,8 @@ type deps struct {
 	log   *slog.Logger
 	rdb   *redis.Client
 	store *store.Store
+	// ops is the operations store: accounts, sessions, the audit log.
+	ops *ops.Store
 	// onBatch observers are told of every applied batch (metrics, for example).
 	onBatch []func(store.Result, time.Duration)
 	// onFailure observers are told of every failed attempt to apply a batch.
@@ -31,6 +35,10 @@ type deps struct {
 	failing func() (projector.Failing, bool)
 	// rebuilds runs the online rebuild and replay jobs; newRouters makes one when nil.
 	rebuilds *rebuilds.Runner
+	// breakers are the circuit breakers around Redis and the database, for the APIs
+	// and the projector (their States are the pipeline report's); newRouters adds the
+	// APIs' and makes the set when there is none.
+	breakers *breaker.Set
 }
 
 func newServeCmd(cfg *config) *cobra.Command {
@@ -75,10 +83,17 @@ func leaseTTLFrom(v string) (time.Duration, error) {
 
 func runServe(ctx context.Context, cfg *config, leaseTTL time.Duration) error {
 	log := cfg.logger()
-	st, err := cfg.openStore(ctx)
+	// Held until exit: backend restore refuses to replace the files meanwhile.
+	unlock, err := lockServe(cfg.db)
 	if err != nil {
 		return err
 	}
+	defer unlock()
+	st, opsStore, err := cfg.openStores(ctx)
+	if err != nil {
+		return err
+	}
+	defer opsStore.Close()
 	defer st.Close()
 	rdb, err := connectRedis(ctx, cfg, log)
 	if err != nil {
@@ -89,12 +104,20 @@ func runServe(ctx context.Context, cfg *config, leaseTTL time.Duration) error {
 	if err != nil {
 		return err
 	}
-	p := projector.New(rdb, st, projector.Config{
+	// The projector has a Redis client of its own, so that each client has its breaker.
+	breakers := breaker.NewSet()
+	prdb, err := connectRedis(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer prdb.Close()
+	prdb.AddHook(breaker.RedisHook(redisBreaker(breakers, breaker.Projector)))
+	p := projector.New(prdb, guardedApplier{st: st, b: databaseBreaker(breakers, breaker.Projector)}, projector.Config{
 		Stream: cfg.stream, Group: cfg.group, Consumer: cfg.consumer, DeadLetterStream: cfg.deadStream,
 		ProducerZone: st.ProducerZone(),
 		LeaseTTL:     leaseTTL,
 	}, log)
-	d := &deps{cfg: cfg, log: log, rdb: rdb, store: st, failing: p.Failing}
+	d := &deps{cfg: cfg, log: log, rdb: rdb, store: st, ops: opsStore, failing: p.Failing, breakers: breakers}
 	p.OnBatch = func(res store.Result, took time.Duration) {
 		for _, f := range d.onBatch {
 			f(res, took)

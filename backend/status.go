@@ -36,10 +36,13 @@ type statusReport struct {
 	Stream string `json:"stream"`
 	Group  string `json:"group"`
 	streamGroup
-	LastAppliedID    string       `json:"lastAppliedId"`
-	DeadLetterStream string       `json:"deadLetterStream"`
-	DeadLetters      int64        `json:"deadLetters"`
-	Counters         store.Counts `json:"counters"`
+	LastAppliedID    string `json:"lastAppliedId"`
+	DeadLetterStream string `json:"deadLetterStream"`
+	// DeadLetterStreamLength counts what was ever sent there; DeadLetters those still
+	// waiting in the database for a retry or drop (as `backend dlq list` lists them).
+	DeadLetterStreamLength int64        `json:"deadLetterStreamLength"`
+	DeadLetters            int64        `json:"deadLetters"`
+	Counters               store.Counts `json:"counters"`
 	// Failing are the batches group members keep failing to apply, as they recorded
 	// them in Redis: the first entry, how many, the error, since when.
 	Failing []projector.Failing `json:"failing"`
@@ -51,7 +54,7 @@ func newStatusCmd(cfg *config) *cobra.Command {
 		Short: "Stream length, group lag and pending, lease holder, last applied ID, dead letters, counters, failing batches",
 		Long: `Print as JSON: the length of --stream, the lag, pending entries, last delivered ID
 and lease holder (the consumer projecting) of --group, the last ID applied to --db, the
-length of --dead-letter-stream, the projection's counters and, under failing, each group
+dead letters waiting in --db (and the length of --dead-letter-stream), the projection's counters and, under failing, each group
 member's batch that keeps failing (first entry, entries, attempts, error, since when).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runStatus(cmd.Context(), cfg, cmd.OutOrStdout()) },
@@ -78,8 +81,11 @@ func runStatus(ctx context.Context, cfg *config, stdout io.Writer) error {
 		return err
 	}
 	rep.LastAppliedID = last.String()
-	if rep.DeadLetters, err = rdb.XLen(ctx, cfg.deadStream).Result(); err != nil {
+	if rep.DeadLetterStreamLength, err = rdb.XLen(ctx, cfg.deadStream).Result(); err != nil {
 		return fmt.Errorf("length of %s: %w", cfg.deadStream, err)
+	}
+	if rep.DeadLetters, err = deadLetterCount(st)(ctx); err != nil {
+		return err
 	}
 	if rep.Counters, err = st.Counters(ctx); err != nil {
 		return err

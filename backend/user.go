@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/user"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -77,7 +78,7 @@ not running holds no locks. Admins can do the same with POST /api/admin/users/{i
 			if strings.TrimSpace(unlockEmail) == "" {
 				return errors.New("user unlock: --email is required")
 			}
-			return unlockUser(cmd, cfg.opsAddr, unlockEmail)
+			return unlockUser(cmd, cfg.opsAddr, unlockEmail, cliActor(cfg))
 		},
 	}
 	unlockCmd.Flags().StringVar(&unlockEmail, "email", "", "the account's email")
@@ -85,7 +86,7 @@ not running holds no locks. Admins can do the same with POST /api/admin/users/{i
 	return groupOf(&cobra.Command{
 		Use:   "user",
 		Short: "Add, list, disable, enable, re-role supervisor accounts, set passwords",
-		Long: `Manage the supervisor accounts in --db. Passwords are asked for on the terminal, or
+		Long: `Manage the supervisor accounts in the operations store (--ops-db). Passwords are asked for on the terminal, or
 read from standard input (one line) when it is not one.`,
 		Example: `  backend user add --email E --name N --role admin|supervisor
   printf '%s\n' "$PW" | backend user add --email E --name N --role supervisor
@@ -133,7 +134,7 @@ func newUserSetCmd(cfg *config, use, short string, nargs int, change userChange)
 
 // withAccounts runs f with the accounts service of cfg's database.
 func withAccounts(cmd *cobra.Command, cfg *config, f func(*accounts.Service) error) error {
-	st, err := cfg.openStore(cmd.Context())
+	st, err := cfg.openOps(cmd.Context())
 	if err != nil {
 		return err
 	}
@@ -153,16 +154,31 @@ func withAccounts(cmd *cobra.Command, cfg *config, f func(*accounts.Service) err
 			o.Ledger = desktopLedger(cmd.Context(), cfg.logger(), rdb, cfg.stream, cfg.group, true)
 		}
 	}
+	o.Audit = st
 	svc, err := accounts.New(st, o, nil)
 	if err != nil {
 		return err
 	}
+	cmd.SetContext(accounts.WithActor(cmd.Context(), cliActor(cfg)))
 	return f(svc)
 }
 
+// cliActor is the audit log's actor of a change made with this command: cli:<the
+// operating-system user>.
+func cliActor(cfg *config) string {
+	name := cfg.getenv("USER")
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		name = u.Username
+	}
+	if name == "" {
+		name = "unknown"
+	}
+	return "cli:" + name
+}
+
 // unlockUser asks the backend serving on opsAddr to forget email's failed sign-ins.
-func unlockUser(cmd *cobra.Command, opsAddr, email string) error {
-	ans, err := unlockViaOps(cmd.Context(), &http.Client{Timeout: 10 * time.Second}, opsAddr, email)
+func unlockUser(cmd *cobra.Command, opsAddr, email, actor string) error {
+	ans, err := unlockViaOps(cmd.Context(), &http.Client{Timeout: 10 * time.Second}, opsAddr, email, actor)
 	if errors.Is(err, errNoServer) {
 		return fmt.Errorf("user unlock: %w; sign-in locks live in the running backend's memory, so start it or give its --ops-addr", err)
 	}

@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/billie/supervisor/backend/accounts"
-	"github.com/billie/supervisor/backend/store"
+	"github.com/billie/supervisor/backend/store/ops"
 )
 
 // runUserWith runs `backend user args...` on db with stdin as the (non-terminal)
@@ -38,7 +38,7 @@ func runBackend(stdin io.Reader, args ...string) (string, error) {
 
 func loginWorks(t *testing.T, db, email, pw string) bool {
 	t.Helper()
-	st, err := store.Open(context.Background(), db, store.Options{})
+	st, err := ops.Open(context.Background(), filepath.Join(filepath.Dir(db), "ops.db"), ops.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,8 @@
 // the sign-in and admin APIs (package authapi serves them over HTTP).
 //
 // Its errors carry a kind (package errs) that says what went wrong; the accounts and
-// sessions are kept by a Users store (backend/store implements it).
+// sessions are kept by a Users store (backend/store/ops implements it); who changed
+// an account, and how, goes to an Auditor (audit.go).
 package accounts
 
 import (
@@ -102,7 +103,7 @@ type LedgerAccess interface {
 	RevokeStale(ctx context.Context, live func(context.Context) (func(userID int64, sid string) bool, error)) error
 }
 
-// Users keeps the accounts and their sessions (backend/store implements it over
+// Users keeps the accounts and their sessions (backend/store/ops implements it over
 // SQLite). Times are kept to the millisecond; emails are stored as given
 // (normalised by the Service).
 type Users interface {
@@ -156,6 +157,9 @@ type Options struct {
 	// Ledger issues each sign-in a read-only ledger credential; nil: none (desktops
 	// use their manual Redis setting).
 	Ledger LedgerAccess
+	// Audit records every change to an account and every sign-in unlock, as the
+	// actor of the change's context (WithActor); nil: none recorded.
+	Audit Auditor
 }
 
 // Service is the accounts and their policies.
@@ -283,7 +287,11 @@ func (s *Service) Create(ctx context.Context, email, name, role, password string
 		return User{}, herr
 	}
 	u := User{Email: email, Name: name, Role: role, CreatedAt: s.o.Now().UTC().Truncate(time.Millisecond)}
-	return s.users.CreateUser(ctx, u, hash)
+	u, err := s.users.CreateUser(ctx, u, hash)
+	if err != nil {
+		return User{}, err
+	}
+	return u, s.audit(ctx, AuditCreate, u.Email, "role "+u.Role)
 }
 
 // List returns every account, by email.
@@ -333,7 +341,7 @@ func (s *Service) Update(ctx context.Context, id int64, p Patch) (User, error) {
 			return User{}, fmt.Errorf("account %d changed, but its ledger credentials could not be revoked (repeat the change): %w", u.ID, err)
 		}
 	}
-	return u, nil
+	return u, s.auditPatch(ctx, u, p)
 }
 
 // UpdateByEmail is Update for the account with this email.
@@ -474,7 +482,8 @@ func (s *Service) UnlockUser(ctx context.Context, id int64) (User, bool, error) 
 	}
 	for _, u := range users {
 		if u.ID == id {
-			return u, s.Unlock(u.Email), nil
+			unlocked := s.Unlock(u.Email)
+			return u, unlocked, s.audit(ctx, AuditUnlock, u.Email, unlockDetail(unlocked))
 		}
 	}
 	return User{}, false, ErrNotFound

@@ -13,7 +13,7 @@ import (
 	"github.com/billie/supervisor/backend/accounts"
 	"github.com/billie/supervisor/backend/errs"
 	"github.com/billie/supervisor/backend/internal/testclock"
-	"github.com/billie/supervisor/backend/store"
+	"github.com/billie/supervisor/backend/store/ops"
 )
 
 // The service over the real store; its HTTP API is tested in package authapi.
@@ -27,7 +27,7 @@ type env struct {
 
 func newEnv(t *testing.T, o accounts.Options) *env {
 	t.Helper()
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "acc.db"), store.Options{Relaxed: true})
+	st, err := ops.Open(context.Background(), filepath.Join(t.TempDir(), "ops.db"), ops.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -89,11 +89,8 @@ func stalled(w window) bool {
 
 func deadLettersIncreasing(w window) bool {
 	ss := w.over(deadWindow)
-	first := int64(-1)
+	first := int64(-1) // also what an unknown count reads as: the next known one replaces it
 	for _, s := range ss {
-		if s.DeadLetters < 0 {
-			continue
-		}
 		if first < 0 {
 			first = s.DeadLetters
 		} else if s.DeadLetters > first {

@@ -26,6 +26,7 @@ import (
 	"github.com/billie/supervisor/backend/accounts"
 	"github.com/billie/supervisor/backend/ledger"
 	"github.com/billie/supervisor/backend/store"
+	"github.com/billie/supervisor/backend/store/ops"
 	"github.com/billie/supervisor/backend/web"
 	"github.com/billie/supervisor/customerapi"
 	_ "modernc.org/sqlite" // the test writes a row as another writer would
@@ -76,7 +77,12 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	acc, err := accounts.New(st, accounts.Options{Hash: accounts.HashParams{MemoryKiB: 1024, Time: 1, Threads: 1}}, nil)
+	accStore, err := ops.Open(ctx, filepath.Join(t.TempDir(), "ops.db"), ops.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { accStore.Close() })
+	acc, err := accounts.New(accStore, accounts.Options{Hash: accounts.HashParams{MemoryKiB: 1024, Time: 1, Threads: 1}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"time"
 
-	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/httprate"
 
 	"github.com/billie/supervisor/backend/errs"
@@ -69,13 +68,14 @@ type historyAnswer struct {
 }
 
 func (a *API) history(w http.ResponseWriter, r *http.Request) {
+	// A query Go cannot parse (a ';', a bad escape) is refused, not read as no window.
 	q, err := url.ParseQuery(r.URL.RawQuery)
 	name := q.Get("window")
 	if err == nil && name == "" {
 		name = "1h"
 	}
 	span, ok := Windows[name]
-	if err != nil || !ok {
+	if !ok {
 		web.WriteProblem(w, http.StatusBadRequest, web.InvalidParameter, "window: want 1h or 24h")
 		return
 	}
@@ -94,13 +94,13 @@ func (a *API) history(w http.ResponseWriter, r *http.Request) {
 	web.WriteJSON(w, http.StatusOK, ans)
 }
 
-// DesktopHandler serves POST DesktopReportPath for any signed-in session (auth
-// checks it), at most ReportsPerMinute a minute per session.
+// DesktopHandler serves a desktop's report for any signed-in session (auth checks
+// it), at most ReportsPerMinute a minute per session. Route it at DesktopReportPath for
+// POST: it is a handler, not a router, so the route's pattern is that path.
 func (a *API) DesktopHandler(auth web.Authenticator) http.Handler {
-	r := chi.NewRouter()
-	r.Use(web.SecurityHeaders, web.Deadline(web.RequestTimeout, 0), web.RequireSession(auth, a.log))
+	h := http.Handler(http.HandlerFunc(a.report))
 	if a.o.ReportsPerMinute > 0 {
-		r.Use(httprate.Limit(a.o.ReportsPerMinute, time.Minute,
+		h = httprate.Limit(a.o.ReportsPerMinute, time.Minute,
 			httprate.WithKeyFuncs(func(r *http.Request) (string, error) {
 				// The token's hash, not the token: the limiter's keys live in memory.
 				sum := sha256.Sum256([]byte(web.SessionOf(r.Context()).Token))
@@ -109,12 +109,10 @@ func (a *API) DesktopHandler(auth web.Authenticator) http.Handler {
 			httprate.WithLimitHandler(func(w http.ResponseWriter, _ *http.Request) {
 				web.Problem{Type: web.RateLimited, Status: http.StatusTooManyRequests,
 					Detail: "too many reports from this session; a desktop reports every 30 s", RetryAfter: 30 * time.Second}.Write(w)
-			})))
+			}))(h)
 	}
-	r.NotFound(web.NotFoundHandler)
-	r.MethodNotAllowed(web.MethodNotAllowedHandler)
-	r.Post(DesktopReportPath, a.report)
-	return r
+	h = web.RequireSession(auth, a.log)(h)
+	return web.SecurityHeaders(web.Deadline(web.RequestTimeout, 0)(h))
 }
 
 func (a *API) report(w http.ResponseWriter, r *http.Request) {

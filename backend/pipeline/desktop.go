@@ -81,8 +81,9 @@ const (
 )
 
 var (
-	versionRe = regexp.MustCompile(`^(dev|v?[0-9]{1,9}\.[0-9]{1,9}\.[0-9]{1,9}(-[0-9A-Za-z.-]{1,40})?(\+[0-9A-Za-z.-]{1,40})?)$`)
-	hostRe    = regexp.MustCompile(`^[\p{L}\p{N}][\p{L}\p{N}._-]*$`)
+	versionRe = regexp.MustCompile(`^(dev|v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?)$`)
+	// Empty when the desktop cannot tell its host name (os.Hostname failed).
+	hostRe = regexp.MustCompile(`^([\p{L}\p{N}][\p{L}\p{N}._-]*)?$`)
 )
 
 // reportBody is the body of POST /api/desktop/report. Any other field, a user among
@@ -102,7 +103,7 @@ func (b reportBody) validate() error {
 	case len(b.Version) > MaxVersionLen || !versionRe.MatchString(b.Version):
 		return bad("version: want a version such as 1.4.2 or 1.4.2-rc.1 (at most %d characters), or dev", MaxVersionLen)
 	case len(b.Host) > MaxHostLen || !utf8.ValidString(b.Host) || !hostRe.MatchString(b.Host):
-		return bad("host: want a host name of letters, digits, '.', '-' and '_' (at most %d bytes)", MaxHostLen)
+		return bad("host: want a host name of letters, digits, '.', '-' and '_' (at most %d bytes), or empty", MaxHostLen)
 	case b.Behind == nil:
 		return bad("behind: required, the entries the desktop's cache is behind the stream")
 	case *b.Behind < 0 || *b.Behind > MaxBehind:

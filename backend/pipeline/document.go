@@ -267,7 +267,7 @@ func (s *Sources) readDatabase(ctx context.Context, doc *Document) {
 func (s *Sources) readProjector(doc *Document) {
 	p := &doc.Projection
 	if t := s.Tracker; t != nil {
-		p.EventsPerSec1, p.EventsPerSec5 = t.Rate(time.Minute), t.Rate(15*time.Minute)
+		p.EventsPerSec1, p.EventsPerSec5 = round(t.Rate(time.Minute)), round(t.Rate(15*time.Minute))
 		doc.totals = t.Totals()
 		if msg, at, ok := t.LastError(); ok {
 			at = at.UTC()

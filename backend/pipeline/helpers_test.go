@@ -33,6 +33,7 @@ import (
 	"github.com/billie/supervisor/backend/pipeline"
 	"github.com/billie/supervisor/backend/projector"
 	"github.com/billie/supervisor/backend/store"
+	"github.com/billie/supervisor/backend/store/ops"
 	"github.com/billie/supervisor/backend/web"
 	"github.com/billie/supervisor/customerapi"
 )
@@ -83,7 +84,7 @@ func newEnv(t *testing.T, addr string, o pipeline.Options) *env {
 	t.Cleanup(func() { st.Close() })
 	// Accounts and sessions in a database of their own, as in the operations
 	// database: the read-model database can be down while admins are signed in.
-	accStore, err := store.Open(ctx, filepath.Join(t.TempDir(), "ops.db"), store.Options{Relaxed: true})
+	accStore, err := ops.Open(ctx, filepath.Join(t.TempDir(), "ops.db"), ops.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

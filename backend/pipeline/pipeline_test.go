@@ -3,7 +3,13 @@ package pipeline_test
 import (
 	"context"
 	"errors"
+	"io"
+	"math"
+	"net"
+	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -60,7 +66,7 @@ func TestDocumentEverythingUp(t *testing.T) {
 	if total != int64(n) || p.Outcomes["applied"] == 0 || len(p.Outcomes) != 6 {
 		t.Errorf("outcomes %v, want %d in all", p.Outcomes, n)
 	}
-	if want := float64(n) / 60; p.EventsPerSec1 != want {
+	if want := math.Round(float64(n)/60*1000) / 1000; p.EventsPerSec1 != want {
 		t.Errorf("eventsPerSec1m %v, want %v", p.EventsPerSec1, want)
 	}
 	if p.LastError != nil || p.LastErrorAt != nil {
@@ -120,8 +126,11 @@ func TestDocumentRedisDown(t *testing.T) {
 		t.Fatalf("%d %s", res.code, res.body)
 	}
 	res.into(t, &doc)
-	if doc.Redis.OK || !strings.HasPrefix(doc.Redis.Error, "Redis refuses connections") {
+	if doc.Redis.OK || doc.Redis.RTTMs != 0 || !strings.HasPrefix(doc.Redis.Error, "Redis refuses connections") {
 		t.Errorf("redis %+v", doc.Redis)
+	}
+	if doc.Stream.Length != 0 || doc.Stream.Key != e.stream || doc.Projection.Consumers == nil {
+		t.Errorf("stream %+v, consumers %v", doc.Stream, doc.Projection.Consumers)
 	}
 	if !doc.Database.OK || doc.Projection.LastAppliedID == "" || doc.Projection.Outcomes["applied"] == 0 {
 		t.Errorf("the database's part is missing: %+v %+v", doc.Database, doc.Projection)
@@ -145,6 +154,11 @@ func TestDocumentRedisDown(t *testing.T) {
 	}
 	if want := e.clock.Now().Add(-time.Minute); !doc.Alerts[0].Since.Equal(want) {
 		t.Errorf("since %s, want %s", doc.Alerts[0].Since, want)
+	}
+	// The minute recorded while Redis was down has no lag and no dead-letter count.
+	pts, err := e.hist.Minutes(context.Background(), time.Time{})
+	if err != nil || len(pts) != 1 || pts[0].Lag != nil || pts[0].DeadLetters != nil {
+		t.Errorf("history %+v (%v)", pts, err)
 	}
 }
 
@@ -286,22 +300,22 @@ func TestDesktopReport(t *testing.T) {
 	with := func(k string, v any) map[string]any { m := good(); m[k] = v; return m }
 	without := func(k string) map[string]any { m := good(); delete(m, k); return m }
 	for name, body := range map[string]any{
-		"version too long":      with("version", "1.4.2-"+strings.Repeat("a", 60)),
-		"version not a version": with("version", "latest"),
-		"version with a space":  with("version", "1.4.2 beta"),
-		"no version":            without("version"),
-		"host too long":         with("host", strings.Repeat("h", 254)),
-		"host with a newline":   with("host", "desk\nforged: line"),
-		"host with markup":      with("host", "<b>desk</b>"),
-		"no host":               without("host"),
-		"behind negative":       with("behind", -1),
-		"behind too big":        with("behind", int64(1)<<41),
-		"behind not a number":   with("behind", "12"),
-		"behind a fraction":     with("behind", 1.5),
-		"no behind":             without("behind"),
-		"position not an ID":    with("cachePosition", "yesterday"),
-		"position too long":     with("cachePosition", strings.Repeat("1", 50)+"-0"),
-		"not an object":         `["1.4.2"]`,
+		"version too long":         with("version", "1.4.2-"+strings.Repeat("a", 30)+"+"+strings.Repeat("b", 30)),
+		"version not a version":    with("version", "latest"),
+		"version with a space":     with("version", "1.4.2 beta"),
+		"no version":               without("version"),
+		"host too long":            with("host", strings.Repeat("h", 254)),
+		"host with a newline":      with("host", "desk\nforged: line"),
+		"host with markup":         with("host", "<b>desk</b>"),
+		"host starting with a dot": with("host", ".desk"),
+		"behind negative":          with("behind", -1),
+		"behind too big":           with("behind", int64(1)<<41),
+		"behind not a number":      with("behind", "12"),
+		"behind a fraction":        with("behind", 1.5),
+		"no behind":                without("behind"),
+		"position not an ID":       with("cachePosition", "yesterday"),
+		"position too long":        with("cachePosition", strings.Repeat("0", 50)+"1-0"),
+		"not an object":            `["1.4.2"]`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			wantProblem(t, e.do(t, "POST", pipeline.DesktopReportPath, e.super, body), 400, web.BadRequest)
@@ -344,6 +358,11 @@ func TestDesktopReport(t *testing.T) {
 	if !doc.Desktops[0].Stale || !doc.Desktops[1].Stale {
 		t.Errorf("91 s after their report, desktops not stale: %+v", doc.Desktops)
 	}
+
+	// A desktop that cannot tell its host name still reports.
+	if res := e.do(t, "POST", pipeline.DesktopReportPath, e.super, with("host", "")); res.code != 204 {
+		t.Errorf("empty host: %d %s", res.code, res.body)
+	}
 }
 
 func TestDesktopReportRateLimit(t *testing.T) {
@@ -362,5 +381,48 @@ func TestDesktopReportRateLimit(t *testing.T) {
 	// Another session has its own allowance.
 	if res := e.do(t, "POST", pipeline.DesktopReportPath, e.admin, body); res.code != 204 {
 		t.Errorf("another session: %d %s", res.code, res.body)
+	}
+}
+
+// A Redis that accepts connections and never answers: the document says so in plain
+// words and has the database's part. (The client does not retry a read timeout, so
+// one connection; its ReadTimeout, not the context, bounds the wait unless the
+// client enables context timeouts.)
+func TestDocumentRedisHangs(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var conns atomic.Int32
+	var held sync.WaitGroup
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			conns.Add(1)
+			held.Add(1)
+			go func() { defer held.Done(); _, _ = io.Copy(io.Discard, c); c.Close() }()
+		}
+	}()
+	rdb := redis.NewClient(&redis.Options{Addr: l.Addr().String(), ReadTimeout: 300 * time.Millisecond,
+		MaxRetries: 4, MinRetryBackoff: 10 * time.Millisecond, MaxRetryBackoff: 20 * time.Millisecond})
+	t.Cleanup(func() { rdb.Close(); l.Close(); held.Wait() })
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "b.db"), store.Options{Relaxed: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	src := &pipeline.Sources{Redis: rdb, Store: st, Stream: "s", Group: "g", Timeout: 50 * time.Millisecond}
+	doc := src.Collect(context.Background())
+	if doc.Redis.OK || !strings.HasPrefix(doc.Redis.Error, "Redis does not answer in time") {
+		t.Errorf("redis %+v", doc.Redis)
+	}
+	if !doc.Database.OK {
+		t.Errorf("database %+v", doc.Database)
+	}
+	if n := conns.Load(); n != 1 {
+		t.Errorf("%d connections: the client retried past the document's timeout", n)
 	}
 }

@@ -135,7 +135,7 @@ func (p *Projector) apply(ctx context.Context, entries []ledger.Entry) error {
 		attempt++
 		p.failed(store.Failure{First: entries[0].ID, Count: len(entries), Attempt: attempt, Err: err, Infrastructure: true, Wait: wait})
 	}
-	if err := backoff.RetryNotify(finish, backoff.WithContext(reader.NewBackoff(), ctx), notify); err != nil {
+	if err := reader.Retry(ctx, finish, notify); err != nil {
 		return fmt.Errorf("batch from %s: %w", entries[0].ID, err)
 	}
 	p.recovered()

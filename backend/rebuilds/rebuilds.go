@@ -402,7 +402,9 @@ func (r *Runner) rebuild(ctx context.Context, run *running) (err error) {
 		done += n
 		r.progress(run, done, total)
 		if r.cfg.AfterBatch != nil {
-			return r.cfg.AfterBatch(done)
+			if err := r.cfg.AfterBatch(done); err != nil {
+				return err
+			}
 		}
 		return ctx.Err()
 	}
@@ -419,6 +421,7 @@ func (r *Runner) rebuild(ctx context.Context, run *running) (err error) {
 		if err != nil {
 			return err
 		}
+		r.progress(run, done, total)
 		n, err := sh.CatchUp(ctx, r.cfg.BatchSize, func(n int) error { return step(int64(n), total) })
 		if err != nil {
 			return err

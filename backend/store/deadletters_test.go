@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -311,5 +312,51 @@ func TestDeadLetterMigrationBackfills(t *testing.T) {
 		if dl.Type != c.typ || dl.ConversationID != c.cid || dl.Retries != 0 {
 			t.Errorf("%s after migration: %+v", c.id, dl)
 		}
+	}
+}
+
+// A retry from the API runs beside the projector's batches in the same process: they
+// take turns on the apply path, so the record cache is one batch's at a time (run with
+// -race). The fixture's entries were all dead-lettered; retried in order while the
+// projector applies a second conversation, they end as the fixture's projection.
+func TestRetryTakesTurnsWithBatches(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	entries := fixtureEntries(t)
+	reject := map[string]string{}
+	for _, e := range entries {
+		reject[e.ID] = "a reason that no longer holds"
+	}
+	if _, err := s.applyBatch(ctx, "test", entries, batchOptions{reject: reject}); err != nil {
+		t.Fatal(err)
+	}
+	var other []ledger.Entry
+	for i, e := range entries {
+		f := maps.Clone(e.Fields)
+		f["cid"] = "conv-other"
+		other = append(other, ledger.Entry{ID: fmt.Sprintf("1765000000%03d-0", i), Fields: f})
+	}
+	done := make(chan error, 1)
+	go func() {
+		for _, batch := range chunks(other, 1) {
+			if _, err := s.ApplyBatch(ctx, "test", batch); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	for _, e := range entries {
+		id, _ := ledger.ParseID(e.ID)
+		if got, err := s.RetryDeadLetter(ctx, id); err != nil || !got.Applied {
+			t.Fatalf("retry %s = %+v, %v", e.ID, got, err)
+		}
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	checkFixtureSupervisor(t, s)
+	if c, err := s.Conversation(ctx, "conv-other"); err != nil || c.MessageCount != 12 {
+		t.Errorf("the projector's conversation: %+v, %v", c, err)
 	}
 }

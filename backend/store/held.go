@@ -12,9 +12,14 @@ import (
 
 // dataSteps are migrations done in Go after the SQL file of the same number, in its
 // transaction.
-var dataSteps = map[string]func(context.Context, *sql.Tx) error{
-	"migrations/0006_assessments_on_applications.sql": moveHeldToApplications,
-	"migrations/0007_dead_letter_admin.sql":           addDeadLetterColumns,
+var dataSteps = map[string]func(context.Context, *sql.Tx, Options) error{
+	"migrations/0006_assessments_on_applications.sql": func(ctx context.Context, tx *sql.Tx, _ Options) error {
+		return moveHeldToApplications(ctx, tx)
+	},
+	"migrations/0007_dead_letter_admin.sql": func(ctx context.Context, tx *sql.Tx, _ Options) error {
+		return addDeadLetterColumns(ctx, tx)
+	},
+	"migrations/0008_accounts_to_ops.sql": moveAccountsToOps,
 }
 
 // moveHeldToApplications moves the assessments and noticeboard older projections kept

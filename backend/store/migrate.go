@@ -27,18 +27,18 @@ const supervisorSet = "supervisor"
 
 // migrate brings the core set and the optional sets o asks for up to date.
 func migrate(ctx context.Context, w *sql.DB, o Options) error {
-	if err := migrateSet(ctx, w, ""); err != nil {
+	if err := migrateSet(ctx, w, "", o); err != nil {
 		return err
 	}
 	if o.SupervisorQueries {
-		return migrateSet(ctx, w, supervisorSet)
+		return migrateSet(ctx, w, supervisorSet, o)
 	}
 	return nil
 }
 
 // migrateSet applies the set's migrations newer than the database's version of the
 // set, each in its own transaction; set "" is the core set.
-func migrateSet(ctx context.Context, w *sql.DB, set string) error {
+func migrateSet(ctx context.Context, w *sql.DB, set string, o Options) error {
 	version, err := readSetVersion(ctx, w, set)
 	if err != nil {
 		return fmt.Errorf("migrate: read version: %w", err)
@@ -56,7 +56,7 @@ func migrateSet(ctx context.Context, w *sql.DB, set string) error {
 		if n <= version {
 			continue
 		}
-		if err := applyMigration(ctx, w, set, name, n); err != nil {
+		if err := applyMigration(ctx, w, set, name, n, o); err != nil {
 			return err
 		}
 	}
@@ -78,7 +78,7 @@ func readSetVersion(ctx context.Context, w *sql.DB, set string) (int, error) {
 	return version, err
 }
 
-func applyMigration(ctx context.Context, w *sql.DB, set, name string, n int) error {
+func applyMigration(ctx context.Context, w *sql.DB, set, name string, n int, o Options) error {
 	body, err := migrations.ReadFile(name)
 	if err != nil {
 		return fmt.Errorf("migrate %s: %w", name, err)
@@ -92,7 +92,7 @@ func applyMigration(ctx context.Context, w *sql.DB, set, name string, n int) err
 		return fmt.Errorf("migrate %s: %w", name, err)
 	}
 	if step := dataSteps[name]; step != nil {
-		if err := step(ctx, tx); err != nil {
+		if err := step(ctx, tx, o); err != nil {
 			return fmt.Errorf("migrate %s: %w", name, err)
 		}
 	}

@@ -259,16 +259,17 @@ func (s *Store) entriesOf(ctx context.Context, set recordSet, after, upTo int64)
 	}
 	g, done := s.acquire()
 	defer done()
-	// The scan starts at the first archived entry of the set, unless a conversation of
-	// it has no span to go by.
-	var from int64
-	if err := g.r.QueryRowContext(ctx, `SELECT CASE WHEN count(first_pos) = json_array_length(?1) THEN coalesce(min(first_pos), 0) ELSE 0 END
-		FROM conversations WHERE id IN (SELECT value FROM json_each(?1))`, string(ids)).Scan(&from); err != nil {
+	// The scan covers the spans of the set's conversations, unless one of them has no
+	// span to go by.
+	var from, to int64
+	if err := g.r.QueryRowContext(ctx, `SELECT CASE WHEN count(first_pos) = json_array_length(?1) THEN coalesce(min(first_pos), 0) ELSE 0 END,
+		CASE WHEN count(last_pos) = json_array_length(?1) THEN coalesce(max(last_pos), 0) ELSE 1 << 62 END
+		FROM conversations WHERE id IN (SELECT value FROM json_each(?1))`, string(ids)).Scan(&from, &to); err != nil {
 		return nil, fmt.Errorf("replay: read archive: %w", err)
 	}
 	rows, err := g.r.QueryContext(ctx, `SELECT pos, `+archiveColumns+` FROM events
 		WHERE pos > ?1 AND pos <= ?2 AND pos >= ?4 AND cid IN (SELECT value FROM json_each(?3)) ORDER BY pos`,
-		after, upTo, string(ids), from)
+		after, min(upTo, to), string(ids), from)
 	if err != nil {
 		return nil, fmt.Errorf("replay: read archive: %w", err)
 	}

@@ -114,3 +114,40 @@ func corrupt(t *testing.T, s *Store, id string) {
 		t.Fatal(err)
 	}
 }
+
+// TestReplayConversationBringsItsCustomersOtherConversations: a customer's history
+// includes its other conversations, so replaying one conversation rebuilds them too
+// (and the customer from all of them).
+func TestReplayConversationBringsItsCustomersOtherConversations(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	entries := simEntries(t, 400, 17)
+	live := openAt(t, filepath.Join(dir, "live.db"), Options{})
+	want := openAt(t, filepath.Join(dir, "want.db"), Options{})
+	applyAll(t, live, entries, 500)
+	applyAll(t, want, entries, 500)
+	shared := column(t, live, `SELECT customer_id FROM conversations WHERE customer_id != ''
+		GROUP BY customer_id HAVING count(*) > 1 ORDER BY customer_id LIMIT 1`)
+	if len(shared) == 0 {
+		t.Fatal("no customer with two conversations in the data")
+	}
+	convs := column(t, live, "SELECT id FROM conversations WHERE customer_id = '"+shared[0]+"' ORDER BY id")
+	corrupt(t, live, convs[1])
+	if _, err := live.g().w.Exec(`UPDATE customers SET doc = '{}' WHERE id = ?`, shared[0]); err != nil {
+		t.Fatal(err)
+	}
+	stats, err := live.Replay(ctx, ReplaySelection{Conversation: convs[0]}, "g", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.Conversations < 2 {
+		t.Errorf("replayed %d conversations, want the customer's %d", stats.Conversations, len(convs))
+	}
+	for _, table := range ReadModelTables {
+		got, _ := live.Rows(ctx, table)
+		exp, _ := want.Rows(ctx, table)
+		if !slices.Equal(got, exp) {
+			t.Errorf("%s differs after the replay", table)
+		}
+	}
+}

@@ -37,7 +37,11 @@ func (s *Store) NewShadow(ctx context.Context, checkpoint string) (*Shadow, erro
 	if err := removeDatabase(path); err != nil {
 		return nil, fmt.Errorf("shadow: remove leftover: %w", err)
 	}
-	st, err := Open(ctx, path, s.o)
+	// Relaxed: a shadow that a crash leaves behind is removed, never used, and the
+	// swap copies its log into the file, which SQLite syncs, before it moves it.
+	o := s.o
+	o.Relaxed = true
+	st, err := Open(ctx, path, o)
 	if err != nil {
 		return nil, fmt.Errorf("shadow: %w", err)
 	}
@@ -131,6 +135,14 @@ type SwapStats struct {
 // store is as it was (Discard the shadow).
 func (sh *Shadow) Swap(ctx context.Context) (stats SwapStats, err error) {
 	live := sh.live
+	// Copy both logs into their files before the projector waits: the shadow's is
+	// most of the rebuild, and copying it held the projector for seconds.
+	if err := sh.st.g().ckpt.checkpoint("TRUNCATE"); err != nil {
+		return stats, fmt.Errorf("shadow: %w", err)
+	}
+	if err := live.g().ckpt.checkpoint("PASSIVE"); err != nil {
+		return stats, fmt.Errorf("swap: %w", err)
+	}
 	live.applying.Lock()
 	defer live.applying.Unlock()
 	start := time.Now()
@@ -143,8 +155,8 @@ func (sh *Shadow) Swap(ctx context.Context) (stats SwapStats, err error) {
 	// From here on, a cancelled job must not leave the live store half swapped.
 	ctx = context.WithoutCancel(ctx)
 	old := live.g()
-	// Copy both logs into their files now, so that closing them while readers wait
-	// has little left to copy.
+	// Again for what the last catch-up added, so that closing them while readers
+	// wait has little left to copy.
 	if err := sh.st.g().ckpt.checkpoint("TRUNCATE"); err != nil {
 		return stats, fmt.Errorf("shadow: %w", err)
 	}

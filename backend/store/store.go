@@ -66,6 +66,11 @@ type Options struct {
 	// read in it (ledger.ParseTime). Nil is UTC. It must be the one the entries were
 	// first applied with, or a rebuild reads them differently.
 	ProducerZone *time.Location
+	// Accounts takes the accounts and sessions a database of an older version still
+	// holds, when the migration that drops them runs (0008). The backend passes its
+	// operations store; nil, such a database does not open (ErrAccountsToMove). A
+	// database without accounts (a new one, the desktop's cache) needs none.
+	Accounts AccountsImporter
 }
 
 // loaderCacheMiB bounds the page cache of the reducer's connection: it reads the

@@ -31,7 +31,8 @@ var statuses = map[errs.Kind]struct {
 // ProblemOf is the answer to err: its status and type from err's kind, with err's
 // message (errs.Message) as the detail for a kind the client can act on. A timeout
 // says so and asks for a retry after a second; an unavailable dependency says only
-// that (why is the server's: a host, a setting); anything else is a 500 without
+// that (why is the server's: a host, a setting), with a Retry-After when the error
+// knows one (an open circuit breaker); anything else is a 500 without
 // detail, since its text is ours, not the client's.
 func ProblemOf(err error) Problem {
 	k := errs.KindOf(err)
@@ -40,7 +41,13 @@ func ProblemOf(err error) Problem {
 	case k == errs.Timeout:
 		return Problem{Type: s.typ, Status: s.status, Detail: "the request took too long", RetryAfter: time.Second}
 	case k == errs.Unavailable:
-		return Problem{Type: s.typ, Status: s.status, Detail: "the service is unavailable; retry later"}
+		p := Problem{Type: s.typ, Status: s.status, Detail: "the service is unavailable; retry later"}
+		// An open circuit breaker knows when it lets a call through again.
+		var ra interface{ RetryAfter() time.Duration }
+		if errors.As(err, &ra) {
+			p.RetryAfter = ra.RetryAfter()
+		}
+		return p
 	case !ok:
 		return Problem{Type: Internal, Status: http.StatusInternalServerError}
 	}

@@ -53,7 +53,9 @@ func RequireSession(auth Authenticator, log *slog.Logger) func(http.Handler) htt
 				WriteProblem(w, http.StatusUnauthorized, Unauthorized, "sign in first; the session is missing, expired or ended")
 				return
 			}
-			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), sessionKey{}, sess)))
+			// The signed-in account is the actor of whatever the request changes.
+			ctx := accounts.WithActor(context.WithValue(r.Context(), sessionKey{}, sess), sess.User.Email)
+			next.ServeHTTP(w, r.WithContext(ctx))
 		})
 	}
 }

@@ -8,6 +8,7 @@ package reader
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/cenkalti/backoff/v4"
@@ -78,7 +79,6 @@ func Run(ctx context.Context, src Source, apply Apply, o Options) error {
 // read feeds batches, decoded, to the applier, so that reading and decoding overlap
 // applying.
 func read(ctx context.Context, src Source, out chan<- []ledger.Entry, onErr func(error, time.Duration), zone *time.Location) error {
-	bo := backoff.WithContext(NewBackoff(), ctx)
 	for ctx.Err() == nil {
 		var entries []ledger.Entry
 		next := func() (err error) {
@@ -87,7 +87,7 @@ func read(ctx context.Context, src Source, out chan<- []ledger.Entry, onErr func
 		}
 		var err error
 		if onErr != nil {
-			err = backoff.RetryNotify(next, bo, onErr)
+			err = Retry(ctx, next, onErr)
 		} else {
 			err = next()
 		}
@@ -118,6 +118,36 @@ func join(first []ledger.Entry, waiting <-chan []ledger.Entry, max int) []ledger
 		}
 	}
 	return entries
+}
+
+// Retry runs op until it succeeds, ctx ends or op returns a backoff.Permanent error,
+// waiting as NewBackoff says between attempts, or longer when the error asks to (an
+// open circuit breaker's answer has a RetryAfter: calling again before it is
+// pointless); notify hears of each failure and the wait after it.
+func Retry(ctx context.Context, op func() error, notify backoff.Notify) error {
+	h := &hinted{BackOff: backoff.WithContext(NewBackoff(), ctx), ctx: ctx}
+	return backoff.RetryNotify(func() error {
+		h.err = op()
+		return h.err
+	}, h, notify)
+}
+
+// hinted is a backoff that waits at least as long as the last error asks.
+type hinted struct {
+	backoff.BackOff
+	ctx context.Context
+	err error
+}
+
+func (h *hinted) Context() context.Context { return h.ctx }
+
+func (h *hinted) NextBackOff() time.Duration {
+	next := h.BackOff.NextBackOff()
+	var ra interface{ RetryAfter() time.Duration }
+	if next != backoff.Stop && errors.As(h.err, &ra) {
+		next = max(next, ra.RetryAfter())
+	}
+	return next
 }
 
 // NewBackoff is the ledger readers' retry policy: from 200 ms up to 10 s between

@@ -13,13 +13,15 @@ const MinutesKept = 8 * 24 * time.Hour
 // Minute is one minute of the pipeline's metrics history.
 type Minute struct {
 	// At is the minute's start (AppendMinute truncates it), UTC.
-	At                time.Time
-	EventsPerSec      float64
-	Lag               int64
+	At           time.Time
+	EventsPerSec float64
+	// Lag and DeadLetters are nil when they could not be read that minute.
+	Lag               *int64
 	Errors            int64
-	DeadLetters       int64
+	DeadLetters       *int64
 	APIRequestsPerSec float64
-	APIP99Ms          float64
+	// APIP99Ms is nil for a minute without customer-API requests.
+	APIP99Ms *float64
 }
 
 // AppendMinute stores the minute m.At falls in, replacing one stored for the same

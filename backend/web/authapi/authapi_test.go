@@ -24,7 +24,7 @@ import (
 
 	"github.com/billie/supervisor/backend/accounts"
 	"github.com/billie/supervisor/backend/internal/testclock"
-	"github.com/billie/supervisor/backend/store"
+	"github.com/billie/supervisor/backend/store/ops"
 	"github.com/billie/supervisor/backend/web"
 	"github.com/billie/supervisor/customerapi"
 )
@@ -33,14 +33,14 @@ var cheap = accounts.HashParams{MemoryKiB: 1024, Time: 1, Threads: 1}
 
 type env struct {
 	svc   *accounts.Service
-	st    *store.Store
+	st    *ops.Store
 	h     http.Handler
 	clock *testclock.Clock
 }
 
 func newEnv(t *testing.T, o accounts.Options, api Options) *env {
 	t.Helper()
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "acc.db"), store.Options{Relaxed: true})
+	st, err := ops.Open(context.Background(), filepath.Join(t.TempDir(), "ops.db"), ops.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -49,11 +49,11 @@ END;
 CREATE TABLE minutes (
     at                   INTEGER PRIMARY KEY,
     events_per_sec       REAL NOT NULL,
-    lag                  INTEGER NOT NULL,
+    lag                  INTEGER, -- NULL: not known that minute (Redis down, say)
     errors               INTEGER NOT NULL,
-    dead_letters         INTEGER NOT NULL,
+    dead_letters         INTEGER,
     api_requests_per_sec REAL NOT NULL,
-    api_p99_ms           REAL NOT NULL
+    api_p99_ms           REAL    -- NULL: no customer-API request that minute
 ) WITHOUT ROWID;
 
 -- The desktops' latest reports, one per key (a session, or a user on a host).
