@@ -8,10 +8,11 @@ package app
 
 import (
 	"context"
-	"github.com/billie/supervisor/internal/version"
 	"net/http"
 	"os"
 	"time"
+
+	"github.com/billie/supervisor/internal/version"
 )
 
 // fleetEvery is how often a signed-in desktop reports.

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"encoding/json"
-	"github.com/billie/supervisor/internal/version"
 	"net/http"
 	"os"
 	"strings"
@@ -12,6 +11,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/billie/supervisor/internal/version"
 )
 
 // testTicker is a ticker the test drives: the channel is unbuffered, so a tick is

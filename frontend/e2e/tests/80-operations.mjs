@@ -6,7 +6,8 @@
 //      admin opens it (its original fields) and drops it after the confirmation;
 //   4. the admin starts a rebuild and watches it finish while new conversations keep
 //      arriving in the grid; entries pushed during the rebuild are projected too;
-//   5. the admin's own desktop is listed under Desktops.
+//   5. the admin's own desktop is listed under Desktops, the drop is in the audit log;
+//   6. the history charts draw once the backend has its first point.
 // Every step runs even when one before it failed; the test fails with the list of
 // failed steps.
 import {
@@ -102,7 +103,7 @@ export default async function ({ page, url, shot, log }) {
     await shown(page.getByRole('listitem', { name: /^Redis: Reachable/ }), 'Redis reachable on its tile');
     await shown(page.getByRole('listitem', { name: /^Database: Reachable/ }), 'the database reachable on its tile');
     await waitFor(page, () => document.querySelectorAll('.time-chart canvas').length > 0 || !!document.querySelector('.panel .state-empty'), 'the history charts (or "No history yet")');
-    await shot('ops-pipeline');
+    await shot('ops-pipeline-first');
   });
 
   // 3. A dead letter: dat that is not JSON.
@@ -202,6 +203,21 @@ export default async function ({ page, url, shot, log }) {
     const table = page.getByRole('table', { name: 'Audit log' });
     await shown(table.getByText(bad.id ?? 'no-id').first(), 'the drop of the dead letter in the audit log');
     await shot('ops-audit');
+  });
+
+  // 6. The charts: the backend records one history point a minute, so this waits for the
+  // first (up to 90 s on a fresh backend) and checks that uPlot drew it.
+  await step('pipeline charts draw the history', async () => {
+    await openOps(page, 'Pipeline');
+    await shown(page.getByTestId('ops-pipeline'), 'the Pipeline screen');
+    await waitFor(
+      page,
+      () => document.querySelectorAll('.time-chart canvas').length === 4,
+      'four history charts (the first point a minute after the backend started)',
+      null,
+      90_000,
+    );
+    await shot('ops-pipeline');
   });
 
   if (failed.length) throw new Error(`${failed.length} step(s) failed:\n  - ${failed.join('\n  - ')}`);

@@ -27,6 +27,7 @@ export function TimeChart({
   series,
   height = 140,
   unit = '',
+  xRange,
 }: {
   title: string;
   /** Seconds since the epoch, ascending. */
@@ -34,11 +35,16 @@ export function TimeChart({
   series: ChartSeries[];
   height?: number;
   unit?: string;
+  /** The time axis's span in seconds since the epoch (the chart's window), so that a
+   * few points do not stretch it over years. */
+  xRange?: [number, number];
 }) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const data = useRef<uPlot.AlignedData>([times, ...series.map((s) => s.values)]);
   data.current = [times, ...series.map((s) => s.values)];
+  const range = useRef(xRange);
+  range.current = xRange;
   const shape = series.map((s) => `${s.label}:${s.color}`).join('|');
 
   useEffect(() => {
@@ -49,7 +55,10 @@ export function TimeChart({
       height,
       legend: { show: true },
       cursor: { drag: { x: false, y: false } },
-      scales: { x: { time: true } },
+      scales: {
+        x: { time: true, range: (_u, min, max) => range.current ?? [min, max] },
+        y: { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] },
+      },
       axes: [
         { stroke: '#6b7785', grid: { stroke: '#eef1f5' } },
         { stroke: '#6b7785', grid: { stroke: '#eef1f5' }, size: 56, values: (_u, ticks) => ticks.map((v) => compact(v) + unit) },

@@ -5,6 +5,15 @@
 import { vi } from 'vitest';
 import type { ApiClient } from '../api/client';
 import type {
+  AuditPage,
+  DeadLetter,
+  DeadLetterDetail,
+  DeadLetterPage,
+  Pipeline,
+  PipelineHistory,
+  RebuildJob,
+} from '../api/types';
+import type {
   About,
   ConnectionState,
   ConversationCard,
@@ -125,6 +134,87 @@ export function zeroCounts(): StatusCounts {
   return c;
 }
 
+// ---------------------------------------------------------------------------
+// Operations
+
+/** A healthy pipeline; override parts per test. */
+export function pipelineSample(over: Partial<Pipeline> = {}): Pipeline {
+  return {
+    at: '2026-11-30T10:00:00Z',
+    redis: { ok: true, rttMs: 0.4, error: '' },
+    database: { ok: true, rttMs: 1.2, error: '', sizeBytes: 52_428_800, opsSizeBytes: 1_048_576 },
+    stream: { key: 'chatLedger', length: 120_000, firstId: '1700000000000-0', lastId: '1700000999000-0' },
+    projection: {
+      group: 'billie-projector',
+      leaseHolder: 'projector-a',
+      lastAppliedId: '1700000999000-0',
+      behind: 0,
+      pending: 0,
+      consumers: [{ name: 'projector-a', pending: 0, idleMs: 120 }],
+      eventsPerSec1m: 42.5,
+      eventsPerSec15m: 38,
+      outcomes: { applied: 119_990, dead_lettered: 10 },
+      lastError: '',
+      lastErrorAt: null,
+    },
+    breakers: [
+      { name: 'redis', state: 'closed' },
+      { name: 'database', state: 'closed' },
+    ],
+    deadLetters: { count: 0 },
+    rebuild: null,
+    desktops: [],
+    alerts: [],
+    ...over,
+  };
+}
+
+export function deadLetter(id: string, over: Partial<DeadLetter> = {}): DeadLetter {
+  return {
+    id,
+    type: 'user_input',
+    conversationId: `conv-${id}`,
+    reason: 'dat is not JSON',
+    consumer: 'projector-a',
+    deadAt: '2026-11-30T09:00:00Z',
+    retries: 0,
+    lastRetryAt: null,
+    ...over,
+  };
+}
+
+export function deadLetterDetail(id: string, over: Partial<DeadLetterDetail> = {}): DeadLetterDetail {
+  return {
+    ...deadLetter(id),
+    fields: [
+      ['typ', 'user_input'],
+      ['dat', '{"utterance":"hello","loan_amount":500}'],
+      ['tsp', 'not a time'],
+    ],
+    ...over,
+  };
+}
+
+export function job(id: string, over: Partial<RebuildJob> = {}): RebuildJob {
+  return {
+    id,
+    kind: 'rebuild',
+    source: 'archive',
+    since: '',
+    conversation: '',
+    state: 'succeeded',
+    done: 1000,
+    total: 1000,
+    ratePerSec: 25_000,
+    etaSeconds: 0,
+    error: '',
+    startedAt: '2026-11-30T09:00:00Z',
+    finishedAt: '2026-11-30T09:00:04Z',
+    startedBy: 'ada@billie.test',
+    ...over,
+  };
+}
+
 export interface FakeApi extends ApiClient {
   emitBatch(b: Partial<LedgerBatch>): void;
   emitConnection(c: ConnectionState): void;
@@ -168,6 +258,17 @@ export function createFakeApi(opts: { session?: SessionInfo | null; pages?: Conv
     updateUser: vi.fn(async () => {
       throw new Error('not implemented');
     }),
+    pipeline: vi.fn(async () => pipelineSample()),
+    pipelineHistory: vi.fn(async (w: '1h' | '24h'): Promise<PipelineHistory> => ({ window: w, points: [] })),
+    listDeadLetters: vi.fn(async (): Promise<DeadLetterPage> => ({ items: [], total: 0, nextCursor: null })),
+    getDeadLetter: vi.fn(async (id: string) => deadLetterDetail(id)),
+    retryDeadLetters: vi.fn(async () => ({ retried: 0, applied: 0, stillDead: 0, results: [] })),
+    dropDeadLetters: vi.fn(async () => ({ dropped: 0 })),
+    startRebuild: vi.fn(async () => job('1', { state: 'running', done: 0, total: 0 })),
+    listRebuilds: vi.fn(async () => [] as RebuildJob[]),
+    getRebuild: vi.fn(async (id: string) => job(id)),
+    cancelRebuild: vi.fn(async (id: string) => job(id, { state: 'cancelled' })),
+    listAudit: vi.fn(async (): Promise<AuditPage> => ({ items: [], nextCursor: null })),
     onBatch: vi.fn((cb: (b: LedgerBatch) => void) => {
       batchCbs.add(cb);
       return () => batchCbs.delete(cb);

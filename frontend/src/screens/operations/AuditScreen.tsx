@@ -69,7 +69,9 @@ export function AuditScreen() {
                   <td>{e.actor}</td>
                   <td className="ops-mono">{e.action}</td>
                   <td className="ops-mono">{e.target || '—'}</td>
-                  <td>{e.detail || '—'}</td>
+                  <td className="ops-audit-detail" title={e.detail || undefined}>
+                    {shorten(e.detail) || '—'}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -83,4 +85,11 @@ export function AuditScreen() {
       )}
     </div>
   );
+}
+
+/** A detail can be a whole dropped entry; the table shows its start, the tooltip all. */
+const DETAIL_CHARS = 140;
+
+export function shorten(s: string): string {
+  return s.length > DETAIL_CHARS ? `${s.slice(0, DETAIL_CHARS - 1)}…` : s;
 }

@@ -9,7 +9,7 @@ import { ProgressBar } from '../../components/ProgressBar';
 import { EmptyState, ErrorState, Skeleton } from '../../components/States';
 import { TimeAgo } from '../../components/TimeAgo';
 import { TimeChart, type ChartSeries } from '../../components/TimeChart';
-import { formatNumber, humanise } from '../../domain/format';
+import { formatDuration, formatNumber, humanise } from '../../domain/format';
 import { usePipeline, watchPipeline } from '../../stores/pipeline';
 import { useRouter } from '../../stores/router';
 import { formatBytes, formatMs, formatRate } from './format';
@@ -84,7 +84,11 @@ function PipelineBody({ p }: { p: Pipeline }) {
           tone={open.length ? 'bad' : 'ok'}
           value={open.length ? `${open.length} open` : 'All closed'}
         >
-          {open.length ? open.map((b) => `${b.name} ${b.state}`).join(', ') : `${p.breakers.length} breakers`}
+          {open.length
+            ? open.map((b) => `${b.name} ${b.state}`).join(', ')
+            : p.breakers.length
+              ? p.breakers.map((b) => b.name).join(', ')
+              : 'none reported'}
         </Tile>
         <Tile
           label="Alerts"
@@ -148,7 +152,7 @@ function PipelineBody({ p }: { p: Pipeline }) {
                   <tr key={c.name}>
                     <td>{c.name}</td>
                     <td className="num">{formatNumber(c.pending)}</td>
-                    <td className="num">{formatMs(c.idleMs)}</td>
+                    <td className="num">{formatDuration(c.idleMs)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -253,11 +257,16 @@ function HistoryCharts() {
   );
 }
 
+const WINDOW_SECONDS: Record<HistoryWindow, number> = { '1h': 3600, '24h': 86_400 };
+
 function Charts({ h }: { h: PipelineHistory }) {
   const d = useMemo(() => {
     const col = (f: (p: PipelineHistory['points'][number]) => number) => h.points.map(f);
+    const times = h.points.map((p) => Date.parse(p.at) / 1000);
+    const end = Math.max(Date.now() / 1000, times[times.length - 1] ?? 0);
     return {
-      times: h.points.map((p) => Date.parse(p.at) / 1000),
+      range: [end - WINDOW_SECONDS[h.window === '24h' ? '24h' : '1h'], end] as [number, number],
+      times,
       events: [{ label: 'Events/s', values: col((p) => p.eventsPerSec), color: '#2f6fdf' }] as ChartSeries[],
       lag: [{ label: 'Behind', values: col((p) => p.lag), color: '#a86400' }] as ChartSeries[],
       errors: [
@@ -272,10 +281,10 @@ function Charts({ h }: { h: PipelineHistory }) {
   }, [h]);
   return (
     <div className="ops-charts">
-      <TimeChart title="Events per second" times={d.times} series={d.events} />
-      <TimeChart title="Entries behind" times={d.times} series={d.lag} />
-      <TimeChart title="Errors and dead letters" times={d.times} series={d.errors} />
-      <TimeChart title="Customer API" times={d.times} series={d.api} />
+      <TimeChart title="Events per second" times={d.times} xRange={d.range} series={d.events} />
+      <TimeChart title="Entries behind" times={d.times} xRange={d.range} series={d.lag} />
+      <TimeChart title="Errors and dead letters" times={d.times} xRange={d.range} series={d.errors} />
+      <TimeChart title="Customer API" times={d.times} xRange={d.range} series={d.api} />
     </div>
   );
 }
