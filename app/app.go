@@ -123,7 +123,7 @@ func (a *App) start(ctx context.Context, emit func(string, any)) {
 	}
 	a.cfg = cfg
 	a.sessions = newSessions(dir, a.opts.now, a.log)
-	a.track = newTracker(cfg.displayRedisURL(), func(s ConnectionState) { a.emitF(EventConnection, s) })
+	a.track = newTracker(cfg.displayRedisURL(), a.opts.now, func(s ConnectionState) { a.emitF(EventConnection, s) })
 	a.coal = newCoalescer(a.opts.interval, a.emitF, a.liveCards, a.signedIn, a.log)
 	go a.coal.run(a.base)
 	a.mu.Lock()

@@ -1,6 +1,9 @@
 import { useEffect, useRef } from 'react';
 import { Header } from './components/Header';
+import { DataStateBanner } from './components/DataStateBanner';
 import { KeyboardHelp } from './components/KeyboardHelp';
+import { startDataClock } from './stores/dataClock';
+import { navigate } from './stores/router';
 import { Spinner } from './components/States';
 import { ApplicationScreen } from './screens/ApplicationScreen';
 import { ApplicationsScreen } from './screens/ApplicationsScreen';
@@ -45,8 +48,10 @@ function SignedIn() {
   useEffect(() => {
     const stopTicker = startTicker();
     const stopLive = startLive();
+    const stopClock = startDataClock();
     void useSettings.getState().load();
     return () => {
+      stopClock();
       stopLive();
       stopTicker();
     };
@@ -55,6 +60,7 @@ function SignedIn() {
   return (
     <div className="app-shell">
       <Header />
+      <DataStateBanner onSettings={() => navigate({ name: 'settings' })} />
       <main className="app-main">
         <RouteView />
       </main>

@@ -36,9 +36,12 @@ export interface ApiClient {
   signOut(): Promise<void>;
 
   connection(): Promise<ConnectionState>;
+  /** Reconnects to the ledger now (the offline banner's Retry). */
+  retryConnection(): Promise<void>;
 
   listConversations(q: ConversationQuery): Promise<ConversationPage>;
-  statusCounts(search: string): Promise<StatusCounts>;
+  /** Counts at the instant `at` (ISO time; null or absent = now). */
+  statusCounts(search: string, at?: string | null): Promise<StatusCounts>;
   getConversation(id: string): Promise<ConversationDetail>;
 
   searchCustomers(q: string, cursor: string | null, limit: number): Promise<CustomerPage>;
@@ -152,6 +155,8 @@ interface GoApp {
   Connection(): Promise<ConnectionState>;
   ListConversations(q: ConversationQuery): Promise<ConversationPage>;
   StatusCounts(search: string): Promise<StatusCounts>;
+  StatusCountsAt(search: string, at: string | null): Promise<StatusCounts>;
+  RetryConnection(): Promise<void>;
   GetConversation(id: string): Promise<ConversationDetail>;
   SearchCustomers(q: string, cursor: string | null, limit: number): Promise<CustomerPage>;
   GetCustomer(id: string): Promise<CustomerDetail>;
@@ -205,7 +210,9 @@ export function createWailsClient(): ApiClient {
       const p = await call((a) => a.ListConversations(q));
       return { items: normCards(p?.items), nextCursor: p?.nextCursor || null };
     },
-    statusCounts: async (search) => normCounts(await call((a) => a.StatusCounts(search))),
+    retryConnection: () => call((a) => a.RetryConnection()),
+    statusCounts: async (search, at) =>
+      normCounts(await call((a) => (at ? a.StatusCountsAt(search, at) : a.StatusCounts(search)))),
     getConversation: async (id) => normaliseDetail(await call((a) => a.GetConversation(id))),
     searchCustomers: async (q, cursor, limit) => {
       const p = await call((a) => a.SearchCustomers(q, cursor, limit));

@@ -1,5 +1,6 @@
 /** Resets every store to its initial state (sign-out and tests). */
 import { resetKeyboard } from '../keyboard';
+import { resetDataClock } from './dataClock';
 import { resetApplications } from './applications';
 import { resetConnection } from './connection';
 import { resetConversation } from './conversation';
@@ -15,6 +16,7 @@ import { resetUsers } from './users';
 export function resetUserData(): void {
   resetApplications();
   resetConnection();
+  resetDataClock();
   resetConversation();
   resetConversations();
   resetCustomers();

@@ -47,6 +47,13 @@ export const connected: ConnectionState = {
   applied: 10,
   error: null,
   redisUrl: 'redis://localhost:6379',
+  offlineSince: null,
+  asOf: null,
+  firstSync: false,
+  percent: 100,
+  ratePerSec: 0,
+  etaSeconds: null,
+  problem: null,
 };
 
 export function card(id: string, over: Partial<ConversationCard> = {}): ConversationCard {
@@ -128,6 +135,7 @@ export function createFakeApi(opts: { session?: SessionInfo | null; pages?: Conv
     signIn: vi.fn(async () => opts.session ?? supervisor),
     signOut: vi.fn(async () => {}),
     connection: vi.fn(async () => connected),
+    retryConnection: vi.fn(async () => {}),
     listConversations: vi.fn(async (q: { cursor: string | null }) => {
       const i = q.cursor ? Number(q.cursor) : 0;
       return pages[i] ?? { items: [], nextCursor: null };
