@@ -1,7 +1,9 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api, errorMessage } from '../api/client';
 import { clockTime, timeLeft } from '../domain/dataState';
-import { useDataClock } from '../stores/dataClock';
+import { useConnection } from '../stores/connection';
+import { startDataClock, useDataClock } from '../stores/dataClock';
+import { startTicker } from '../stores/ticker';
 
 /**
  * Says plainly when the data is not live: offline (since when, why, as of when, with
@@ -68,4 +70,30 @@ export function DataStateBanner({ onSettings }: { onSettings(): void }) {
     );
   }
   return null;
+}
+
+/**
+ * The data state on the sign-in screen: the ledger is read before anyone signs in, so
+ * a first copy's progress (or a problem reaching Redis) shows here already. No
+ * conversation data: only the state.
+ */
+export function SignInDataState({ onSettings }: { onSettings(): void }) {
+  useEffect(() => {
+    const off = api().onConnection((c) => useConnection.getState().set(c));
+    void useConnection.getState().load();
+    const stopTicker = startTicker();
+    const stopClock = startDataClock();
+    return () => {
+      stopClock();
+      stopTicker();
+      off();
+    };
+  }, []);
+  const d = useDataClock((s) => s.state);
+  if (d.kind !== 'offline' && d.kind !== 'catchingUp') return null;
+  return (
+    <div className="signin-data-state" data-testid="signin-data-state">
+      <DataStateBanner onSettings={onSettings} />
+    </div>
+  );
 }

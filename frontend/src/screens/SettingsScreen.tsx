@@ -170,7 +170,7 @@ function SettingsForm({ initial, connectionOnly = false }: { initial: Settings; 
         <Field label="Stream" error={errors.stream}>
           {(p) => <input {...p} value={f.stream} onChange={(e) => set('stream', e.target.value)} />}
         </Field>
-        <Field label="Backend URL" error={errors.backendUrl} hint="Optional, e.g. https://billie.example.com">
+        <Field label="Backend URL" error={errors.backendUrl} hint="Required: where you sign in, e.g. https://billie.example.com">
           {(p) => <input {...p} value={f.backendUrl} onChange={(e) => set('backendUrl', e.target.value)} />}
         </Field>
       </Panel>

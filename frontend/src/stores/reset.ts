@@ -1,6 +1,7 @@
 /** Resets every store to its initial state (sign-out and tests). */
 import { resetKeyboard } from '../keyboard';
 import { resetDataClock } from './dataClock';
+import { resetOrigin } from './origin';
 import { resetApplications } from './applications';
 import { resetConnection } from './connection';
 import { resetConversation } from './conversation';
@@ -17,6 +18,7 @@ export function resetUserData(): void {
   resetApplications();
   resetConnection();
   resetDataClock();
+  resetOrigin();
   resetConversation();
   resetConversations();
   resetCustomers();
