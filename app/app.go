@@ -310,6 +310,9 @@ func (a *App) SaveSettings(s Settings) (Settings, error) {
 	if a.dir == "" {
 		return Settings{}, a.openErr
 	}
+	if err := a.checkSharedChange(s); err != nil {
+		return Settings{}, err
+	}
 	saved, moved, err := a.saveSettings(s)
 	if moved {
 		// After the lock is released: the old backend may be slow to answer.

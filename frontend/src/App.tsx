@@ -18,7 +18,7 @@ import { startLive } from './stores/live';
 import { resetUserData } from './stores/reset';
 import { useRouter } from './stores/router';
 import { isAdmin, useSession } from './stores/session';
-import { useSettings } from './stores/settings';
+import { useSharedSettings } from './stores/sharedSettings';
 import { startTicker, useTicker } from './stores/ticker';
 import { EmptyState } from './components/States';
 
@@ -49,7 +49,8 @@ function SignedIn() {
     const stopTicker = startTicker();
     const stopLive = startLive();
     const stopClock = startDataClock();
-    void useSettings.getState().load();
+    // The shared settings (thresholds, ledger) from the backend, then the local ones.
+    void useSharedSettings.getState().load();
     return () => {
       stopClock();
       stopLive();

@@ -21,6 +21,7 @@ import type {
   NoticeboardTopic,
   SessionInfo,
   Settings,
+  SharedSettings,
   StatusCounts,
   User,
   UserPatch,
@@ -52,6 +53,10 @@ export interface ApiClient {
 
   getSettings(): Promise<Settings>;
   saveSettings(s: Settings): Promise<Settings>;
+  /** Fetches the settings every desktop shares from the backend and applies them here. */
+  sharedSettings(): Promise<SharedSettings>;
+  /** Changes the shared settings for everyone (admins only). */
+  saveSharedSettings(s: SharedSettings): Promise<SharedSettings>;
 
   listUsers(): Promise<User[]>;
   createUser(u: NewUser): Promise<User>;
@@ -164,6 +169,8 @@ interface GoApp {
   GetApplication(num: string): Promise<ApplicationDetail>;
   GetSettings(): Promise<Settings>;
   SaveSettings(s: Settings): Promise<Settings>;
+  SharedSettings(): Promise<SharedSettings>;
+  SaveSharedSettings(s: SharedSettings): Promise<SharedSettings>;
   ListUsers(): Promise<User[]>;
   CreateUser(u: NewUser): Promise<User>;
   UpdateUser(id: number, patch: UserPatch): Promise<User>;
@@ -240,6 +247,8 @@ export function createWailsClient(): ApiClient {
         noticeboard: arr(d.noticeboard).map(normTopic),
       };
     },
+    sharedSettings: () => call((a) => a.SharedSettings()),
+    saveSharedSettings: (x) => call((a) => a.SaveSharedSettings(x)),
     getSettings: () => call((a) => a.GetSettings()),
     saveSettings: (s) => call((a) => a.SaveSettings(s)),
     listUsers: async () => arr(await call((a) => a.ListUsers())),

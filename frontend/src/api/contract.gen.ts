@@ -624,3 +624,18 @@ export interface LedgerBatch {
    */
   customers: string[];
 }
+
+//////////
+// source: contract_shared.go
+
+/**
+ * SharedSettings are the settings every desktop shares, kept by the backend
+ * (GET/PUT /api/settings/shared): where the ledger is and the status thresholds. Any
+ * signed-in supervisor reads them; only an admin changes them. The Redis URL carries
+ * no credentials.
+ */
+export interface SharedSettings {
+  redisUrl: string;
+  stream: string;
+  thresholds: Thresholds;
+}

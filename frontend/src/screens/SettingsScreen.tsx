@@ -5,19 +5,22 @@ import { Panel } from '../components/Panel';
 import { ErrorState, Skeleton } from '../components/States';
 import { formatDuration } from '../domain/format';
 import { useSettings, validateSettings, type SettingsErrors } from '../stores/settings';
+import { useSharedSettings } from '../stores/sharedSettings';
+import { SharedSettingsPanel } from './settings/SharedSettingsPanel';
 
 export function SettingsScreen() {
   const s = useSettings(
     useShallow((st) => ({ settings: st.settings, loading: st.loading, error: st.error })),
   );
   useEffect(() => {
-    void useSettings.getState().load();
+    void useSharedSettings.getState().load();
   }, []);
   return (
     <div className="page">
       <div className="page-head">
         <h2 className="page-title">Settings</h2>
       </div>
+      <SharedSettingsPanel />
       {!s.settings && s.loading && <Skeleton lines={8} label="Loading settings" />}
       {!s.settings && !s.loading && s.error && <ErrorState message={s.error} onRetry={() => void useSettings.getState().load()} />}
       {s.settings && <SettingsForm key={JSON.stringify(s.settings)} initial={s.settings} />}

@@ -2,6 +2,7 @@
 import { resetKeyboard } from '../keyboard';
 import { resetDataClock } from './dataClock';
 import { resetOrigin } from './origin';
+import { resetSharedSettings } from './sharedSettings';
 import { resetApplications } from './applications';
 import { resetConnection } from './connection';
 import { resetConversation } from './conversation';
@@ -19,6 +20,7 @@ export function resetUserData(): void {
   resetConnection();
   resetDataClock();
   resetOrigin();
+  resetSharedSettings();
   resetConversation();
   resetConversations();
   resetCustomers();

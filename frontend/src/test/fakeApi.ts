@@ -13,6 +13,7 @@ import type {
   Message,
   SessionInfo,
   Settings,
+  SharedSettings,
   StatusCounts,
 } from '../api/types';
 import { STATUSES } from '../api/types';
@@ -151,6 +152,8 @@ export function createFakeApi(opts: { session?: SessionInfo | null; pages?: Conv
       throw new Error('not found');
     }),
     getSettings: vi.fn(async () => defaultSettings),
+    sharedSettings: vi.fn(async () => ({ redisUrl: defaultSettings.redisUrl, stream: defaultSettings.stream, thresholds: defaultSettings.thresholds })),
+    saveSharedSettings: vi.fn(async (x: SharedSettings) => x),
     saveSettings: vi.fn(async (s: Settings) => ({ ...s, redisPassword: '' })),
     listUsers: vi.fn(async () => []),
     createUser: vi.fn(async () => {
