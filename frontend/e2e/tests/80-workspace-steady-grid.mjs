@@ -24,7 +24,11 @@ export default async function ({ page, url, shot, log }) {
     const g = document.querySelector('[data-testid="grid-scroll"]');
     g.scrollTop = 290;
   });
-  await page.waitForTimeout(300);
+  await waitFor(page, () => {
+    const g = document.querySelector('[data-testid="grid-scroll"]');
+    const top = g.getBoundingClientRect().top;
+    return g.scrollTop === 290 && [...document.querySelectorAll('[data-testid="conversation-card"]')].some((e) => e.getBoundingClientRect().top - top >= 0);
+  }, 'the grid rendered at 290 px');
   const before = await place(page);
   assert(before.first, 'no card in view after scrolling');
   log(`looking at ${before.first.id} at ${before.first.top}px (scrollTop ${before.scrollTop})`);

@@ -10,7 +10,13 @@ export default async function ({ page, url, shot, log }) {
     return g.scrollTop;
   });
   assert(offset > 200, `the grid scrolls only ${offset}px: too few cards`);
-  await page.waitForTimeout(300);
+  await waitFor(page, () => {
+    const g = document.querySelector('[data-testid="grid-scroll"]').getBoundingClientRect();
+    return [...document.querySelectorAll('[data-testid="conversation-card"]')].some((e) => {
+      const r = e.getBoundingClientRect();
+      return r.top > g.top + 150 && r.bottom < g.bottom;
+    });
+  }, 'cards rendered at the new offset');
   const target = await page.evaluate(() => {
     const grid = document.querySelector('[data-testid="grid-scroll"]').getBoundingClientRect();
     const el = [...document.querySelectorAll('[data-testid="conversation-card"]')].find((e) => {

@@ -96,7 +96,14 @@ export function ConversationsScreen() {
 
   // A new filter starts at the top.
   const filterKey = `${s.search}\u0000${s.status}`;
-  const steady = useSteadyScroll(scrollRef, visible, cols, ROW_HEIGHT, filterKey, width > 0);
+  const steady = useSteadyScroll(scrollRef, visible, cols, ROW_HEIGHT, filterKey, width > 0, provisional);
+
+  // Caught up: live updates were capped during the replay, so the grid reloads once.
+  const wasProvisional = useRef(provisional);
+  useEffect(() => {
+    if (wasProvisional.current && !provisional) void useConversations.getState().reload().then(steady.forget);
+    wasProvisional.current = provisional;
+  }, [provisional, steady.forget]);
 
   // Back from a conversation: its card has the focus, as the reader left it.
   const returnTo = useRef(s.selectedId);

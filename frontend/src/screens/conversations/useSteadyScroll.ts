@@ -49,6 +49,8 @@ export function useSteadyScroll(
   filterKey: string,
   /** The container has been measured. */
   ready: boolean,
+  /** History is being replayed: hold the place, but what arrives is not "new". */
+  replaying = false,
 ) {
   const anchor = useRef<Anchor | null>(kept);
   const prevVisible = useRef<ConversationCard[]>(visible);
@@ -84,9 +86,9 @@ export function useSteadyScroll(
     if (oldIdx >= 0) {
       const oldIds = new Set(before.slice(0, oldIdx).map((c) => c.id));
       const arrived = visible.slice(0, newIdx).filter((c) => !oldIds.has(c.id)).length;
-      if (arrived > 0) setNewAbove((n) => n + arrived);
+      if (arrived > 0 && !replaying) setNewAbove((n) => n + arrived);
     }
-  }, [visible, cols, rowHeight, scrollRef]);
+  }, [visible, cols, rowHeight, scrollRef, replaying]);
 
   // Back on the grid: the kept card's row, once the width (and so the columns) is known.
   const restored = useRef(false);
@@ -112,5 +114,8 @@ export function useSteadyScroll(
     setNewAbove(0);
   }, [scrollRef]);
 
-  return { onScroll: capture, newAbove, toTop };
+  /** Forgets the count (after a reload: what it brought in is not new arrivals). */
+  const forget = useCallback(() => setNewAbove(0), []);
+
+  return { onScroll: capture, newAbove, toTop, forget };
 }
