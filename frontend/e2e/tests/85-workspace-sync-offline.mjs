@@ -67,7 +67,9 @@ export default async function ({ page, url, shot, log }) {
     let samples = 0;
     let shotTaken = false;
     // While the banner shows, no card may show a final status.
+    const until = Date.now() + 180_000;
     for (;;) {
+      assert(Date.now() < until, 'the first sync did not finish within 3 minutes');
       const s = await page.evaluate(() => ({
         banner: document.querySelector('[data-testid="sync-banner"]')?.textContent || null,
         header: document.querySelector('[data-testid="connection"]')?.textContent || '',
