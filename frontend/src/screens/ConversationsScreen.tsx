@@ -82,7 +82,11 @@ export function ConversationsScreen() {
   const searchRef = useRef<HTMLInputElement>(null);
   const width = useWidth(scrollRef);
   const cols = columnsFor(width);
-  const rowCount = Math.ceil(visible.length / cols);
+  const filterKey = `${s.search}\u0000${s.status}`;
+  const steady = useSteadyScroll(scrollRef, visible, cols, ROW_HEIGHT, filterKey, width > 0, provisional);
+  // What is laid out: the list minus the arrivals held above a scrolled grid.
+  const shown = steady.shown;
+  const rowCount = Math.ceil(shown.length / cols);
   const hasMore = s.nextCursor !== null;
 
   const virtualizer = useVirtualizer({
@@ -95,8 +99,6 @@ export function ConversationsScreen() {
   const lastRow = rows.length ? rows[rows.length - 1].index : -1;
 
   // A new filter starts at the top.
-  const filterKey = `${s.search}\u0000${s.status}`;
-  const steady = useSteadyScroll(scrollRef, visible, cols, ROW_HEIGHT, filterKey, width > 0, provisional);
 
   // Caught up: live updates were capped during the replay, so the grid reloads once.
   const wasProvisional = useRef(provisional);
@@ -136,10 +138,10 @@ export function ConversationsScreen() {
   }, []);
 
   const move = (delta: number) => {
-    if (visible.length === 0) return;
-    const at = visible.findIndex((c) => c.id === s.selectedId);
-    const next = at < 0 ? (delta > 0 ? 0 : visible.length - 1) : Math.min(visible.length - 1, Math.max(0, at + delta));
-    actions.select(visible[next].id);
+    if (shown.length === 0) return;
+    const at = shown.findIndex((c) => c.id === s.selectedId);
+    const next = at < 0 ? (delta > 0 ? 0 : shown.length - 1) : Math.min(shown.length - 1, Math.max(0, at + delta));
+    actions.select(shown[next].id);
     virtualizer.scrollToIndex(Math.floor(next / cols), { align: 'auto' });
   };
 
@@ -248,7 +250,7 @@ export function ConversationsScreen() {
                   </div>
                 );
               }
-              const cards = visible.slice(row.index * cols, row.index * cols + cols);
+              const cards = shown.slice(row.index * cols, row.index * cols + cols);
               return (
                 <div
                   key={row.key}

@@ -1,13 +1,15 @@
 /**
- * Keeps what the reader looks at still while cards arrive above it: the first card in
- * view is the anchor; after the list changes, the scroll moves with it and the cards
- * that came in above are counted for the "N new ↑" pill. At the very top nothing is
- * held: new conversations simply appear there.
+ * Keeps what the reader looks at still while cards arrive above it. Scrolled down,
+ * conversations that arrive above the first card in view are held back (not laid out,
+ * so no card moves, not even sideways in its row) and counted for the "N new ↑" pill;
+ * the pill, or scrolling to the very top, lets them in. Other changes above (a card
+ * leaving a status filter) keep the anchor card's row in place by scrolling with it.
+ * At the top nothing is held: new conversations simply appear there.
  *
  * It also remembers the place when the grid unmounts (a conversation opened), and the
  * next mount returns to the same card at the same offset, whatever arrived meanwhile.
  */
-import { useCallback, useLayoutEffect, useRef, useState } from 'react';
+import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { ConversationCard } from '../../api/types';
 
 interface Anchor {
@@ -15,6 +17,8 @@ interface Anchor {
   /** Scroll offset past the top of the anchor's row. */
   delta: number;
 }
+
+const NONE: ReadonlySet<string> = new Set();
 
 /** The place kept while the grid is away (one grid in the window). */
 let kept: Anchor | null = null;
@@ -53,42 +57,47 @@ export function useSteadyScroll(
   replaying = false,
 ) {
   const anchor = useRef<Anchor | null>(kept);
-  const prevVisible = useRef<ConversationCard[]>(visible);
-  const [newAbove, setNewAbove] = useState(0);
+  const [held, setHeld] = useState<ReadonlySet<string>>(NONE);
+  const shown = useMemo(() => (held.size ? visible.filter((c) => !held.has(c.id)) : visible), [visible, held]);
+  const prevShown = useRef<ConversationCard[]>(shown);
+  const release = useCallback(() => setHeld((h) => (h.size ? NONE : h)), []);
 
   const capture = useCallback(() => {
     const el = scrollRef.current;
     if (!el || cols <= 0) return;
-    const list = prevVisible.current;
+    const list = prevShown.current;
     const row = Math.floor(el.scrollTop / rowHeight);
     const card = list[row * cols];
     anchor.current = card && el.scrollTop > 0 ? { id: card.id, delta: el.scrollTop - row * rowHeight } : null;
-    if (el.scrollTop <= 0) setNewAbove(0);
-  }, [scrollRef, cols, rowHeight]);
+    if (el.scrollTop <= 0) release();
+  }, [scrollRef, cols, rowHeight, release]);
 
   useLayoutEffect(() => {
-    setNewAbove(0);
+    release();
     anchor.current = null;
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [filterKey]);
 
   useLayoutEffect(() => {
     const el = scrollRef.current;
-    const before = prevVisible.current;
-    prevVisible.current = visible;
+    const before = prevShown.current;
+    prevShown.current = shown;
     const a = anchor.current;
-    if (!el || !a || before === visible) return;
-    const oldIdx = before.findIndex((c) => c.id === a.id);
-    const newIdx = visible.findIndex((c) => c.id === a.id);
+    if (!el || !a || before === shown) return;
+    const newIdx = shown.findIndex((c) => c.id === a.id);
     if (newIdx < 0) return;
+    if (!replaying && before.some((c) => c.id === a.id)) {
+      const seen = new Set(before.map((c) => c.id));
+      const arrived = shown.slice(0, newIdx).filter((c) => !seen.has(c.id));
+      if (arrived.length > 0) {
+        // Laid out again at once without them, before the window paints.
+        setHeld((h) => new Set([...h, ...arrived.map((c) => c.id)]));
+        return;
+      }
+    }
     const want = Math.floor(newIdx / cols) * rowHeight + a.delta;
     if (Math.abs(el.scrollTop - want) >= 1) el.scrollTop = want;
-    if (oldIdx >= 0) {
-      const oldIds = new Set(before.slice(0, oldIdx).map((c) => c.id));
-      const arrived = visible.slice(0, newIdx).filter((c) => !oldIds.has(c.id)).length;
-      if (arrived > 0 && !replaying) setNewAbove((n) => n + arrived);
-    }
-  }, [visible, cols, rowHeight, scrollRef, replaying]);
+  }, [shown, cols, rowHeight, scrollRef, replaying]);
 
   // Back on the grid: the kept card's row, once the width (and so the columns) is known.
   const restored = useRef(false);
@@ -111,11 +120,17 @@ export function useSteadyScroll(
     const el = scrollRef.current;
     if (el) el.scrollTop = 0;
     anchor.current = null;
-    setNewAbove(0);
-  }, [scrollRef]);
+    release();
+  }, [scrollRef, release]);
 
-  /** Forgets the count (after a reload: what it brought in is not new arrivals). */
-  const forget = useCallback(() => setNewAbove(0), []);
-
-  return { onScroll: capture, newAbove, toTop, forget };
+  return {
+    /** The cards to lay out: the list minus those held back. */
+    shown,
+    onScroll: capture,
+    /** Cards held back above, for the pill. */
+    newAbove: visible.length - shown.length,
+    toTop,
+    /** Lets the held cards in (after a reload: what it brought is not new arrivals). */
+    forget: release,
+  };
 }
