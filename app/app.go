@@ -130,7 +130,7 @@ func (a *App) start(ctx context.Context, emit func(string, any)) {
 	}
 	a.cfg = cfg
 	a.sessions = newSessions(dir, a.opts.now, a.log)
-	a.track = newTracker(cfg.displayRedisURL(), func(s ConnectionState) { a.emitF(EventConnection, s) })
+	a.track = newTracker(cfg.displayRedisURL(), a.opts.now, func(s ConnectionState) { a.emitF(EventConnection, s) })
 	a.coal = newCoalescer(a.opts.interval, a.emitF, a.liveCards, a.signedIn, a.log)
 	go a.coal.run(a.base)
 	a.mu.Lock()
@@ -317,6 +317,9 @@ var errThresholdsNeedSession = errors.New("Sign in to change the status threshol
 func (a *App) SaveSettings(s Settings) (Settings, error) {
 	if a.dir == "" {
 		return Settings{}, a.openErr
+	}
+	if err := a.checkSharedChange(s); err != nil {
+		return Settings{}, err
 	}
 	saved, moved, err := a.saveSettings(s)
 	if moved {

@@ -101,7 +101,10 @@ func (c *consumer) run(ctx context.Context) {
 	lost := func(err error, wait time.Duration) {
 		msg := err.Error()
 		c.log.Warn("ledger connection lost; retrying", "err", msg, "in", wait)
-		c.track.update(func(s *ConnectionState) { s.State, s.Error, s.CatchingUp = LinkOffline, &msg, false })
+		c.track.update(func(s *ConnectionState) {
+			problem := plainProblem(err, s.RedisURL)
+			s.State, s.Error, s.Problem, s.CatchingUp = LinkOffline, &msg, &problem, false
+		})
 	}
 	_ = backoff.RetryNotify(session, bo, lost) // it ends only with ctx
 }

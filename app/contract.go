@@ -113,6 +113,24 @@ type ConnectionState struct {
 	Error *string `json:"error"`
 	// Redis URL without credentials, for display.
 	RedisURL string `json:"redisUrl"`
+	// When the link went down; kept through reconnect attempts, null once connected.
+	OfflineSince *time.Time `json:"offlineSince"`
+	// Up to when the cache is known to hold the whole stream; null while live
+	// (connected and caught up). Offline or catching up, statuses and "… ago" times are
+	// those of this instant.
+	AsOf *time.Time `json:"asOf"`
+	// True from the start of a replay of the stream into an empty cache until it has
+	// caught up: no status is final before.
+	FirstSync bool `json:"firstSync"`
+	// Share of the current catch-up done, 0 to 100 (100 when not catching up).
+	Percent float64 `json:"percent"`
+	// Entries applied per second during the current catch-up; 0 when not yet known.
+	RatePerSec float64 `json:"ratePerSec"`
+	// Estimated seconds until caught up; null when not catching up or not yet known.
+	EtaSeconds *float64 `json:"etaSeconds"`
+	// The connection problem in plain words ("Cannot reach Redis at …"); null when
+	// none. Error keeps the technical detail.
+	Problem *string `json:"problem"`
 }
 
 // LastMessage is a card's newest message.
@@ -163,6 +181,9 @@ type ConversationQuery struct {
 	// null = first page.
 	Cursor *string `json:"cursor"`
 	Limit  int     `json:"limit"`
+	// The instant statuses are computed at (the window's view instant, so a page and
+	// StatusCountsAt agree); null = now.
+	At *time.Time `json:"at"`
 }
 
 // ConversationPage is one page of cards, newest by startedAt first; nextCursor is

@@ -31,7 +31,7 @@ func (a *App) ListConversations(q ConversationQuery) (ConversationPage, error) {
 	err = a.cache(func(ctx context.Context, st *store.Store, c config) error {
 		p, err := st.Supervisor().Conversations(ctx, supervisor.ConversationQuery{
 			Search: q.Search, Status: status, Cursor: deref(q.Cursor), Limit: q.Limit,
-			Now: a.opts.now(), Thresholds: c.Thresholds.projection(),
+			Now: instant(q.At, a.opts.now), Thresholds: c.Thresholds.projection(),
 		})
 		if err != nil {
 			return err

@@ -139,6 +139,8 @@ type fakeBackend struct {
 	ledger *redisacl.Manager
 	// mux routes the requests; tests add routes of their own to it.
 	mux *http.ServeMux
+	// shared is what GET /api/settings/shared answers (404 while nil).
+	shared *SharedSettings
 }
 
 func newFakeBackend(t testing.TB) *fakeBackend {
@@ -189,6 +191,27 @@ func newFakeBackend(t testing.TB) *fakeBackend {
 			u.Role = p["role"].(string)
 		}
 		writeTestJSON(w, 200, u)
+	}))
+	mux.HandleFunc("GET /api/settings/shared", f.authed(func(w http.ResponseWriter, r *http.Request, _ string) {
+		f.mu.Lock()
+		s := f.shared
+		f.mu.Unlock()
+		if s == nil {
+			problem(w, 404, "not found")
+			return
+		}
+		writeTestJSON(w, 200, s)
+	}))
+	mux.HandleFunc("PUT /api/settings/shared", f.admin(func(w http.ResponseWriter, r *http.Request) {
+		var s SharedSettings
+		if err := json.NewDecoder(r.Body).Decode(&s); err != nil {
+			problem(w, 400, "bad body")
+			return
+		}
+		f.mu.Lock()
+		f.shared = &s
+		f.mu.Unlock()
+		writeTestJSON(w, 200, s)
 	}))
 	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f.mu.Lock()

@@ -132,6 +132,14 @@ func (a *App) startConsumer(c config, st *store.Store) error {
 	cons := newConsumer(rdb, st, cc, a.log, a.track)
 	cons.onApplied = func(res store.Result) { a.coal.add(res.Changes) }
 	cons.onGap = a.recordGap
+	// Offline from launch, the window still learns how recent the cache is.
+	if pos, err := st.Checkpoint(a.base, cons.cfg.Checkpoint); err == nil && !pos.IsZero() {
+		a.track.update(func(s *ConnectionState) {
+			if s.LastAppliedID == "" {
+				s.LastAppliedID = pos.String()
+			}
+		})
+	}
 	ctx, cancel := context.WithCancel(a.base)
 	run := &consumerRun{cancel: cancel, done: make(chan struct{}), rdb: rdb}
 	go func() {

@@ -12,15 +12,17 @@ const progressEvery = 250 * time.Millisecond
 // tracker holds the connection state and tells the window about changes.
 type tracker struct {
 	emit func(ConnectionState)
+	now  func() time.Time
 
 	mu       sync.Mutex
 	st       ConnectionState
 	lastEmit time.Time
 	timer    *time.Timer
+	sync     syncClock
 }
 
-func newTracker(redisURL string, emit func(ConnectionState)) *tracker {
-	return &tracker{emit: emit, st: ConnectionState{State: LinkConnecting, Stale: true, RedisURL: redisURL}}
+func newTracker(redisURL string, now func() time.Time, emit func(ConnectionState)) *tracker {
+	return &tracker{emit: emit, now: now, st: ConnectionState{State: LinkConnecting, Stale: true, RedisURL: redisURL, Percent: 100}}
 }
 
 // get is the current state.
@@ -37,12 +39,13 @@ func (t *tracker) update(f func(*ConnectionState)) {
 	before := t.st
 	f(&t.st)
 	t.st.Stale = t.st.State != LinkConnected || t.st.CatchingUp
-	if t.st == before {
+	t.sync.derive(&before, &t.st, t.now())
+	if sameState(before, t.st) {
 		t.mu.Unlock()
 		return
 	}
 	important := before.State != t.st.State || before.Stale != t.st.Stale || before.CatchingUp != t.st.CatchingUp ||
-		!sameError(before.Error, t.st.Error) || before.RedisURL != t.st.RedisURL
+		!sameError(before.Error, t.st.Error) || before.RedisURL != t.st.RedisURL || before.FirstSync != t.st.FirstSync
 	wait := time.Until(t.lastEmit.Add(progressEvery))
 	if !important && wait > 0 {
 		if t.timer == nil {

@@ -41,5 +41,7 @@ export default defineConfig({
     setupFiles: ['./src/test/setup.ts'],
     include: ['src/**/*.test.{ts,tsx}'],
     css: false,
+    // The machine running the suite is shared; the tests wait on events, not time.
+    testTimeout: 20_000,
   },
 });

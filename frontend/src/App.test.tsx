@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import App from './App';
 import { setApi } from './api/client';
-import { admin, createFakeApi, defaultSettings, supervisor } from './test/fakeApi';
+import { admin, connected, createFakeApi, defaultSettings, supervisor } from './test/fakeApi';
 
 describe('signing in', () => {
   it('opens on the sign-in screen and shows a clear error on a wrong password', async () => {
@@ -135,26 +135,26 @@ describe('navigation by role', () => {
 });
 
 describe('connection indicator', () => {
-  it('follows ledger:connection events, with stale and catch-up progress', async () => {
+  it('follows ledger:connection events, with catch-up progress and time left', async () => {
     const fake = createFakeApi({ session: supervisor });
     setApi(fake);
     render(<App />);
     const ind = await screen.findByTestId('connection');
-    await waitFor(() => expect(ind).toHaveTextContent('Connected'));
+    await waitFor(() => expect(ind).toHaveTextContent('Live'));
     act(() =>
       fake.emitConnection({
-        state: 'connecting',
+        ...connected,
         stale: true,
         lastAppliedId: '5-0',
         behind: 750,
         catchingUp: true,
         applied: 250,
-        error: null,
+        percent: 25,
+        etaSeconds: 30,
         redisUrl: 'redis://r:6379',
       }),
     );
-    expect(screen.getByTestId('connection')).toHaveTextContent('Connecting…');
-    expect(screen.getByTestId('connection')).toHaveTextContent('stale');
+    expect(screen.getByTestId('connection')).toHaveTextContent('Catching up 25% · about 30 s left');
     expect(screen.getByLabelText('Catching up 25%')).toBeInTheDocument();
   });
 });

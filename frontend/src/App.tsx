@@ -1,6 +1,9 @@
 import { useEffect, useRef } from 'react';
 import { Header } from './components/Header';
+import { DataStateBanner } from './components/DataStateBanner';
 import { KeyboardHelp } from './components/KeyboardHelp';
+import { startDataClock } from './stores/dataClock';
+import { navigate } from './stores/router';
 import { Spinner } from './components/States';
 import { ApplicationScreen } from './screens/ApplicationScreen';
 import { ApplicationsScreen } from './screens/ApplicationsScreen';
@@ -20,7 +23,7 @@ import { startLive } from './stores/live';
 import { resetUserData } from './stores/reset';
 import { useRouter } from './stores/router';
 import { isAdmin, useSession } from './stores/session';
-import { useSettings } from './stores/settings';
+import { useSharedSettings } from './stores/sharedSettings';
 import { startTicker, useTicker } from './stores/ticker';
 import { EmptyState } from './components/States';
 
@@ -50,8 +53,11 @@ function SignedIn() {
   useEffect(() => {
     const stopTicker = startTicker();
     const stopLive = startLive();
-    void useSettings.getState().load();
+    const stopClock = startDataClock();
+    // The shared settings (thresholds, ledger) from the backend, then the local ones.
+    void useSharedSettings.getState().load();
     return () => {
+      stopClock();
       stopLive();
       stopTicker();
     };
@@ -64,6 +70,7 @@ function SignedIn() {
       <Header />
       {admin && <AlertsBanner />}
       <Palette />
+      <DataStateBanner onSettings={() => navigate({ name: 'settings' })} />
       <main className="app-main">
         <RouteView />
       </main>

@@ -40,6 +40,7 @@ import type {
   SearchMatch,
   SessionInfo,
   Settings,
+  SharedSettings,
   StatusCounts,
   User,
   UserPatch,
@@ -55,9 +56,12 @@ export interface ApiClient {
   signOut(): Promise<void>;
 
   connection(): Promise<ConnectionState>;
+  /** Reconnects to the ledger now (the offline banner's Retry). */
+  retryConnection(): Promise<void>;
 
   listConversations(q: ConversationQuery): Promise<ConversationPage>;
-  statusCounts(search: string): Promise<StatusCounts>;
+  /** Counts at the instant `at` (ISO time; null or absent = now). */
+  statusCounts(search: string, at?: string | null): Promise<StatusCounts>;
   getConversation(id: string): Promise<ConversationDetail>;
 
   searchCustomers(q: string, cursor: string | null, limit: number): Promise<CustomerPage>;
@@ -74,6 +78,10 @@ export interface ApiClient {
   saveSettings(s: Settings): Promise<Settings>;
   /** The build's identity and the machine-wide defaults' state (About box, settings note). */
   about(): Promise<About>;
+  /** Fetches the settings every desktop shares from the backend and applies them here. */
+  sharedSettings(): Promise<SharedSettings>;
+  /** Changes the shared settings for everyone (admins only). */
+  saveSharedSettings(s: SharedSettings): Promise<SharedSettings>;
 
   listUsers(): Promise<User[]>;
   createUser(u: NewUser): Promise<User>;
@@ -200,6 +208,8 @@ interface GoApp {
   Connection(): Promise<ConnectionState>;
   ListConversations(q: ConversationQuery): Promise<ConversationPage>;
   StatusCounts(search: string): Promise<StatusCounts>;
+  StatusCountsAt(search: string, at: string | null): Promise<StatusCounts>;
+  RetryConnection(): Promise<void>;
   GetConversation(id: string): Promise<ConversationDetail>;
   SearchCustomers(q: string, cursor: string | null, limit: number): Promise<CustomerPage>;
   GetCustomer(id: string): Promise<CustomerDetail>;
@@ -211,6 +221,8 @@ interface GoApp {
   GetSettings(): Promise<Settings>;
   SaveSettings(s: Settings): Promise<Settings>;
   About(): Promise<About>;
+  SharedSettings(): Promise<SharedSettings>;
+  SaveSharedSettings(s: SharedSettings): Promise<SharedSettings>;
   ListUsers(): Promise<User[]>;
   CreateUser(u: NewUser): Promise<User>;
   UpdateUser(id: number, patch: UserPatch): Promise<User>;
@@ -268,7 +280,9 @@ export function createWailsClient(): ApiClient {
       const p = await call((a) => a.ListConversations(q));
       return { items: normCards(p?.items), nextCursor: p?.nextCursor || null };
     },
-    statusCounts: async (search) => normCounts(await call((a) => a.StatusCounts(search))),
+    retryConnection: () => call((a) => a.RetryConnection()),
+    statusCounts: async (search, at) =>
+      normCounts(await call((a) => (at ? a.StatusCountsAt(search, at) : a.StatusCounts(search)))),
     getConversation: async (id) => normaliseDetail(await call((a) => a.GetConversation(id))),
     searchCustomers: async (q, cursor, limit) => {
       const p = await call((a) => a.SearchCustomers(q, cursor, limit));
@@ -305,6 +319,8 @@ export function createWailsClient(): ApiClient {
     },
     explainMatches: async (search, ids) => (await call((a) => a.ExplainMatches(search, ids))) ?? {},
     jump: async (text) => arr(await call((a) => a.Jump(text))),
+    sharedSettings: () => call((a) => a.SharedSettings()),
+    saveSharedSettings: (x) => call((a) => a.SaveSharedSettings(x)),
     getSettings: () => call((a) => a.GetSettings()),
     saveSettings: (s) => call((a) => a.SaveSettings(s)),
     about: () => call((a) => a.About()),

@@ -120,6 +120,38 @@ export interface ConnectionState {
    * Redis URL without credentials, for display.
    */
   redisUrl: string;
+  /**
+   * When the link went down; kept through reconnect attempts, null once connected.
+   */
+  offlineSince: IsoTime | null;
+  /**
+   * Up to when the cache is known to hold the whole stream; null while live
+   * (connected and caught up). Offline or catching up, statuses and "… ago" times are
+   * those of this instant.
+   */
+  asOf: IsoTime | null;
+  /**
+   * True from the start of a replay of the stream into an empty cache until it has
+   * caught up: no status is final before.
+   */
+  firstSync: boolean;
+  /**
+   * Share of the current catch-up done, 0 to 100 (100 when not catching up).
+   */
+  percent: number /* float64 */;
+  /**
+   * Entries applied per second during the current catch-up; 0 when not yet known.
+   */
+  ratePerSec: number /* float64 */;
+  /**
+   * Estimated seconds until caught up; null when not catching up or not yet known.
+   */
+  etaSeconds: number /* float64 */ | null;
+  /**
+   * The connection problem in plain words ("Cannot reach Redis at …"); null when
+   * none. Error keeps the technical detail.
+   */
+  problem: string | null;
 }
 /**
  * LastMessage is a card's newest message.
@@ -194,6 +226,11 @@ export interface ConversationQuery {
    */
   cursor: string | null;
   limit: number /* int */;
+  /**
+   * The instant statuses are computed at (the window's view instant, so a page and
+   * StatusCountsAt agree); null = now.
+   */
+  at: IsoTime | null;
 }
 /**
  * ConversationPage is one page of cards, newest by startedAt first; nextCursor is
@@ -953,6 +990,21 @@ export interface MachineDefaultsState {
    * Problem is, in plain words, why the file was ignored; "" otherwise.
    */
   problem: string;
+}
+
+//////////
+// source: contract_shared.go
+
+/**
+ * SharedSettings are the settings every desktop shares, kept by the backend
+ * (GET/PUT /api/settings/shared): where the ledger is and the status thresholds. Any
+ * signed-in supervisor reads them; only an admin changes them. The Redis URL carries
+ * no credentials.
+ */
+export interface SharedSettings {
+  redisUrl: string;
+  stream: string;
+  thresholds: Thresholds;
 }
 
 //////////

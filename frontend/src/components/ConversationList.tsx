@@ -1,11 +1,24 @@
 import type { ConversationCard } from '../api/types';
 import { CustomerName } from './CustomerName';
+import { openFrom, type Origin } from '../stores/origin';
 import { navigate, routeToHash } from '../stores/router';
 import { LiveStatusBadge } from './StatusBadge';
 import { TimeAgo } from './TimeAgo';
 
-/** A compact list of conversations, each opening its detail. */
-export function ConversationList({ cards, showCustomer = false }: { cards: ConversationCard[]; showCustomer?: boolean }) {
+/**
+ * A compact list of conversations, each opening its detail. With an origin (the page
+ * showing the list), the conversation's Prev/Next step through this list and Back
+ * returns to that page.
+ */
+export function ConversationList({
+  cards,
+  showCustomer = false,
+  origin,
+}: {
+  cards: ConversationCard[];
+  showCustomer?: boolean;
+  origin?: Omit<Origin, 'ids'>;
+}) {
   if (cards.length === 0) return <div className="muted small">No conversations.</div>;
   return (
     <ul className="rows">
@@ -16,7 +29,8 @@ export function ConversationList({ cards, showCustomer = false }: { cards: Conve
             href={routeToHash({ name: 'conversation', id: c.id })}
             onClick={(e) => {
               e.preventDefault();
-              navigate({ name: 'conversation', id: c.id });
+              if (origin) openFrom({ ...origin, ids: cards.map((x) => x.id) }, c.id);
+              else navigate({ name: 'conversation', id: c.id });
             }}
           >
             <span className="row-main">

@@ -1,9 +1,9 @@
 import { formatDateTime, timeAgo } from '../domain/format';
-import { useTicker } from '../stores/ticker';
+import { useDataClock } from '../stores/dataClock';
 
-/** "5m ago", re-rendered by the shared ticker; full time in the tooltip. */
+/** "5m ago" at the data clock's instant (it stands still while offline); full time in the tooltip. */
 export function TimeAgo({ iso, testId }: { iso: string | null; testId?: string }) {
-  const now = useTicker((s) => s.now);
+  const now = useDataClock((s) => s.now);
   return (
     <time dateTime={iso ?? undefined} title={formatDateTime(iso)} data-testid={testId}>
       {timeAgo(iso, now)}

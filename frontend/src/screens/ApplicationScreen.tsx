@@ -73,7 +73,7 @@ export function ApplicationScreen({ number }: { number: string }) {
                 )}
               </Panel>
               <Panel title={`Conversations (${d.conversations.length})`}>
-                <ConversationList cards={d.conversations} showCustomer />
+                <ConversationList cards={d.conversations} showCustomer origin={{ route: { name: 'application', number }, label: number }} />
               </Panel>
             </div>
           </div>

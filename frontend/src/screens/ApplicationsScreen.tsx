@@ -1,4 +1,5 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
+import { useListKeys } from '../hooks/useListKeys';
 import { useShallow } from 'zustand/react/shallow';
 import { APPLICATION_STATUSES } from '../api/types';
 import { ApplicationsTable } from '../components/ApplicationsTable';
@@ -21,6 +22,9 @@ export function ApplicationsScreen() {
     })),
   );
   const { setFilter, reload, loadMore } = useApplications.getState();
+  const searchRef = useRef<HTMLInputElement>(null);
+  const listRef = useRef<HTMLDivElement>(null);
+  useListKeys('Applications', searchRef, listRef, () => setFilter({ search: '' }));
 
   useEffect(() => {
     const st = useApplications.getState();
@@ -28,10 +32,10 @@ export function ApplicationsScreen() {
   }, []);
 
   return (
-    <div className="page">
+    <div className="page" ref={listRef}>
       <div className="page-head">
         <h2 className="page-title">Applications</h2>
-        <SearchBox value={s.search} onSearch={(q) => setFilter({ search: q })} label="Search applications" placeholder="Application number or customer" />
+        <SearchBox ref={searchRef} value={s.search} onSearch={(q) => setFilter({ search: q })} label="Search applications" placeholder="Application number or customer" />
       </div>
       <div className="chips" role="group" aria-label="Filter by application status">
         <button type="button" className={`chip ${s.status === '' ? 'active' : ''}`} aria-pressed={s.status === ''} onClick={() => setFilter({ status: '' })}>

@@ -210,7 +210,7 @@ describe('conversation view', () => {
     render(<ConversationScreen id="c1" />);
     await screen.findAllByTestId('message');
     expect(await screen.findByText('2 of 300')).toBeInTheDocument();
-    expect(fake.statusCounts).toHaveBeenCalledWith('');
+    expect(fake.statusCounts).toHaveBeenCalledWith('', null);
   });
 
   it('counts within the status filter and drops "of N" when the total is not known', async () => {

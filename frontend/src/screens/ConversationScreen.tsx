@@ -7,13 +7,14 @@ import { LiveStatusBadge } from '../components/StatusBadge';
 import { TimeAgo } from '../components/TimeAgo';
 import { CustomerName } from '../components/CustomerName';
 import { formatNumber } from '../domain/format';
-import { useHotkeys } from '../hooks/useHotkeys';
 import { useLiveCounts } from '../hooks/useLiveCounts';
+import { useKeys } from '../keyboard';
+import { useDataClock } from '../stores/dataClock';
+import { neighboursIn, useOrigin } from '../stores/origin';
 import { useConversation } from '../stores/conversation';
 import { filteredTotal, useConversations, visibleCards } from '../stores/conversations';
 import { navigate, useRouter } from '../stores/router';
 import { useSettings } from '../stores/settings';
-import { useTicker } from '../stores/ticker';
 import { SidePanels } from './conversation/SidePanels';
 import { Transcript } from './conversation/Transcript';
 
@@ -41,7 +42,7 @@ function useNeighbours(id: string): Neighbours {
     })),
   );
   const th = useSettings((st) => st.thresholds);
-  const now = useTicker((st) => (s.status ? st.now : 0));
+  const now = useDataClock((st) => (s.status ? st.now : 0));
   return useMemo(() => {
     const list = visibleCards(s.items, s.status, now, th);
     const total = filteredTotal(s, list.length);
@@ -71,38 +72,45 @@ export function ConversationScreen({ id }: { id: string }) {
   const { detail, loading, error } = useConversation(
     useShallow((s) => ({ detail: s.detail, loading: s.loading, error: s.error })),
   );
-  const back = useRouter((s) => s.back);
-  const nb = useNeighbours(id);
+  const gridBack = useRouter((s) => s.back);
+  const origin = useOrigin((s) => s.origin);
+  const gridNb = useNeighbours(id);
+  // Opened from a customer's or an application's page: step through that list, back to it.
+  const nb: Neighbours = origin
+    ? { ...neighboursIn(origin.ids, id), loaded: origin.ids.length, total: origin.ids.length }
+    : gridNb;
+  const back = () => (origin ? navigate(origin.route) : gridBack());
+  const backLabel = origin ? origin.label : 'All conversations';
 
   useEffect(() => {
     void useConversation.getState().open(id);
-    useConversations.getState().select(id);
+    if (!useOrigin.getState().origin) useConversations.getState().select(id);
   }, [id]);
   useEffect(() => () => useConversation.getState().close(), []);
 
   // Near the end of the loaded grid: fetch the next page so "next" keeps working.
   useEffect(() => {
-    if (nb.pos >= 0 && nb.pos >= nb.loaded - 2) void useConversations.getState().loadMore();
-  }, [nb.pos, nb.loaded]);
+    if (!origin && nb.pos >= 0 && nb.pos >= nb.loaded - 2) void useConversations.getState().loadMore();
+  }, [origin, nb.pos, nb.loaded]);
   // Keeps the grid's counts (the "of N") current while the grid itself is not shown.
   useLiveCounts();
 
   const go = (to: string | null) => {
     if (to) navigate({ name: 'conversation', id: to });
   };
-  useHotkeys({
-    j: () => go(nb.next),
-    k: () => go(nb.prev),
-    Escape: () => back(),
-  });
+  useKeys('Conversation', [
+    { key: 'j', label: 'Next conversation in the list you came from', display: 'j / k', run: () => go(nb.next) },
+    { key: 'k', label: 'Previous conversation', hidden: true, run: () => go(nb.prev) },
+    { key: 'Escape', label: `Back to ${backLabel}`, run: () => back() },
+  ]);
 
   const current = detail && detail.conversation.id === id ? detail : null;
 
   return (
     <div className="conv-screen">
       <div className="conv-header">
-        <button type="button" className="btn btn-quiet" onClick={back} title="Back to all conversations (Esc)">
-          ← All conversations
+        <button type="button" className="btn btn-quiet conv-back" onClick={back} title={`Back to ${backLabel} (Esc)`} data-testid="conversation-back">
+          ← {backLabel}
         </button>
         {current ? <HeaderInfo c={current.conversation} /> : <div className="conv-header-info muted">Loading conversation…</div>}
         <div className="conv-nav">

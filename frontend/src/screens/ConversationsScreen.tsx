@@ -3,17 +3,20 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } fr
 import { useShallow } from 'zustand/react/shallow';
 import { STATUSES, type Status } from '../api/types';
 import { SearchBox } from '../components/SearchBox';
-import { EmptyState, ErrorState, Spinner } from '../components/States';
+import { ErrorState, Spinner } from '../components/States';
+import { clockTime } from '../domain/dataState';
 import { formatNumber } from '../domain/format';
 import { statusClass } from '../domain/status';
-import { useHotkeys } from '../hooks/useHotkeys';
 import { useSearchMatches } from '../stores/matches';
 import { useLiveCounts } from '../hooks/useLiveCounts';
-import { useConversations, visibleCards } from '../stores/conversations';
-import { navigate } from '../stores/router';
+import { useKeys } from '../keyboard';
+import { followClock, useConversations, visibleCards } from '../stores/conversations';
+import { useDataClock } from '../stores/dataClock';
+import { openFromGrid } from '../stores/origin';
 import { useSettings } from '../stores/settings';
-import { useTicker } from '../stores/ticker';
 import { ConversationCardView } from './conversations/ConversationCardView';
+import { GridEmptyState } from './conversations/GridEmptyState';
+import { useSteadyScroll } from './conversations/useSteadyScroll';
 
 /** Height of one row of cards, gap included. */
 export const ROW_HEIGHT = 140;
@@ -24,9 +27,6 @@ export function columnsFor(width: number): number {
   if (width >= 700) return 2;
   return 1;
 }
-
-/** Scroll position kept while a conversation is open, restored on return. */
-let savedOffset = 0;
 
 function useWidth(ref: React.RefObject<HTMLElement | null>): number {
   const [width, setWidth] = useState(0);
@@ -66,8 +66,10 @@ export function ConversationsScreen() {
   );
   const actions = useConversations.getState();
   const th = useSettings((st) => st.thresholds);
-  // Only a status filter needs the clock here (cards tick on their own).
-  const now = useTicker((st) => (s.status ? st.now : 0));
+  // Only a status filter needs the clock here (cards follow it on their own).
+  const now = useDataClock((st) => (s.status ? st.now : 0));
+  const provisional = useDataClock((st) => st.provisional);
+  const asOf = useDataClock((st) => (st.state.kind === 'offline' ? st.state.asOf : null));
   const visible = useMemo(() => visibleCards(s.items, s.status, now, th), [s.items, s.status, now, th]);
 
   // First load, and status counts kept fresh while the grid is shown.
@@ -76,12 +78,17 @@ export function ConversationsScreen() {
     if (!st.loaded && !st.loading) void st.reload();
   }, []);
   useLiveCounts();
+  useEffect(() => followClock(), []);
 
   const scrollRef = useRef<HTMLDivElement>(null);
   const searchRef = useRef<HTMLInputElement>(null);
   const width = useWidth(scrollRef);
   const cols = columnsFor(width);
-  const rowCount = Math.ceil(visible.length / cols);
+  const filterKey = `${s.search}\u0000${s.status}`;
+  const steady = useSteadyScroll(scrollRef, visible, cols, ROW_HEIGHT, filterKey, width > 0, provisional);
+  // What is laid out: the list minus the arrivals held above a scrolled grid.
+  const shown = steady.shown;
+  const rowCount = Math.ceil(shown.length / cols);
   const hasMore = s.nextCursor !== null;
 
   const virtualizer = useVirtualizer({
@@ -89,19 +96,30 @@ export function ConversationsScreen() {
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 3,
-    initialOffset: savedOffset,
   });
   const rows = virtualizer.getVirtualItems();
   const lastRow = rows.length ? rows[rows.length - 1].index : -1;
 
-  useEffect(() => {
-    return () => {
-      savedOffset = scrollRef.current?.scrollTop ?? 0;
-    };
-  }, []);
-
   // A new filter starts at the top.
-  const filterKey = `${s.search}\u0000${s.status}`;
+
+  // Caught up: live updates were capped during the replay, so the grid reloads once.
+  const wasProvisional = useRef(provisional);
+  useEffect(() => {
+    if (wasProvisional.current && !provisional) void useConversations.getState().reload().then(steady.forget);
+    wasProvisional.current = provisional;
+  }, [provisional, steady.forget]);
+
+  // Back from a conversation: its card has the focus, as the reader left it.
+  const returnTo = useRef(s.selectedId);
+  useEffect(() => {
+    const id = returnTo.current;
+    if (!id || !s.loaded || width === 0) return;
+    returnTo.current = null;
+    requestAnimationFrame(() => {
+      const el = scrollRef.current?.querySelector<HTMLElement>(`[data-id="${CSS.escape(id)}"]`);
+      el?.focus({ preventScroll: true });
+    });
+  }, [s.loaded, width]);
   const lastFilter = useRef(filterKey);
   useEffect(() => {
     if (lastFilter.current === filterKey) return;
@@ -118,39 +136,59 @@ export function ConversationsScreen() {
 
   const open = useCallback((id: string) => {
     useConversations.getState().select(id);
-    navigate({ name: 'conversation', id });
+    openFromGrid(id);
   }, []);
 
   const move = (delta: number) => {
-    if (visible.length === 0) return;
-    const at = visible.findIndex((c) => c.id === s.selectedId);
-    const next = at < 0 ? (delta > 0 ? 0 : visible.length - 1) : Math.min(visible.length - 1, Math.max(0, at + delta));
-    actions.select(visible[next].id);
+    if (shown.length === 0) return;
+    const at = shown.findIndex((c) => c.id === s.selectedId);
+    const next = at < 0 ? (delta > 0 ? 0 : shown.length - 1) : Math.min(shown.length - 1, Math.max(0, at + delta));
+    actions.select(shown[next].id);
     virtualizer.scrollToIndex(Math.floor(next / cols), { align: 'auto' });
   };
 
-  useHotkeys({
-    '/': (e) => {
-      e.preventDefault();
-      searchRef.current?.focus();
+  const clear = () => {
+    actions.setSearch('');
+    actions.setStatus('');
+  };
+  useKeys('Conversations', [
+    {
+      key: '/',
+      label: 'Search',
+      run: (e) => {
+        e.preventDefault();
+        searchRef.current?.focus();
+      },
     },
-    j: () => move(1),
-    k: () => move(-1),
-    ArrowDown: () => move(cols),
-    ArrowUp: () => move(-cols),
-    Enter: () => {
-      if (s.selectedId) open(s.selectedId);
+    { key: 'j', label: 'Select the next conversation', display: 'j / k', run: () => move(1) },
+    { key: 'k', label: 'Select the previous conversation', hidden: true, run: () => move(-1) },
+    { key: 'ArrowDown', label: 'Down a row', hidden: true, run: () => move(cols) },
+    { key: 'ArrowUp', label: 'Up a row', hidden: true, run: () => move(-cols) },
+    {
+      key: 'Enter',
+      label: 'Open the selected conversation',
+      run: () => {
+        if (s.selectedId) open(s.selectedId);
+      },
     },
-    Escape: () => {
-      if (s.search || s.status) {
-        actions.setSearch('');
-        actions.setStatus('');
-      } else actions.select(null);
+    {
+      key: 'Escape',
+      label: 'Clear the search and status filter',
+      run: () => {
+        if (s.search || s.status) clear();
+        else actions.select(null);
+      },
     },
-  });
+    ...STATUSES.map((st, i) => ({
+      key: String(i + 1),
+      label: 'Show only one status (again: all)',
+      display: `1-${STATUSES.length}`,
+      hidden: i > 0,
+      run: () => actions.setStatus(s.status === st ? '' : st),
+    })),
+  ]);
 
   const total = s.counts ? STATUSES.reduce((n, st) => n + s.counts![st], 0) : null;
-  const filtered = s.search !== '' || s.status !== '';
 
   return (
     <div className="grid-screen">
@@ -163,13 +201,15 @@ export function ConversationsScreen() {
           placeholder="Search names, applications, decisions, messages  ( / )"
         />
         <div className="chips" role="group" aria-label="Filter by status">
-          <FilterChip label="All" count={total} active={s.status === ''} onClick={() => actions.setStatus('')} />
+          <FilterChip label="All" count={total} counting={provisional} active={s.status === ''} onClick={() => actions.setStatus('')} />
           {STATUSES.map((st) => (
             <FilterChip
               key={st}
               label={st}
               status={st}
               count={s.counts ? s.counts[st] : null}
+              counting={provisional}
+              keyHint={String(STATUSES.indexOf(st) + 1)}
               active={s.status === st}
               onClick={() => actions.setStatus(s.status === st ? '' : st)}
             />
@@ -177,27 +217,26 @@ export function ConversationsScreen() {
         </div>
       </div>
 
-      {s.pendingNew.length > 0 && (
-        <div className="banner" role="status">
-          {s.pendingNew.length === 1 ? '1 new or updated conversation' : `${formatNumber(s.pendingNew.length)} new or updated conversations`}{' '}
-          outside this view.
-          <button type="button" className="btn btn-small" onClick={() => void actions.reload()}>
-            Refresh
-          </button>
+      {asOf !== null && (
+        <div className="grid-as-of muted small" data-testid="grid-as-of">
+          Statuses and times as of {clockTime(asOf)}
         </div>
+      )}
+      {steady.newAbove > 0 && (
+        <button type="button" className="new-pill grid-new-pill" data-testid="new-above" onClick={steady.toTop}>
+          {formatNumber(steady.newAbove)} new ↑
+        </button>
       )}
       {s.loading && s.loaded && <div className="progress-line" role="status" aria-label="Updating" />}
 
-      <div className="grid-scroll" ref={scrollRef} data-testid="grid-scroll">
+      <div className="grid-scroll" ref={scrollRef} data-testid="grid-scroll" onScroll={steady.onScroll}>
         {!s.loaded && s.loading && <GridSkeleton cols={cols} />}
         {!s.loaded && !s.loading && s.error && <ErrorState message={s.error} onRetry={() => void actions.reload()} />}
         {s.loaded && s.error && !s.loading && (
           <ErrorState message={s.error} onRetry={() => void actions.reload()} title="Could not refresh" />
         )}
         {s.loaded && !s.loading && !s.error && visible.length === 0 && !hasMore && (
-          <EmptyState title={filtered ? 'No conversations match' : 'No conversations yet'}>
-            {filtered ? 'Try another search or status.' : 'New conversations appear here as they start.'}
-          </EmptyState>
+          <GridEmptyState search={s.search} status={s.status} onClear={clear} />
         )}
         {s.loaded && (visible.length > 0 || hasMore) && (
           <div className="grid-canvas" style={{ height: virtualizer.getTotalSize() }}>
@@ -213,7 +252,7 @@ export function ConversationsScreen() {
                   </div>
                 );
               }
-              const cards = visible.slice(row.index * cols, row.index * cols + cols);
+              const cards = shown.slice(row.index * cols, row.index * cols + cols);
               return (
                 <div
                   key={row.key}
@@ -243,12 +282,17 @@ export function ConversationsScreen() {
 function FilterChip({
   label,
   count,
+  counting = false,
+  keyHint,
   active,
   status,
   onClick,
 }: {
   label: string;
   count: number | null;
+  /** The total is still growing (catching up): shown as a count so far. */
+  counting?: boolean;
+  keyHint?: string;
   active: boolean;
   status?: Status;
   onClick(): void;
@@ -259,10 +303,14 @@ function FilterChip({
       className={`chip ${active ? 'active' : ''} ${status ? statusClass(status) : ''}`}
       aria-pressed={active}
       onClick={onClick}
+      title={keyHint ? `${label} (key ${keyHint})${counting ? ', still counting' : ''}` : counting ? 'Still counting' : undefined}
     >
       {status && <span className="chip-dot" aria-hidden="true" />}
       {label}
-      <span className="chip-count">{count === null ? '…' : formatNumber(count)}</span>
+      <span className={counting ? 'chip-count chip-counting' : 'chip-count'} data-testid="chip-count">
+        {count === null ? '…' : formatNumber(count)}
+        {counting && count !== null ? '+' : ''}
+      </span>
     </button>
   );
 }

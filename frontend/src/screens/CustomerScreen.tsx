@@ -61,7 +61,7 @@ export function CustomerScreen({ id }: { id: string }) {
                 )}
               </Panel>
               <Panel title={`Conversations (${d.conversations.length})`}>
-                <ConversationList cards={d.conversations} />
+                <ConversationList cards={d.conversations} origin={{ route: { name: 'customer', id }, label: fullName(d.profile) }} />
               </Panel>
             </div>
           </div>

@@ -1,9 +1,10 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { SearchBox } from '../components/SearchBox';
 import { EmptyState, ErrorState, Skeleton, Spinner } from '../components/States';
 import { CustomerName } from '../components/CustomerName';
 import { DASH } from '../domain/format';
+import { useListKeys } from '../hooks/useListKeys';
 import { useCustomers } from '../stores/customers';
 import { navigate } from '../stores/router';
 
@@ -20,6 +21,9 @@ export function CustomersScreen() {
     })),
   );
   const { search, loadMore } = useCustomers.getState();
+  const searchRef = useRef<HTMLInputElement>(null);
+  const listRef = useRef<HTMLDivElement>(null);
+  useListKeys('Customers', searchRef, listRef, () => void search(''));
 
   useEffect(() => {
     const st = useCustomers.getState();
@@ -27,10 +31,10 @@ export function CustomersScreen() {
   }, []);
 
   return (
-    <div className="page">
+    <div className="page" ref={listRef}>
       <div className="page-head">
         <h2 className="page-title">Customers</h2>
-        <SearchBox value={s.query} onSearch={(q) => void search(q)} label="Search customers" placeholder="Name, email or customer ID" />
+        <SearchBox ref={searchRef} value={s.query} onSearch={(q) => void search(q)} label="Search customers" placeholder="Name, email or customer ID" />
       </div>
       {s.loading && s.loaded && <div className="progress-line" role="status" aria-label="Updating" />}
       {!s.loaded && s.loading && <Skeleton lines={8} label="Loading customers" />}
@@ -57,9 +61,6 @@ export function CustomersScreen() {
                 className="clickable"
                 tabIndex={0}
                 onClick={() => navigate({ name: 'customer', id: c.id })}
-                onKeyDown={(e) => {
-                  if (e.key === 'Enter') navigate({ name: 'customer', id: c.id });
-                }}
               >
                 <td className="strong">
                   <CustomerName name={c.name} displayName={c.displayName} nameSource={c.nameSource} />

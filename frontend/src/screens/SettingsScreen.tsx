@@ -6,13 +6,15 @@ import { MachineDefaultsNote } from '../components/MachineDefaultsNote';
 import { ErrorState, Skeleton } from '../components/States';
 import { formatDuration } from '../domain/format';
 import { useSettings, validateSettings, type SettingsErrors } from '../stores/settings';
+import { useSharedSettings } from '../stores/sharedSettings';
+import { SharedSettingsPanel } from './settings/SharedSettingsPanel';
 
 export function SettingsScreen() {
   const s = useSettings(
     useShallow((st) => ({ settings: st.settings, loading: st.loading, error: st.error })),
   );
   useEffect(() => {
-    void useSettings.getState().load();
+    void useSharedSettings.getState().load();
   }, []);
   return (
     <div className="page">
@@ -20,6 +22,7 @@ export function SettingsScreen() {
         <h2 className="page-title">Settings</h2>
       </div>
       <MachineDefaultsNote />
+      <SharedSettingsPanel />
       {!s.settings && s.loading && <Skeleton lines={8} label="Loading settings" />}
       {!s.settings && !s.loading && s.error && <ErrorState message={s.error} onRetry={() => void useSettings.getState().load()} />}
       {s.settings && <SettingsForm key={JSON.stringify(s.settings)} initial={s.settings} />}
@@ -172,7 +175,7 @@ function SettingsForm({ initial, connectionOnly = false }: { initial: Settings; 
         <Field label="Stream" error={errors.stream}>
           {(p) => <input {...p} value={f.stream} onChange={(e) => set('stream', e.target.value)} />}
         </Field>
-        <Field label="Backend URL" error={errors.backendUrl} hint="Optional, e.g. https://billie.example.com">
+        <Field label="Backend URL" error={errors.backendUrl} hint="Required: where you sign in, e.g. https://billie.example.com">
           {(p) => <input {...p} value={f.backendUrl} onChange={(e) => set('backendUrl', e.target.value)} />}
         </Field>
       </Panel>

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { SignInDataState } from '../components/DataStateBanner';
 import { useSession } from '../stores/session';
 import { ConnectionSettings } from './SettingsScreen';
 
@@ -10,6 +11,7 @@ export function SignInScreen() {
   const [view, setView] = useState<'signIn' | 'connection'>('signIn');
   return (
     <div className="signin-page">
+      <SignInDataState onSettings={() => setView('connection')} />
       {view === 'signIn' ? (
         <SignInForm onConnection={() => setView('connection')} />
       ) : (

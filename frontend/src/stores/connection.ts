@@ -24,6 +24,13 @@ export const useConnection = create<ConnectionStore>()((set) => ({
           applied: 0,
           error: e instanceof Error ? e.message : String(e),
           redisUrl: '',
+          offlineSince: new Date().toISOString(),
+          asOf: null,
+          firstSync: false,
+          percent: 100,
+          ratePerSec: 0,
+          etaSeconds: null,
+          problem: 'The app could not tell the state of its data.',
         },
       });
     }

@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import { card } from '../test/fakeApi';
+import { describe, expect, it, vi } from 'vitest';
+import { setApi } from '../api/client';
+import { card, createFakeApi } from '../test/fakeApi';
+import { useDataClock } from './dataClock';
 import { useConversations, visibleCards } from './conversations';
 import { DEFAULT_THRESHOLDS } from '../domain/status';
 
@@ -22,14 +24,35 @@ describe('grid store live policy', () => {
     expect(useConversations.getState().items.map((c) => c.id)).toEqual(['c3']);
   });
 
-  it('under a filter, counts unseen conversations once each instead of inserting', () => {
+  it('with a status filter and no search, inserts unseen cards that have that status now, and only those', () => {
+    useDataClock.setState({ now: Date.now() });
     useConversations.setState({ loaded: true, status: 'Active', items: [card('c1')], nextCursor: null });
-    useConversations.getState().applyCards([card('n1'), card('n2')]);
+    const idle = new Date(Date.now() - 10 * 60_000).toISOString();
+    useConversations.getState().applyCards([card('n1'), card('p1', { lastMessageAt: idle })]);
     useConversations.getState().applyCards([card('n1'), card('c1', { customerName: 'Changed' })]);
     const s = useConversations.getState();
-    expect(s.items.map((c) => c.id)).toEqual(['c1']);
-    expect(s.items[0].customerName).toBe('Changed');
-    expect(s.pendingNew.sort()).toEqual(['n1', 'n2']);
+    expect(s.items.map((c) => c.id).sort()).toEqual(['c1', 'n1']);
+    expect(s.items.find((c) => c.id === 'c1')?.customerName).toBe('Changed');
+    expect(s.pendingNew).toEqual([]);
+  });
+
+  it('with a search, fetches the loaded range again quietly instead of offering a banner', async () => {
+    vi.useFakeTimers();
+    try {
+      const fake = createFakeApi({ pages: [{ items: [card('c1'), card('fresh')], nextCursor: null }] });
+      setApi(fake);
+      useConversations.setState({ loaded: true, search: 'jane', items: [card('c1')], nextCursor: null });
+      useConversations.getState().applyCards([card('fresh')]);
+      useConversations.getState().applyCards([card('fresh2')]);
+      expect(useConversations.getState().items.map((c) => c.id)).toEqual(['c1']);
+      await vi.advanceTimersByTimeAsync(1500);
+      expect(fake.listConversations).toHaveBeenCalledTimes(1);
+      expect(fake.listConversations).toHaveBeenCalledWith(expect.objectContaining({ search: 'jane', cursor: null }));
+      expect(useConversations.getState().items.map((c) => c.id)).toEqual(['c1', 'fresh']);
+      expect(useConversations.getState().pendingNew).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('ignores batches before the first page arrived', () => {

@@ -2,21 +2,23 @@
  * The conversations grid: the loaded pages for the current search + status filter,
  * live updates from `ledger:batch`, status counts and the keyboard selection.
  *
- * Live policy (documented choice):
+ * Live policy:
  * - A card already loaded is replaced in place, whatever the filter.
- * - Without any filter (no search, no status), a card not loaded yet that is newer
- *   than the oldest loaded card (or any card when everything is loaded) is a new
- *   conversation: it is inserted in start-time order, i.e. on top for new ones.
- * - With a filter active the client cannot tell whether the card matches the search,
- *   so it is not inserted; it is counted in `pendingNew` and the grid offers
- *   "N new — refresh", which reloads the first page.
- * - With a status filter, loaded cards whose status (recomputed as time passes) no
- *   longer matches are hidden (see visibleCards), so the grid agrees with the badges.
+ * - Without a search, a card not loaded yet is inserted in start-time order (on top
+ *   for new ones) when it is within the loaded range and, with a status filter, has
+ *   that status at the data clock's instant.
+ * - With a search the client cannot tell whether a card matches, so the loaded range
+ *   is fetched again quietly (debounced): no "outside this view" banner.
+ * - Time changes statuses without any event: with a status filter, the loaded range
+ *   and the counts are fetched again for every instant of the data clock before it
+ *   moves (see stores/dataClock), so the grid and its chip count always agree.
  */
 import { create } from 'zustand';
 import { api, errorMessage } from '../api/client';
 import { STATUSES, type ConversationCard, type Status, type StatusCounts, type Thresholds } from '../api/types';
 import { statusAt } from '../domain/status';
+import { onClockAdvance, useDataClock } from './dataClock';
+import { useSettings } from './settings';
 
 export const PAGE_SIZE = 60;
 
@@ -63,6 +65,10 @@ const initial = {
   selectedId: null as string | null,
 };
 
+function clockIso(at: number = useDataClock.getState().now): string {
+  return new Date(at).toISOString();
+}
+
 /** Bumped on every reload so late answers for an old filter are ignored. */
 let generation = 0;
 let countsGeneration = 0;
@@ -105,9 +111,10 @@ export const useConversations = create<ConversationsState>()((set, get) => ({
     const { search, status } = get();
     set({ loading: true, error: null, loadMoreError: null, pendingNew: [] });
     try {
-      const page = await api().listConversations({ search, status, cursor: null, limit: PAGE_SIZE });
+      const page = await api().listConversations({ search, status, cursor: null, limit: PAGE_SIZE, at: clockIso() });
       if (gen !== generation) return;
       set({ items: page.items, nextCursor: page.nextCursor, loaded: true, loading: false });
+      if (status) void get().refreshCounts();
     } catch (e) {
       if (gen !== generation) return;
       set({ loading: false, error: errorMessage(e) });
@@ -120,7 +127,7 @@ export const useConversations = create<ConversationsState>()((set, get) => ({
     const gen = generation;
     set({ loadingMore: true, loadMoreError: null });
     try {
-      const page = await api().listConversations({ search, status, cursor: nextCursor, limit: PAGE_SIZE });
+      const page = await api().listConversations({ search, status, cursor: nextCursor, limit: PAGE_SIZE, at: clockIso() });
       if (gen !== generation) return;
       const have = indexOf(get().items);
       const fresh = page.items.filter((c) => !have.has(c.id));
@@ -133,9 +140,10 @@ export const useConversations = create<ConversationsState>()((set, get) => ({
 
   refreshCounts: async () => {
     const gen = ++countsGeneration;
-    const search = get().search;
+    const { search, status } = get();
     try {
-      const counts = await api().statusCounts(search);
+      // With a status filter the chip must count what the list shows: same instant.
+      const counts = await api().statusCounts(search, status ? clockIso() : null);
       if (gen === countsGeneration) set({ counts, countsSearch: search });
     } catch {
       /* counts are a hint; keep the last ones */
@@ -145,12 +153,14 @@ export const useConversations = create<ConversationsState>()((set, get) => ({
   applyCards: (cards) => {
     if (cards.length === 0) return;
     const { items, search, status, nextCursor, loaded, pendingNew } = get();
+    void pendingNew;
     if (!loaded) return;
-    const filtered = search !== '' || status !== '';
+    const now = useDataClock.getState().now;
+    const th = useSettings.getState().thresholds;
     const index = indexOf(items);
+    let unknown = false;
     let next: ConversationCard[] | null = null;
     const inserts: ConversationCard[] = [];
-    const pending = new Set(pendingNew);
     const oldest = items.length ? startMs(items[items.length - 1]) : -Infinity;
     for (const card of cards) {
       const at = index.get(card.id);
@@ -160,14 +170,14 @@ export const useConversations = create<ConversationsState>()((set, get) => ({
       } else if (inserts.some((c) => c.id === card.id)) {
         const i = inserts.findIndex((c) => c.id === card.id);
         inserts[i] = card;
-      } else if (filtered) {
-        pending.add(card.id);
-      } else if (nextCursor === null || startMs(card) >= oldest) {
+      } else if (search !== '') {
+        unknown = true;
+      } else if ((nextCursor === null || startMs(card) >= oldest) && (!status || statusAt(card, now, th) === status)) {
         inserts.push(card);
       }
     }
+    if (unknown) scheduleQuietRefresh();
     const patch: Partial<ConversationsState> = {};
-    if (pending.size !== pendingNew.length) patch.pendingNew = [...pending];
     if (next && inserts.length === 0) {
       indexCache.set(next, index); // same positions
       patch.items = next;
@@ -217,7 +227,64 @@ export function filteredTotal(
 }
 
 export function resetConversations(): void {
+  if (quietTimer) clearTimeout(quietTimer);
+  quietTimer = null;
   generation++;
   countsGeneration++;
   useConversations.setState(initial);
+}
+
+/**
+ * Fetches the loaded range again (same filter, same length) at the instant `at`, with
+ * the counts at that instant; returns the change to apply, or nothing when the filter
+ * changed meanwhile.
+ */
+async function fetchLoadedRange(at: number): Promise<(() => void) | void> {
+  const st = useConversations.getState();
+  if (!st.loaded) return;
+  const gen = generation;
+  const { search, status } = st;
+  const want = Math.max(PAGE_SIZE, st.items.length);
+  const iso = clockIso(at);
+  const countsP = api().statusCounts(search, status ? iso : null);
+  let items: ConversationCard[] = [];
+  let cursor: string | null = null;
+  do {
+    const page = await api().listConversations({ search, status, cursor, limit: Math.min(MAX_PAGE, want - items.length), at: iso });
+    const have = indexOf(items);
+    items = items.concat(page.items.filter((c) => !have.has(c.id)));
+    cursor = page.nextCursor;
+  } while (cursor !== null && items.length < want);
+  const counts = await countsP;
+  return () => {
+    if (gen !== generation) return;
+    useConversations.setState({ items, nextCursor: cursor, counts, countsSearch: search });
+  };
+}
+
+/** The Go side's largest page (supervisor.MaxPage). */
+const MAX_PAGE = 500;
+
+let quietTimer: ReturnType<typeof setTimeout> | null = null;
+const QUIET_REFRESH_MS = 1000;
+
+/** A search view fetches its loaded range again shortly after live changes it cannot place. */
+function scheduleQuietRefresh(): void {
+  if (quietTimer) return;
+  quietTimer = setTimeout(() => {
+    quietTimer = null;
+    void fetchLoadedRange(useDataClock.getState().now).then((commit) => commit && commit());
+  }, QUIET_REFRESH_MS);
+}
+
+/**
+ * Keeps a status-filtered grid true to the clock: before the data clock moves, its
+ * loaded range and counts are fetched for the new instant. Returns the unsubscribe.
+ */
+export function followClock(): () => void {
+  return onClockAdvance(async (at) => {
+    const st = useConversations.getState();
+    if (!st.status || !st.loaded) return;
+    return fetchLoadedRange(at);
+  });
 }

@@ -1,5 +1,8 @@
 /** Resets every store to its initial state (sign-out and tests). */
 import { resetKeyboard } from '../keyboard';
+import { resetDataClock } from './dataClock';
+import { resetOrigin } from './origin';
+import { resetSharedSettings } from './sharedSettings';
 import { resetApplications } from './applications';
 import { resetAudit } from './audit';
 import { resetAttention } from './attention';
@@ -23,6 +26,9 @@ export function resetUserData(): void {
   resetAttention();
   useMatches.setState({ search: '', byId: {}, asked: {} });
   resetConnection();
+  resetDataClock();
+  resetOrigin();
+  resetSharedSettings();
   resetConversation();
   resetConversations();
   resetCustomers();

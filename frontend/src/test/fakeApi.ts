@@ -23,6 +23,7 @@ import type {
   Message,
   SessionInfo,
   Settings,
+  SharedSettings,
   StatusCounts,
 } from '../api/types';
 import { STATUSES } from '../api/types';
@@ -66,6 +67,13 @@ export const connected: ConnectionState = {
   applied: 10,
   error: null,
   redisUrl: 'redis://localhost:6379',
+  offlineSince: null,
+  asOf: null,
+  firstSync: false,
+  percent: 100,
+  ratePerSec: 0,
+  etaSeconds: null,
+  problem: null,
 };
 
 export function card(id: string, over: Partial<ConversationCard> = {}): ConversationCard {
@@ -231,6 +239,7 @@ export function createFakeApi(opts: { session?: SessionInfo | null; pages?: Conv
     signIn: vi.fn(async () => opts.session ?? supervisor),
     signOut: vi.fn(async () => {}),
     connection: vi.fn(async () => connected),
+    retryConnection: vi.fn(async () => {}),
     listConversations: vi.fn(async (q: { cursor: string | null }) => {
       const i = q.cursor ? Number(q.cursor) : 0;
       return pages[i] ?? { items: [], nextCursor: null };
@@ -249,6 +258,8 @@ export function createFakeApi(opts: { session?: SessionInfo | null; pages?: Conv
     explainMatches: vi.fn(async () => ({})),
     jump: vi.fn(async () => []),
     getSettings: vi.fn(async () => defaultSettings),
+    sharedSettings: vi.fn(async () => ({ redisUrl: defaultSettings.redisUrl, stream: defaultSettings.stream, thresholds: defaultSettings.thresholds })),
+    saveSharedSettings: vi.fn(async (x: SharedSettings) => x),
     saveSettings: vi.fn(async (s: Settings) => ({ ...s, redisPassword: '' })),
     about: vi.fn(async () => aboutInfo),
     listUsers: vi.fn(async () => []),

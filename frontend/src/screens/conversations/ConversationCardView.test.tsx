@@ -1,19 +1,28 @@
 import { act, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { useConnection } from '../../stores/connection';
+import { startDataClock, useDataClock } from '../../stores/dataClock';
 import { useSettings } from '../../stores/settings';
-import { startTicker, TICK_MS } from '../../stores/ticker';
-import { card } from '../../test/fakeApi';
+import { startTicker, TICK_MS, useTicker } from '../../stores/ticker';
+import { card, connected } from '../../test/fakeApi';
 import { cssRule, pxOf } from '../../test/css';
 import { ConversationCardView } from './ConversationCardView';
 
 const T0 = Date.parse('2024-11-24T10:00:00Z');
 
 describe('card timers', () => {
+  let stopClock = () => {};
   beforeEach(() => {
     vi.useFakeTimers();
     vi.setSystemTime(T0);
+    // Live: the data clock follows the shared ticker.
+    useConnection.setState({ conn: connected });
+    useTicker.setState({ now: T0 });
+    useDataClock.setState({ now: T0 });
+    stopClock = startDataClock();
   });
   afterEach(() => {
+    stopClock();
     vi.useRealTimers();
   });
 
@@ -22,7 +31,7 @@ describe('card timers', () => {
     lastMessageAt: new Date(T0 - 170_000).toISOString(), // 2m50s: Active, Paused after 3m
   });
 
-  it('ticks "started" and "last message" from one shared ticker', () => {
+  it('ticks "started" and "last message" from one shared ticker', async () => {
     const stop = startTicker();
     const setInterval = vi.spyOn(globalThis, 'setInterval');
     render(
@@ -35,18 +44,22 @@ describe('card timers', () => {
     expect(screen.getAllByTestId('started-ago')[0]).toHaveTextContent('5m ago');
     expect(screen.getAllByTestId('last-ago')[0]).toHaveTextContent('2m ago');
 
-    act(() => vi.advanceTimersByTime(60_000));
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(60_000);
+    });
     expect(screen.getAllByTestId('started-ago')[0]).toHaveTextContent('6m ago');
     expect(screen.getAllByTestId('last-ago')[1]).toHaveTextContent('3m ago');
     stop();
   });
 
-  it('updates the badge as time passes, with the configured thresholds', () => {
+  it('updates the badge as time passes, with the configured thresholds', async () => {
     const stop = startTicker();
     render(<ConversationCardView card={c} selected={false} onOpen={() => {}} />);
     expect(screen.getByTestId('status-badge')).toHaveTextContent('Active');
 
-    act(() => vi.advanceTimersByTime(TICK_MS * 3)); // 3m05s idle
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(TICK_MS * 3); // 3m05s idle
+    });
     expect(screen.getByTestId('status-badge')).toHaveTextContent('Paused');
 
     act(() =>
