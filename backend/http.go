@@ -14,6 +14,7 @@ import (
 	"github.com/billie/supervisor/backend/deadletters"
 	"github.com/billie/supervisor/backend/pipeline"
 	"github.com/billie/supervisor/backend/rebuilds"
+	"github.com/billie/supervisor/backend/sharedsettings"
 	"github.com/billie/supervisor/backend/store"
 	"github.com/billie/supervisor/backend/web"
 	"github.com/billie/supervisor/backend/web/auditapi"
@@ -93,6 +94,8 @@ func newRouters(ctx context.Context, d *deps, hc httpConfig) (routers, error) {
 	jobs.AdminRoutes(admin)
 	auditapi.New(d.ops, d.log).AdminRoutes(admin)
 	r.Mount(web.AdminPrefix, admin)
+	shared := sharedsettings.New(d.ops, d.ops, sharedsettings.Settings{RedisURL: d.cfg.redisURL, Stream: d.cfg.stream})
+	r.Mount(sharedsettings.Path, sharedsettings.Handler(shared, acc, d.log))
 
 	ops := chi.NewRouter()
 	ops.Use(m.instrument(d.log), middleware.Recoverer, web.Deadline(lim.request, lim.grace))
