@@ -20,7 +20,10 @@ describe('JsonView', () => {
       />,
     );
     expect(screen.getByText('Sanctions result')).toBeInTheDocument();
-    expect(screen.getByText('CLEAR')).toBeInTheDocument();
+    // The producer's code in plain words and its colour; the code itself on hover.
+    expect(screen.getByText('Clear')).toHaveAttribute('title', 'CLEAR');
+    expect(screen.getByText('Clear')).toHaveClass('code-good');
+    expect(screen.queryByText('CLEAR')).not.toBeInTheDocument();
     expect(screen.getByText('PEP result')).toBeInTheDocument();
     expect(screen.getByText('No')).toBeInTheDocument();
     expect(screen.getByText('1,234.5')).toBeInTheDocument();
@@ -76,7 +79,7 @@ describe('money in assessments', () => {
       expect(screen.getByText(aud)).toHaveClass('jv-money');
     }
     expect(screen.getByText('0.125')).not.toHaveClass('jv-money');
-    expect(screen.getByText('90')).not.toHaveClass('jv-money');
+    expect(screen.getByText('90 days')).not.toHaveClass('jv-money');
     expect(screen.getByText('2')).not.toHaveClass('jv-money');
     expect(container.textContent).not.toContain('5,200 ');
     await userEvent.setup().click(screen.getByRole('button', { name: 'Show 1 earlier value' }));
