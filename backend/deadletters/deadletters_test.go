@@ -7,7 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"github.com/billie/supervisor/backend/internal/openapitest"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -17,10 +17,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/getkin/kin-openapi/openapi3filter"
-	"github.com/getkin/kin-openapi/routers"
-	"github.com/getkin/kin-openapi/routers/legacy"
 	"github.com/go-chi/chi/v5"
 
 	"github.com/billie/supervisor/backend/accounts"
@@ -28,7 +24,6 @@ import (
 	"github.com/billie/supervisor/backend/store"
 	"github.com/billie/supervisor/backend/store/ops"
 	"github.com/billie/supervisor/backend/web"
-	"github.com/billie/supervisor/customerapi"
 	_ "modernc.org/sqlite" // the test writes a row as another writer would
 )
 
@@ -141,43 +136,10 @@ func (e *env) do(t *testing.T, method, target, token string, body any) response 
 	return res
 }
 
-var (
-	specOnce sync.Once
-	specR    routers.Router
-	specErr  error
-)
-
-// validate checks a response against the OpenAPI document (customerapi's, which
-// documents the admin routes too).
+// validate checks a response against the backend's OpenAPI document.
 func validate(t *testing.T, req *http.Request, res response) {
 	t.Helper()
-	specOnce.Do(func() {
-		doc, err := openapi3.NewLoader().LoadFromData(customerapi.OpenAPI())
-		if err == nil {
-			err = doc.Validate(context.Background())
-		}
-		if err != nil {
-			specErr = err
-			return
-		}
-		doc.Servers = openapi3.Servers{{URL: "http://localhost"}}
-		specR, specErr = legacy.NewRouter(doc)
-	})
-	if specErr != nil {
-		t.Fatal(specErr)
-	}
-	route, params, err := specR.FindRoute(req)
-	if err != nil {
-		t.Errorf("%s %s -> %d: not in the OpenAPI document", req.Method, req.URL.Path, res.code)
-		return
-	}
-	in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route,
-		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, ExcludeRequestBody: true}}
-	out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: res.code, Header: res.header,
-		Body: io.NopCloser(bytes.NewReader(res.body)), Options: &openapi3filter.Options{IncludeResponseStatus: true}}
-	if err := openapi3filter.ValidateResponse(context.Background(), out); err != nil {
-		t.Errorf("%s %s -> %d does not match the OpenAPI document: %v\n%s", req.Method, req.URL.Path, res.code, err, res.body)
-	}
+	openapitest.Check(t, req, res.code, res.header, res.body)
 }
 
 func decode[T any](t *testing.T, r response) T {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/billie/supervisor/backend/internal/openapitest"
 	"io"
 	"log/slog"
 	"math/rand/v2"
@@ -20,10 +21,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/getkin/kin-openapi/openapi3filter"
-	"github.com/getkin/kin-openapi/routers"
-	"github.com/getkin/kin-openapi/routers/legacy"
 	"github.com/go-chi/chi/v5"
 	"github.com/redis/go-redis/v9"
 
@@ -35,7 +32,6 @@ import (
 	"github.com/billie/supervisor/backend/store"
 	"github.com/billie/supervisor/backend/store/ops"
 	"github.com/billie/supervisor/backend/web"
-	"github.com/billie/supervisor/customerapi"
 )
 
 // env is the pipeline API over a real SQLite store and a real Redis, on a stream of
@@ -257,43 +253,10 @@ func wantProblem(t *testing.T, res response, code int, typ string) {
 	}
 }
 
-var (
-	specOnce sync.Once
-	specR    routers.Router
-	specErr  error
-)
-
-// validate checks a response against the backend's OpenAPI document, which documents
-// these routes.
+// validate checks a response against the backend's OpenAPI document.
 func validate(t *testing.T, req *http.Request, res response) {
 	t.Helper()
-	specOnce.Do(func() {
-		doc, err := openapi3.NewLoader().LoadFromData(customerapi.OpenAPI())
-		if err == nil {
-			err = doc.Validate(context.Background())
-		}
-		if err != nil {
-			specErr = err
-			return
-		}
-		doc.Servers = openapi3.Servers{{URL: "http://localhost"}}
-		specR, specErr = legacy.NewRouter(doc)
-	})
-	if specErr != nil {
-		t.Fatal(specErr)
-	}
-	route, params, err := specR.FindRoute(req)
-	if err != nil {
-		t.Errorf("%s %s -> %d: not in the OpenAPI document", req.Method, req.URL.Path, res.code)
-		return
-	}
-	in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route,
-		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, ExcludeRequestBody: true}}
-	out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: res.code, Header: res.header,
-		Body: io.NopCloser(bytes.NewReader(res.body)), Options: &openapi3filter.Options{IncludeResponseStatus: true}}
-	if err := openapi3filter.ValidateResponse(context.Background(), out); err != nil {
-		t.Errorf("%s %s -> %d does not match the OpenAPI document: %v\n%s", req.Method, req.URL.Path, res.code, err, res.body)
-	}
+	openapitest.Check(t, req, res.code, res.header, res.body)
 }
 
 // ownRedis is a redis-server of the test's own on a free port, so that the test can
