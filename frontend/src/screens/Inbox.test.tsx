@@ -140,6 +140,18 @@ describe('saved views', () => {
     expect(await fake.savedViews()).toEqual([{ id: 1, name: 'Customers waiting', search: '', status: 'Active' }]);
   });
 
+  it('v puts the keyboard on the views, at the one shown', async () => {
+    const fake = createFakeApi();
+    setApi(fake);
+    await fake.saveView({ id: 0, name: 'Declined', search: '', status: 'Declined' });
+    useConversations.setState({ status: 'Declined' });
+    render(<SavedViewsPanel />);
+    const declined = await screen.findByRole('button', { name: /^Declined/ });
+    await userEvent.setup().keyboard('v');
+    expect(declined).toHaveFocus();
+    expect(declined).toHaveAttribute('aria-pressed', 'true');
+  });
+
   it('offers no save for the unfiltered grid', async () => {
     setApi(createFakeApi());
     render(<SavedViewsPanel />);

@@ -73,7 +73,10 @@ export function SavedViewsPanel() {
     {
       key: 'v',
       label: 'Go to the saved views',
-      run: () => list.current?.querySelector<HTMLElement>('.view-item[aria-pressed="true"], .view-item')?.focus(),
+      run: () => {
+        const el = list.current;
+        (el?.querySelector<HTMLElement>('.view-item[aria-pressed="true"]') ?? el?.querySelector<HTMLElement>('.view-item'))?.focus();
+      },
     },
   ]);
   const filtered = grid.search.trim() !== '' || grid.status !== '';
