@@ -198,11 +198,12 @@ func (a *App) Shutdown(ctx context.Context) {
 		}
 		a.st = nil
 	}
+	// Closed, not forgotten: the field is written once, at start, and read without a
+	// lock; a call after this gets the closed database's error.
 	if a.personal != nil {
 		if err := a.personal.Close(); err != nil {
 			a.log.Warn("closing the personal store failed", "err", err)
 		}
-		a.personal = nil
 	}
 }
 
