@@ -8,6 +8,7 @@ import { create } from 'zustand';
 import { api, errorMessage } from '../api/client';
 import { STATUSES, type SavedView, type Status, type StatusCounts } from '../api/types';
 import { useConversations } from './conversations';
+import { useDataClock } from './dataClock';
 
 interface SavedViewsState {
   views: SavedView[];
@@ -71,10 +72,15 @@ export const useSavedViews = create<SavedViewsState>()((set, get) => ({
     // "" too: the "All conversations" entry.
     const searches = [...new Set(['', ...get().views.map((v) => v.search)])];
     if (searches.length === 0) return;
+    // Live: now, which the Go side caches per search (a common word takes long to
+    // count, and every view is counted every 10 s). Offline or catching up: at the
+    // data's "as of" instant, as the grid counts then.
+    const clock = useDataClock.getState();
+    const at = clock.state.kind === 'live' ? null : new Date(clock.now).toISOString();
     const got = await Promise.all(
       searches.map(async (s) => {
         try {
-          return [s, await api().statusCounts(s, null)] as const;
+          return [s, await api().statusCounts(s, at)] as const;
         } catch {
           return null; // a count is a hint; keep the last one
         }
