@@ -152,6 +152,23 @@ describe('saved views', () => {
     expect(declined).toHaveAttribute('aria-pressed', 'true');
   });
 
+  it('counts views at the data\'s "as of" instant when offline, at now (cached) when live', async () => {
+    const fake = createFakeApi();
+    setApi(fake);
+    await fake.saveView({ id: 0, name: 'Paused', search: 'msg:rego', status: 'Paused' });
+    const { useSavedViews } = await import('../stores/savedViews');
+    await useSavedViews.getState().load();
+    const asOf = Date.parse('2026-11-30T10:00:00Z');
+    useDataClock.setState({ now: asOf, state: { kind: 'offline', since: asOf, asOf, problem: 'Cannot reach Redis', firstSync: false, retrying: true } });
+    fake.statusCounts.mockClear();
+    await useSavedViews.getState().refreshCounts();
+    expect(fake.statusCounts).toHaveBeenCalledWith('msg:rego', '2026-11-30T10:00:00.000Z');
+    useDataClock.setState({ state: { kind: 'live' } });
+    fake.statusCounts.mockClear();
+    await useSavedViews.getState().refreshCounts();
+    expect(fake.statusCounts).toHaveBeenCalledWith('msg:rego', null);
+  });
+
   it('offers no save for the unfiltered grid', async () => {
     setApi(createFakeApi());
     render(<SavedViewsPanel />);
