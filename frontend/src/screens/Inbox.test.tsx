@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { setApi } from '../api/client';
 import type { AttentionItem, StatusCounts } from '../api/types';
 import { Toasts } from '../components/Toasts';
+import { ConversationList } from '../components/ConversationList';
 import { UNREAD_LABEL } from '../components/UnreadDot';
 import { useAttention } from '../stores/attention';
 import { useConversations } from '../stores/conversations';
@@ -34,6 +35,11 @@ describe('unread markers', () => {
     const [unread, read] = screen.getAllByTestId('conversation-card');
     expect(within(unread).getByRole('img', { name: UNREAD_LABEL })).toBeInTheDocument();
     expect(within(read).queryByRole('img', { name: UNREAD_LABEL })).toBeNull();
+  });
+
+  it('marks unread rows of a customer\'s or an application\'s conversations too', () => {
+    render(<ConversationList cards={[card('u1', { unread: true }), card('r1')]} />);
+    expect(screen.getAllByRole('img', { name: UNREAD_LABEL })).toHaveLength(1);
   });
 
   it('opening a conversation clears its marker in the grid and the attention list, and tells Go', async () => {
