@@ -17,6 +17,7 @@ import (
 	"github.com/billie/supervisor/backend/gctune"
 	"github.com/billie/supervisor/backend/store"
 	"github.com/billie/supervisor/backend/store/pagepool"
+	"github.com/billie/supervisor/backend/store/personal"
 )
 
 // assets is the built frontend. frontend/dist holds a committed placeholder
@@ -36,7 +37,7 @@ func main() {
 	if err := pagepool.Configure(app.PagePoolMiB()); err != nil {
 		log.Printf("billie-supervisor: SQLite allocates its own page buffers: %v", err)
 	}
-	a := app.New(defaultsFromEnv(os.Getenv), store.Open, producerZone(os.Getenv("BILLIE_PRODUCER_TZ")))
+	a := app.New(defaultsFromEnv(os.Getenv), store.Open, personal.Open, producerZone(os.Getenv("BILLIE_PRODUCER_TZ")))
 
 	err := wails.Run(&options.App{
 		Title:     "Billie Supervisor",

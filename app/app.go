@@ -13,12 +13,14 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"path/filepath"
 	"sync"
 	"time"
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
 	"github.com/billie/supervisor/backend/store"
+	"github.com/billie/supervisor/backend/store/personal"
 )
 
 const (
@@ -45,6 +47,12 @@ type options struct {
 	transport http.RoundTripper
 	// fleetTicker paces the desktop's reports to the backend (fleet.go); nil: none.
 	fleetTicker newTicker
+	// openPersonal opens the personal store (personal.go); nil: none, and the unread
+	// markers, saved views and preferences are unavailable.
+	openPersonal OpenPersonal
+	// notifier shows desktop notifications (notify.go); nil: none, the window shows
+	// its own. Startup sets the Wails one.
+	notifier notifier
 }
 
 // App is the Wails-bound application object.
@@ -75,6 +83,11 @@ type App struct {
 	run     *consumerRun
 	// machine is what became of the machine-wide defaults file, set once at start.
 	machine MachineDefaultsState
+
+	// personal is each supervisor's own state on this computer (personal.go); nil when
+	// it could not be opened. seen caches the signed-in supervisor's part of it.
+	personal *personal.Store
+	seen     seenCache
 }
 
 // OpenStore opens (creating if needed) a SQLite store at path: store.Open, handed in
@@ -82,12 +95,12 @@ type App struct {
 type OpenStore func(ctx context.Context, path string, o store.Options) (*store.Store, error)
 
 // New returns an App ready to be passed to wails.Run, starting from d and keeping its
-// local cache in a store that open opens.
-// producerZone is the producer's time zone (nil is UTC), where the times it writes
-// without one are read.
-func New(d Defaults, open OpenStore, producerZone *time.Location) *App {
-	return newApp(options{defaults: d, open: open, now: time.Now, log: slog.Default(), zone: producerZone,
-		fleetTicker: realTicker})
+// local cache in a store that open opens, and each supervisor's own state in one that
+// openPersonal opens. producerZone is the producer's time zone (nil is UTC), where the
+// times it writes without one are read.
+func New(d Defaults, open OpenStore, openPersonal OpenPersonal, producerZone *time.Location) *App {
+	return newApp(options{defaults: d, open: open, openPersonal: openPersonal, now: time.Now, log: slog.Default(),
+		zone: producerZone, fleetTicker: realTicker})
 }
 
 func newApp(o options) *App {
@@ -102,7 +115,11 @@ func newApp(o options) *App {
 // Startup is called by Wails when the window is created; ctx is the Wails runtime
 // context, which runtime.EventsEmit needs.
 func (a *App) Startup(ctx context.Context) {
-	a.start(ctx, func(name string, data any) { runtime.EventsEmit(ctx, name, data) })
+	emit := func(name string, data any) { runtime.EventsEmit(ctx, name, data) }
+	if a.opts.notifier == nil {
+		a.opts.notifier = &wailsNotifier{ctx: ctx, emit: emit, log: a.log}
+	}
+	a.start(ctx, emit)
 }
 
 // start brings up the cache, the consumer and the session. Failures are kept and
@@ -129,6 +146,12 @@ func (a *App) start(ctx context.Context, emit func(string, any)) {
 		a.log.Warn("using the Redis settings", "err", err)
 	}
 	a.cfg = cfg
+	if a.opts.openPersonal != nil {
+		if a.personal, err = a.opts.openPersonal(a.base, filepath.Join(dir, personalName)); err != nil {
+			a.log.Warn("unread markers, saved views and preferences are unavailable", "err", err)
+			a.personal = nil
+		}
+	}
 	a.sessions = newSessions(dir, a.opts.now, a.log)
 	a.track = newTracker(cfg.displayRedisURL(), a.opts.now, func(s ConnectionState) { a.emitF(EventConnection, s) })
 	a.coal = newCoalescer(a.opts.interval, a.emitF, a.liveCards, a.signedIn, a.log)
@@ -174,6 +197,13 @@ func (a *App) Shutdown(ctx context.Context) {
 			a.log.Warn("closing the cache failed", "err", err)
 		}
 		a.st = nil
+	}
+	// Closed, not forgotten: the field is written once, at start, and read without a
+	// lock; a call after this gets the closed database's error.
+	if a.personal != nil {
+		if err := a.personal.Close(); err != nil {
+			a.log.Warn("closing the personal store failed", "err", err)
+		}
 	}
 }
 
@@ -410,5 +440,5 @@ func (a *App) liveCards(ctx context.Context, ids []string) ([]ConversationCard, 
 	if err != nil {
 		return nil, err
 	}
-	return cardsOf(cards), nil
+	return a.cardsFor(ctx, cards), nil
 }

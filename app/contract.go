@@ -170,6 +170,9 @@ type ConversationCard struct {
 	MessageCount int          `json:"messageCount"`
 	Purpose      *string      `json:"purpose"`
 	LastMessage  *LastMessage `json:"lastMessage"`
+	// The conversation had events since the signed-in supervisor last opened it (or,
+	// never opened, since their first sign-in here or their last "Mark all as read").
+	Unread bool `json:"unread"`
 }
 
 // ConversationQuery asks for a page of the grid.

@@ -46,3 +46,33 @@ type JumpResult struct {
 	Title    string `json:"title"`
 	Subtitle string `json:"subtitle"`
 }
+
+// SavedView is a supervisor's saved grid filter: a search (scopes included) and a
+// status. Each supervisor has their own, kept on this computer.
+type SavedView struct {
+	// 0 for a view not saved yet.
+	ID     int64  `json:"id"`
+	Name   string `json:"name"`
+	Search string `json:"search"`
+	// "" = any status.
+	Status string `json:"status" tstype:"Status | ''"`
+}
+
+// Preferences are the signed-in supervisor's own choices, kept on this computer.
+type Preferences struct {
+	// Raise a desktop notification when a conversation starts needing attention.
+	NotifyAttention bool `json:"notifyAttention"`
+}
+
+// DesktopNotification is a notification the window asks the desktop to show.
+type DesktopNotification struct {
+	Title string `json:"title"`
+	Body  string `json:"body"`
+	// The conversation a click opens; "" for a grouped one (a click opens the
+	// "Needs attention" view).
+	ConversationID string `json:"conversationId"`
+}
+
+// EventNotificationOpen is emitted when a desktop notification is clicked; its data is
+// the notification's conversationId ("" for a grouped one).
+const EventNotificationOpen = "notification:open"

@@ -36,7 +36,7 @@ func (a *App) ListConversations(q ConversationQuery) (ConversationPage, error) {
 		if err != nil {
 			return err
 		}
-		page = ConversationPage{Items: cardsOf(p.Cards), NextCursor: str(p.Next)}
+		page = ConversationPage{Items: a.cardsFor(ctx, p.Cards), NextCursor: str(p.Next)}
 		return nil
 	})
 	return page, err
@@ -168,7 +168,7 @@ func (a *App) GetCustomer(id string) (CustomerDetail, error) {
 			return err
 		}
 		d = CustomerDetail{Profile: customerProfileOf(cust, a.opts.now()), Applications: applicationRowsOf(apps),
-			Conversations: cardsOf(convs)}
+			Conversations: a.cardsFor(ctx, convs)}
 		return nil
 	})
 	return d, err
@@ -206,7 +206,7 @@ func (a *App) GetApplication(number string) (ApplicationDetail, error) {
 		if err != nil {
 			return err
 		}
-		d = ApplicationDetail{Application: *app, Customer: cust, Conversations: cardsOf(convs),
+		d = ApplicationDetail{Application: *app, Customer: cust, Conversations: a.cardsFor(ctx, convs),
 			Assessments: assessmentsOf(raw.Assessments), Noticeboard: noticeboardOf(raw.Noticeboard)}
 		return nil
 	})

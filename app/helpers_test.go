@@ -22,6 +22,7 @@ import (
 	"github.com/billie/supervisor/backend/redisacl"
 	"github.com/billie/supervisor/backend/simulator"
 	"github.com/billie/supervisor/backend/store"
+	"github.com/billie/supervisor/backend/store/personal"
 )
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -141,11 +142,13 @@ type fakeBackend struct {
 	mux *http.ServeMux
 	// shared is what GET /api/settings/shared answers (404 while nil).
 	shared *SharedSettings
+	// email is the one account's email (default ada@example.com).
+	email string
 }
 
 func newFakeBackend(t testing.TB) *fakeBackend {
 	t.Helper()
-	f := &fakeBackend{password: "s3cret-pass", role: "admin", tokens: map[string]time.Time{}, ttl: time.Hour,
+	f := &fakeBackend{password: "s3cret-pass", role: "admin", tokens: map[string]time.Time{}, ttl: time.Hour, email: "ada@example.com",
 		users: []User{{ID: 1, Email: "ada@example.com", Name: "Ada", Role: "admin", CreatedAt: time.Now().UTC()}}}
 	mux := http.NewServeMux()
 	f.mux = mux
@@ -236,7 +239,7 @@ func newFakeBackend(t testing.TB) *fakeBackend {
 func (f *fakeBackend) user() map[string]any {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return map[string]any{"id": 1, "email": "ada@example.com", "name": "Ada Lovelace", "role": f.role}
+	return map[string]any{"id": 1, "email": f.email, "name": "Ada Lovelace", "role": f.role}
 }
 
 func (f *fakeBackend) login(w http.ResponseWriter, r *http.Request) {
@@ -246,7 +249,7 @@ func (f *fakeBackend) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.mu.Lock()
-	ok := strings.EqualFold(req.Email, "ada@example.com") && req.Password == f.password
+	ok := strings.EqualFold(req.Email, f.email) && req.Password == f.password
 	ttl := f.ttl
 	f.mu.Unlock()
 	if !ok {
@@ -323,6 +326,10 @@ type testEnv struct {
 	allowInsecure                  bool
 	// transport, when set, carries the app's backend requests.
 	transport http.RoundTripper
+	// notifier, when set, shows the app's desktop notifications.
+	notifier notifier
+	// now, when set, is the app's clock.
+	now func() time.Time
 }
 
 func (e testEnv) defaults() Defaults {
@@ -334,9 +341,13 @@ func (e testEnv) defaults() Defaults {
 // several of them; Shutdown runs at the end of the test.
 func startApp(t *testing.T, env testEnv, ev *events) *App {
 	t.Helper()
-	a := newApp(options{defaults: env.defaults(), open: store.Open, now: time.Now, log: quiet,
+	now := env.now
+	if now == nil {
+		now = time.Now
+	}
+	a := newApp(options{defaults: env.defaults(), open: store.Open, openPersonal: personal.Open, now: now, log: quiet,
 		consumer:  consumerConfig{Count: 100, MaxApply: 300, Block: 100 * time.Millisecond, InfoEvery: 100 * time.Millisecond},
-		redisName: env.clientName, transport: env.transport})
+		redisName: env.clientName, transport: env.transport, notifier: env.notifier})
 	a.start(context.Background(), ev.emit)
 	t.Cleanup(func() { a.Shutdown(context.Background()) })
 	return a

@@ -20,12 +20,17 @@ func (a *App) NeedsAttention(limit int) (AttentionPage, error) {
 			return err
 		}
 		page = AttentionPage{Items: make([]AttentionItem, len(items)), Total: total}
+		src := make([]supervisor.ConversationCard, len(items))
+		for i, it := range items {
+			src[i] = it.Card
+		}
+		cards := a.cardsFor(ctx, src)
 		for i, it := range items {
 			rs := make([]AttentionReason, len(it.Reasons))
 			for j, r := range it.Reasons {
 				rs[j] = AttentionReason{Code: r.Code, Label: r.Label}
 			}
-			page.Items[i] = AttentionItem{Card: cardOf(it.Card), Reasons: rs}
+			page.Items[i] = AttentionItem{Card: cards[i], Reasons: rs}
 		}
 		return nil
 	})

@@ -93,7 +93,7 @@ func TestOnlyMainsOpenAStore(t *testing.T) {
 		}
 		for _, f := range p.GoFiles {
 			path := filepath.Join(p.Dir, f)
-			for _, opener := range []string{"backend/store", "backend/store/ops"} {
+			for _, opener := range []string{"backend/store", "backend/store/ops", "backend/store/personal"} {
 				for _, pos := range calls(t, path, module+"/"+opener, "Open") {
 					t.Errorf("%s: %s.Open is called outside the two mains; take an opened store (or an opener) from main", pos, filepath.Base(opener))
 				}

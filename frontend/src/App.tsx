@@ -20,6 +20,9 @@ import { UsersScreen } from './screens/UsersScreen';
 import { AlertsBanner } from './screens/operations/AlertsBanner';
 import { OperationsScreen } from './screens/operations/OperationsScreen';
 import { startLive } from './stores/live';
+import { startNotifications } from './stores/notifications';
+import { Toasts } from './components/Toasts';
+import { ViewsLayout } from './screens/conversations/SavedViews';
 import { resetUserData } from './stores/reset';
 import { useRouter } from './stores/router';
 import { isAdmin, useSession } from './stores/session';
@@ -54,9 +57,11 @@ function SignedIn() {
     const stopTicker = startTicker();
     const stopLive = startLive();
     const stopClock = startDataClock();
+    const stopNotifications = startNotifications();
     // The shared settings (thresholds, ledger) from the backend, then the local ones.
     void useSharedSettings.getState().load();
     return () => {
+      stopNotifications();
       stopClock();
       stopLive();
       stopTicker();
@@ -75,6 +80,7 @@ function SignedIn() {
         <RouteView />
       </main>
       <KeyboardHelp />
+      <Toasts />
     </div>
   );
 }
@@ -97,7 +103,11 @@ function RouteView() {
     case 'attention':
       return <AttentionScreen />;
     case 'conversations':
-      return <ConversationsScreen />;
+      return (
+        <ViewsLayout>
+          <ConversationsScreen />
+        </ViewsLayout>
+      );
     case 'conversation':
       return <ConversationScreen id={route.id} />;
     case 'customers':

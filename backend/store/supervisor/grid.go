@@ -211,6 +211,9 @@ type ConversationCard struct {
 	MessageCount      int
 	Purpose           string
 	LastMessage       *projection.MessagePreview
+	// LastEventAt is the time of the conversation's latest event of any kind: what
+	// the unread markers compare with where the supervisor last looked.
+	LastEventAt time.Time
 }
 
 // cardDoc is the part of a conversation's document a card needs.
@@ -218,6 +221,7 @@ type cardDoc struct {
 	Decision    string                     `json:"decision"`
 	Purpose     string                     `json:"purpose"`
 	LastMessage *projection.MessagePreview `json:"lastMessage"`
+	LastEventAt time.Time                  `json:"lastEventAt"`
 }
 
 const cardSelect = `SELECT c.id, c.customer_id, COALESCE(cu.name, ''), c.application_number, c.started_at,
@@ -247,7 +251,7 @@ func scanCard(r rowScanner, now time.Time, th projection.Thresholds) (Conversati
 	if ended.Valid {
 		c.EndedAt = time.UnixMilli(ended.Int64).UTC()
 	}
-	c.Decision, c.Purpose, c.LastMessage = d.Decision, d.Purpose, d.LastMessage
+	c.Decision, c.Purpose, c.LastMessage, c.LastEventAt = d.Decision, d.Purpose, d.LastMessage, d.LastEventAt
 	c.Status = statusOfColumns(decision, ended.Valid, started, lastMsg, now, th)
 	return c, nil
 }

@@ -31,12 +31,15 @@ import type {
   ConversationPage,
   ConversationQuery,
   CustomerDetail,
+  DesktopNotification,
   CustomerPage,
   CustomerProfile,
   JumpResult,
   LedgerBatch,
   NewUser,
   NoticeboardTopic,
+  Preferences,
+  SavedView,
   SearchMatch,
   SessionInfo,
   Settings,
@@ -45,7 +48,7 @@ import type {
   User,
   UserPatch,
 } from './types';
-import { EVENT_BATCH, EVENT_CONNECTION, STATUSES } from './types';
+import { EVENT_BATCH, EVENT_CONNECTION, EventNotificationOpen, STATUSES } from './types';
 
 export type Unsubscribe = () => void;
 
@@ -73,6 +76,20 @@ export interface ApiClient {
   needsAttention(limit: number): Promise<AttentionPage>;
   explainMatches(search: string, ids: string[]): Promise<Record<string, SearchMatch>>;
   jump(text: string): Promise<JumpResult[]>;
+
+  // The signed-in supervisor's own state on this computer.
+  /** Clears a conversation's unread marker until its next event. */
+  markSeen(id: string): Promise<void>;
+  /** Clears every unread marker ("Mark all as read"). */
+  markAllSeen(): Promise<void>;
+  savedViews(): Promise<SavedView[]>;
+  /** Saves a new view (id 0) or renames / changes one; answers it as stored. */
+  saveView(v: SavedView): Promise<SavedView>;
+  deleteView(id: number): Promise<void>;
+  preferences(): Promise<Preferences>;
+  savePreferences(p: Preferences): Promise<Preferences>;
+  /** Shows a desktop notification; false when the desktop could not (the window shows a toast). */
+  notify(n: DesktopNotification): Promise<boolean>;
 
   getSettings(): Promise<Settings>;
   saveSettings(s: Settings): Promise<Settings>;
@@ -102,6 +119,8 @@ export interface ApiClient {
 
   onBatch(cb: (b: LedgerBatch) => void): Unsubscribe;
   onConnection(cb: (c: ConnectionState) => void): Unsubscribe;
+  /** A desktop notification was clicked: the conversation id, "" for a grouped one. */
+  onNotificationOpen(cb: (conversationId: string) => void): Unsubscribe;
 }
 
 // ---------------------------------------------------------------------------
@@ -218,6 +237,14 @@ interface GoApp {
   NeedsAttention(limit: number): Promise<AttentionPage>;
   ExplainMatches(search: string, ids: string[]): Promise<Record<string, SearchMatch> | null>;
   Jump(text: string): Promise<JumpResult[] | null>;
+  MarkSeen(id: string): Promise<void>;
+  MarkAllSeen(): Promise<void>;
+  SavedViews(): Promise<SavedView[] | null>;
+  SaveView(v: SavedView): Promise<SavedView>;
+  DeleteView(id: number): Promise<void>;
+  GetPreferences(): Promise<Preferences>;
+  SavePreferences(p: Preferences): Promise<Preferences>;
+  Notify(n: DesktopNotification): Promise<boolean>;
   GetSettings(): Promise<Settings>;
   SaveSettings(s: Settings): Promise<Settings>;
   About(): Promise<About>;
@@ -319,6 +346,14 @@ export function createWailsClient(): ApiClient {
     },
     explainMatches: async (search, ids) => (await call((a) => a.ExplainMatches(search, ids))) ?? {},
     jump: async (text) => arr(await call((a) => a.Jump(text))),
+    markSeen: (id) => call((a) => a.MarkSeen(id)),
+    markAllSeen: () => call((a) => a.MarkAllSeen()),
+    savedViews: async () => arr(await call((a) => a.SavedViews())),
+    saveView: (v) => call((a) => a.SaveView(v)),
+    deleteView: (id) => call((a) => a.DeleteView(id)),
+    preferences: () => call((a) => a.GetPreferences()),
+    savePreferences: (p) => call((a) => a.SavePreferences(p)),
+    notify: (n) => call((a) => a.Notify(n)),
     sharedSettings: () => call((a) => a.SharedSettings()),
     saveSharedSettings: (x) => call((a) => a.SaveSharedSettings(x)),
     getSettings: () => call((a) => a.GetSettings()),
@@ -355,6 +390,7 @@ export function createWailsClient(): ApiClient {
     },
     onBatch: (cb) => on<LedgerBatch>(EVENT_BATCH, (b) => cb(normaliseBatch(b))),
     onConnection: (cb) => on<ConnectionState>(EVENT_CONNECTION, cb),
+    onNotificationOpen: (cb) => on<string>(EventNotificationOpen, (id) => cb(typeof id === 'string' ? id : '')),
   };
 }
 

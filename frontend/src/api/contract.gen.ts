@@ -208,6 +208,11 @@ export interface ConversationCard {
   messageCount: number /* int */;
   purpose: string | null;
   lastMessage: LastMessage | null;
+  /**
+   * The conversation had events since the signed-in supervisor last opened it (or,
+   * never opened, since their first sign-in here or their last "Mark all as read").
+   */
+  unread: boolean;
 }
 /**
  * ConversationQuery asks for a page of the grid.
@@ -1068,3 +1073,45 @@ export interface JumpResult {
   title: string;
   subtitle: string;
 }
+/**
+ * SavedView is a supervisor's saved grid filter: a search (scopes included) and a
+ * status. Each supervisor has their own, kept on this computer.
+ */
+export interface SavedView {
+  /**
+   * 0 for a view not saved yet.
+   */
+  id: number /* int64 */;
+  name: string;
+  search: string;
+  /**
+   * "" = any status.
+   */
+  status: Status | '';
+}
+/**
+ * Preferences are the signed-in supervisor's own choices, kept on this computer.
+ */
+export interface Preferences {
+  /**
+   * Raise a desktop notification when a conversation starts needing attention.
+   */
+  notifyAttention: boolean;
+}
+/**
+ * DesktopNotification is a notification the window asks the desktop to show.
+ */
+export interface DesktopNotification {
+  title: string;
+  body: string;
+  /**
+   * The conversation a click opens; "" for a grouped one (a click opens the
+   * "Needs attention" view).
+   */
+  conversationId: string;
+}
+/**
+ * EventNotificationOpen is emitted when a desktop notification is clicked; its data is
+ * the notification's conversationId ("" for a grouped one).
+ */
+export const EventNotificationOpen = "notification:open";

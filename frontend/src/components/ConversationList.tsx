@@ -4,6 +4,7 @@ import { openFrom, type Origin } from '../stores/origin';
 import { navigate, routeToHash } from '../stores/router';
 import { LiveStatusBadge } from './StatusBadge';
 import { TimeAgo } from './TimeAgo';
+import { UnreadDot } from './UnreadDot';
 
 /**
  * A compact list of conversations, each opening its detail. With an origin (the page
@@ -34,6 +35,7 @@ export function ConversationList({
             }}
           >
             <span className="row-main">
+              {c.unread && <UnreadDot />}
               {showCustomer ? (
                 <CustomerName name={c.customerName} displayName={c.displayName} nameSource={c.nameSource} />
               ) : (

@@ -4,11 +4,13 @@ import { CustomerName } from '../components/CustomerName';
 import { EmptyState, ErrorState, Skeleton } from '../components/States';
 import { LiveStatusBadge } from '../components/StatusBadge';
 import { TimeAgo } from '../components/TimeAgo';
+import { UnreadDot } from '../components/UnreadDot';
 import { Chip } from '../components/Verdicts';
 import type { Tone } from '../domain/codes';
 import { formatNumber } from '../domain/format';
 import { useHotkeys } from '../hooks/useHotkeys';
 import { useAttention } from '../stores/attention';
+import { MarkAllRead } from '../components/MarkAllRead';
 import { navigate, routeToHash } from '../stores/router';
 import { useTicker } from '../stores/ticker';
 
@@ -29,9 +31,10 @@ function Row({ item, selected }: { item: AttentionItem; selected: boolean }) {
     <li>
       <a
         href={routeToHash({ name: 'conversation', id: c.id })}
-        className={selected ? 'attention-row selected' : 'attention-row'}
+        className={`attention-row${selected ? ' selected' : ''}${c.unread ? ' unread' : ''}`}
         data-testid="attention-item"
         data-id={c.id}
+        data-unread={c.unread ? 'true' : undefined}
         onClick={(e) => {
           e.preventDefault();
           navigate({ name: 'conversation', id: c.id });
@@ -43,6 +46,7 @@ function Row({ item, selected }: { item: AttentionItem; selected: boolean }) {
           ))}
         </span>
         <span className="attention-who">
+          {c.unread && <UnreadDot />}
           <CustomerName className="strong" name={c.customerName} displayName={c.displayName} nameSource={c.nameSource} />
           <span className="muted small">{c.applicationNumber ?? 'No application'}</span>
         </span>
@@ -92,6 +96,7 @@ export function AttentionScreen() {
             {total > items.length ? ` · the ${formatNumber(items.length)} most urgent shown` : ''}
           </span>
         )}
+        <MarkAllRead />
         <span className="muted small attention-help">
           Over the last 24 hours: customers waiting for a reply, fraud and identity flags, silence after an offer, expired
           documents, declined, ended by the customer. <kbd>n</kbd> opens the next one from anywhere.

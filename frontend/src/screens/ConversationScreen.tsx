@@ -15,6 +15,7 @@ import { useConversation } from '../stores/conversation';
 import { filteredTotal, useConversations, visibleCards } from '../stores/conversations';
 import { navigate, useRouter } from '../stores/router';
 import { useSettings } from '../stores/settings';
+import { markSeen } from '../stores/unread';
 import { SidePanels } from './conversation/SidePanels';
 import { Transcript } from './conversation/Transcript';
 
@@ -87,6 +88,11 @@ export function ConversationScreen({ id }: { id: string }) {
     if (!useOrigin.getState().origin) useConversations.getState().select(id);
   }, [id]);
   useEffect(() => () => useConversation.getState().close(), []);
+  // Opening it clears its unread marker; so does leaving it (what arrived meanwhile was seen).
+  useEffect(() => {
+    void markSeen(id);
+    return () => void markSeen(id);
+  }, [id]);
 
   // Near the end of the loaded grid: fetch the next page so "next" keeps working.
   useEffect(() => {

@@ -7,6 +7,7 @@ import { ErrorState, Skeleton } from '../components/States';
 import { formatDuration } from '../domain/format';
 import { useSettings, validateSettings, type SettingsErrors } from '../stores/settings';
 import { useSharedSettings } from '../stores/sharedSettings';
+import { NotificationsPanel } from './settings/NotificationsPanel';
 import { SharedSettingsPanel } from './settings/SharedSettingsPanel';
 
 export function SettingsScreen() {
@@ -22,6 +23,7 @@ export function SettingsScreen() {
         <h2 className="page-title">Settings</h2>
       </div>
       <MachineDefaultsNote />
+      <NotificationsPanel />
       <SharedSettingsPanel />
       {!s.settings && s.loading && <Skeleton lines={8} label="Loading settings" />}
       {!s.settings && !s.loading && s.error && <ErrorState message={s.error} onRetry={() => void useSettings.getState().load()} />}

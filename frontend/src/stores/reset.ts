@@ -19,6 +19,8 @@ import { resetSession } from './session';
 import { resetSettings } from './settings';
 import { resetTicker } from './ticker';
 import { resetUsers } from './users';
+import { resetNotifications } from './notifications';
+import { resetSavedViews } from './savedViews';
 
 /** Everything that belongs to a signed-in user. */
 export function resetUserData(): void {
@@ -38,6 +40,8 @@ export function resetUserData(): void {
   resetDeadLetters();
   resetRebuilds();
   resetAudit();
+  resetSavedViews();
+  resetNotifications();
   useRouter.setState({ route: initialRoute });
 }
 

@@ -19,8 +19,11 @@ import type {
   ConversationCard,
   ConversationDetail,
   ConversationPage,
+  DesktopNotification,
   LedgerBatch,
   Message,
+  Preferences,
+  SavedView,
   SessionInfo,
   Settings,
   SharedSettings,
@@ -94,6 +97,7 @@ export function card(id: string, over: Partial<ConversationCard> = {}): Conversa
     messageCount: 2,
     purpose: null,
     lastMessage: { sender: 'customer', text: `hello from ${id}`, at: new Date(now - 10_000).toISOString() },
+    unread: false,
     ...over,
   };
 }
@@ -226,6 +230,7 @@ export function job(id: string, over: Partial<RebuildJob> = {}): RebuildJob {
 export interface FakeApi extends ApiClient {
   emitBatch(b: Partial<LedgerBatch>): void;
   emitConnection(c: ConnectionState): void;
+  emitNotificationOpen(id: string): void;
 }
 
 export function createFakeApi(opts: { session?: SessionInfo | null; pages?: ConversationPage[] } = {}): FakeApi & {
@@ -233,6 +238,11 @@ export function createFakeApi(opts: { session?: SessionInfo | null; pages?: Conv
 } {
   const batchCbs = new Set<(b: LedgerBatch) => void>();
   const connCbs = new Set<(c: ConnectionState) => void>();
+  const openCbs = new Set<(id: string) => void>();
+  // Saved views and preferences kept in memory, as the Go side keeps them per user.
+  let views: SavedView[] = [];
+  let nextViewId = 1;
+  let prefs: Preferences = { notifyAttention: false };
   const pages = opts.pages ?? [{ items: [], nextCursor: null }];
   const fake = {
     session: vi.fn(async () => opts.session ?? null),
@@ -257,6 +267,28 @@ export function createFakeApi(opts: { session?: SessionInfo | null; pages?: Conv
     needsAttention: vi.fn(async () => ({ items: [], total: 0 })),
     explainMatches: vi.fn(async () => ({})),
     jump: vi.fn(async () => []),
+    markSeen: vi.fn(async () => {}),
+    markAllSeen: vi.fn(async () => {}),
+    savedViews: vi.fn(async () => views.slice()),
+    saveView: vi.fn(async (v: SavedView) => {
+      const name = v.name.trim();
+      if (!name) throw new Error('Give the view a name');
+      if (views.some((x) => x.id !== v.id && x.name.toLowerCase() === name.toLowerCase())) {
+        throw new Error('You already have a view with this name');
+      }
+      const saved = { ...v, name, id: v.id || nextViewId++ };
+      views = v.id ? views.map((x) => (x.id === v.id ? saved : x)) : views.concat(saved);
+      return saved;
+    }),
+    deleteView: vi.fn(async (id: number) => {
+      views = views.filter((v) => v.id !== id);
+    }),
+    preferences: vi.fn(async () => prefs),
+    savePreferences: vi.fn(async (p: Preferences) => (prefs = { ...p })),
+    notify: vi.fn(async (n: DesktopNotification) => {
+      void n;
+      return true;
+    }),
     getSettings: vi.fn(async () => defaultSettings),
     sharedSettings: vi.fn(async () => ({ redisUrl: defaultSettings.redisUrl, stream: defaultSettings.stream, thresholds: defaultSettings.thresholds })),
     saveSharedSettings: vi.fn(async (x: SharedSettings) => x),
@@ -293,6 +325,11 @@ export function createFakeApi(opts: { session?: SessionInfo | null; pages?: Conv
       batchCbs.forEach((cb) => cb(full));
     },
     emitConnection: (c: ConnectionState) => connCbs.forEach((cb) => cb(c)),
+    onNotificationOpen: vi.fn((cb: (id: string) => void) => {
+      openCbs.add(cb);
+      return () => openCbs.delete(cb);
+    }),
+    emitNotificationOpen: (id: string) => openCbs.forEach((cb) => cb(id)),
   };
   return fake as unknown as ReturnType<typeof createFakeApi>;
 }

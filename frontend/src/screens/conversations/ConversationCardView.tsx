@@ -4,6 +4,7 @@ import { CustomerName } from '../../components/CustomerName';
 import { Avatar } from '../../components/Avatar';
 import { LiveStatusBadge } from '../../components/StatusBadge';
 import { TimeAgo } from '../../components/TimeAgo';
+import { UnreadDot } from '../../components/UnreadDot';
 import { MatchSnippet } from '../../components/MatchSnippet';
 import { useMatch } from '../../stores/matches';
 import { routeToHash } from '../../stores/router';
@@ -20,9 +21,10 @@ export const ConversationCardView = memo(function ConversationCardView({ card, s
   return (
     <a
       href={routeToHash({ name: 'conversation', id: card.id })}
-      className={selected ? 'conv-card selected' : 'conv-card'}
+      className={`conv-card${selected ? ' selected' : ''}${card.unread ? ' unread' : ''}`}
       data-testid="conversation-card"
       data-id={card.id}
+      data-unread={card.unread ? 'true' : undefined}
       aria-current={selected ? 'true' : undefined}
       onClick={(e) => {
         e.preventDefault();
@@ -40,6 +42,7 @@ export const ConversationCardView = memo(function ConversationCardView({ card, s
           />
           <span className="conv-card-app">{card.applicationNumber ?? 'No application'}</span>
         </span>
+        {card.unread && <UnreadDot />}
         <LiveStatusBadge card={card} />
       </span>
       <span className="conv-card-preview">
