@@ -14,7 +14,7 @@
 -- copy of its application's and customer's, so the view reads one narrow table. Only
 -- the facts are stored: the rules (AttentionReasons) still decide at read time, since
 -- waiting, silence and expiry depend on the clock.
-CREATE TABLE attention_applications (
+CREATE TABLE IF NOT EXISTS attention_applications (
     number         TEXT PRIMARY KEY,
     fraud          TEXT NOT NULL,
     identity       TEXT NOT NULL,
@@ -28,7 +28,7 @@ CREATE TABLE attention_applications (
 -- documents: [[type, expiry date], ...] of the identity documents that have an expiry
 -- date; earliest_expiry: the earliest of those dates. Like the dates in the documents
 -- it has no type (no affinity), so it compares with today as they do.
-CREATE TABLE attention_customers (
+CREATE TABLE IF NOT EXISTS attention_customers (
     id              TEXT PRIMARY KEY,
     documents       TEXT NOT NULL,
     earliest_expiry
@@ -36,7 +36,7 @@ CREATE TABLE attention_customers (
 
 -- c_*: the assessments the conversation holds itself (before it knew its application
 -- number); the application's win over them (NeedsAttention).
-CREATE TABLE attention_facts (
+CREATE TABLE IF NOT EXISTS attention_facts (
     id                 TEXT PRIMARY KEY,
     application_number TEXT NOT NULL,
     customer_id        TEXT NOT NULL,
@@ -72,13 +72,14 @@ CREATE TABLE attention_facts (
 );
 -- The view reads the window's candidates, and the window's conversations whose
 -- customer has a document past its expiry: two small range scans instead of the window.
-CREATE INDEX attention_candidates ON attention_facts (last_activity_at) WHERE candidate;
+CREATE INDEX IF NOT EXISTS attention_candidates ON attention_facts (last_activity_at) WHERE candidate;
 -- (Not on the activity time too: every message would move the entry.)
-CREATE INDEX attention_expiry ON attention_facts (earliest_expiry) WHERE earliest_expiry IS NOT NULL;
+CREATE INDEX IF NOT EXISTS attention_expiry ON attention_facts (earliest_expiry) WHERE earliest_expiry IS NOT NULL;
 -- An application's or customer's write copies its facts to its conversations.
-CREATE INDEX attention_facts_application ON attention_facts (application_number);
-CREATE INDEX attention_facts_customer ON attention_facts (customer_id);
+CREATE INDEX IF NOT EXISTS attention_facts_application ON attention_facts (application_number);
+CREATE INDEX IF NOT EXISTS attention_facts_customer ON attention_facts (customer_id);
 
+DROP TRIGGER IF EXISTS attention_application_insert;
 CREATE TRIGGER attention_application_insert AFTER INSERT ON applications BEGIN
     INSERT INTO attention_applications (number, fraud, identity, sanctions, pep, step, stage, offer_accepted)
     SELECT new.number, coalesce(j ->> 0, ''), coalesce(j ->> 1, ''), coalesce(j ->> 2, ''), coalesce(j ->> 3, ''),
@@ -103,6 +104,7 @@ CREATE TRIGGER attention_application_insert AFTER INSERT ON applications BEGIN
 END;
 
 -- The writer's upsert sets doc on every write; an unchanged document is not parsed again.
+DROP TRIGGER IF EXISTS attention_application_update;
 CREATE TRIGGER attention_application_update AFTER UPDATE OF doc ON applications
 WHEN old.doc IS NOT new.doc BEGIN
     INSERT INTO attention_applications (number, fraud, identity, sanctions, pep, step, stage, offer_accepted)
@@ -127,6 +129,7 @@ WHEN old.doc IS NOT new.doc BEGIN
         IS NOT (a.fraud, a.identity, a.sanctions, a.pep, a.step, a.stage, a.offer_accepted);
 END;
 
+DROP TRIGGER IF EXISTS attention_customer_insert;
 CREATE TRIGGER attention_customer_insert AFTER INSERT ON customers BEGIN
     INSERT INTO attention_customers (id, documents, earliest_expiry)
     SELECT new.id, json_group_array(json_array(d.value ->> 'document_type', d.value ->> 'expiry_date')),
@@ -140,6 +143,7 @@ CREATE TRIGGER attention_customer_insert AFTER INSERT ON customers BEGIN
         AND attention_facts.earliest_expiry IS NOT cu.earliest_expiry;
 END;
 
+DROP TRIGGER IF EXISTS attention_customer_update;
 CREATE TRIGGER attention_customer_update AFTER UPDATE OF doc ON customers
 WHEN old.doc IS NOT new.doc BEGIN
     INSERT INTO attention_customers (id, documents, earliest_expiry)
@@ -154,6 +158,7 @@ WHEN old.doc IS NOT new.doc BEGIN
         AND attention_facts.earliest_expiry IS NOT cu.earliest_expiry;
 END;
 
+DROP TRIGGER IF EXISTS attention_conversation_insert;
 CREATE TRIGGER attention_conversation_insert AFTER INSERT ON conversations BEGIN
     INSERT INTO attention_facts (id, application_number, customer_id, last_activity_at, last_message_at, decision,
         ended, last_sender, c_fraud, c_identity, c_sanctions, c_pep,
@@ -182,6 +187,7 @@ END;
 -- A write of the conversation sets only the columns it decides, so the indexes on the
 -- others are left alone; not on the span columns (first_pos, first_message, ...),
 -- which say nothing here.
+DROP TRIGGER IF EXISTS attention_conversation_update;
 CREATE TRIGGER attention_conversation_update AFTER UPDATE OF doc, last_activity_at, last_message_at, ended_at,
     decision, last_message ON conversations BEGIN
     UPDATE attention_facts SET last_activity_at = new.last_activity_at, last_message_at = new.last_message_at,
@@ -198,6 +204,7 @@ END;
 
 -- A conversation that learns (or changes) its application or customer takes a copy of
 -- their facts.
+DROP TRIGGER IF EXISTS attention_conversation_relink;
 CREATE TRIGGER attention_conversation_relink AFTER UPDATE OF customer_id, application_number ON conversations
 WHEN old.customer_id IS NOT new.customer_id OR old.application_number IS NOT new.application_number BEGIN
     UPDATE attention_facts SET application_number = new.application_number, customer_id = new.customer_id,
@@ -213,23 +220,28 @@ END;
 
 -- A conversation, application or customer removed (a replay writes its records anew)
 -- takes its facts with it.
+DROP TRIGGER IF EXISTS attention_conversation_delete;
 CREATE TRIGGER attention_conversation_delete AFTER DELETE ON conversations BEGIN
     DELETE FROM attention_facts WHERE id = old.id;
 END;
+DROP TRIGGER IF EXISTS attention_application_delete;
 CREATE TRIGGER attention_application_delete AFTER DELETE ON applications BEGIN
     DELETE FROM attention_applications WHERE number = old.number;
     UPDATE attention_facts SET fraud = '', identity = '', sanctions = '', pep = '', step = '', stage = '',
         offer_accepted = 0
     WHERE application_number = old.number;
 END;
+DROP TRIGGER IF EXISTS attention_customer_delete;
 CREATE TRIGGER attention_customer_delete AFTER DELETE ON customers BEGIN
     DELETE FROM attention_customers WHERE id = old.id;
     UPDATE attention_facts SET earliest_expiry = NULL WHERE customer_id = old.id;
 END;
 
 -- The cache's existing records: applications and customers first, then the
--- conversations with their copies.
-INSERT INTO attention_applications (number, fraud, identity, sanctions, pep, step, stage, offer_accepted)
+-- conversations with their copies. Like the rest of the set, this file may run again
+-- on a cache whose set lost its version (migrate_test.go): the triggers are made
+-- anew and the facts computed again.
+INSERT OR REPLACE INTO attention_applications (number, fraud, identity, sanctions, pep, step, stage, offer_accepted)
 SELECT number, coalesce(j ->> 0, ''), coalesce(j ->> 1, ''), coalesce(j ->> 2, ''), coalesce(j ->> 3, ''),
     coalesce(j ->> 4, ''), coalesce(j ->> 5, ''), (j ->> 6) IS 1
 FROM (SELECT number, json_extract(doc, '$.assessments.fraudCheck.value.result',
@@ -237,13 +249,13 @@ FROM (SELECT number, json_extract(doc, '$.assessments.fraudCheck.value.result',
     '$.assessments.identityRisk.value.pepResult', '$.detail.applicationProcess.currentProcessStep',
     '$.detail.applicationProcess.currentProcessStage', '$.detail.productOfferAcceptance') AS j FROM applications);
 
-INSERT INTO attention_customers (id, documents, earliest_expiry)
+INSERT OR REPLACE INTO attention_customers (id, documents, earliest_expiry)
 SELECT cu.id, json_group_array(json_array(d.value ->> 'document_type', d.value ->> 'expiry_date')),
     min(d.value ->> 'expiry_date')
 FROM customers cu, json_each(cu.doc, '$.documents') d WHERE d.value ->> 'expiry_date' IS NOT NULL
 GROUP BY cu.id;
 
-INSERT INTO attention_facts (id, application_number, customer_id, last_activity_at, last_message_at, decision,
+INSERT OR REPLACE INTO attention_facts (id, application_number, customer_id, last_activity_at, last_message_at, decision,
     ended, last_sender, c_fraud, c_identity, c_sanctions, c_pep,
     fraud, identity, sanctions, pep, step, stage, offer_accepted, earliest_expiry)
 SELECT c.id, c.application_number, c.customer_id, c.last_activity_at, c.last_message_at,
