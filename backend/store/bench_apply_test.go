@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -13,8 +15,18 @@ import (
 // attention facts' triggers (migration supervisor/0003), alternately in one process so
 // that both see the same load: what keeping the facts costs the desktop's catch-up.
 //
-//	go test -run '^$' -bench BenchmarkApplyDesktop -benchtime 4x ./backend/store/
+//	go test -run '^$' -bench BenchmarkApplyDesktop -benchtime 6x ./backend/store/
 func BenchmarkApplyDesktop(b *testing.B) {
+	// The desktop's catch-up joins waiting reads into applies of up to 10,000 entries
+	// (app/consumer.go, MaxApply); BILLIE_BENCH_APPLY_BATCH sets another size.
+	applyBatch := 10000
+	if v := os.Getenv("BILLIE_BENCH_APPLY_BATCH"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			b.Fatal(err)
+		}
+		applyBatch = n
+	}
 	entries := simEntries(b, 3000, 5)
 	desktop := Options{Relaxed: true, NoArchive: true, NoPortal: true, SupervisorQueries: true,
 		UnmappedWriter: true, CachedRecords: 1024, CachedDocsMiB: 32}
@@ -30,7 +42,7 @@ func BenchmarkApplyDesktop(b *testing.B) {
 				dropAttentionTriggers(b, s)
 			}
 			start := time.Now()
-			for _, batch := range chunks(entries, 1000) {
+			for _, batch := range chunks(entries, applyBatch) {
 				if _, err := s.ApplyBatch(ctx, "desktop", batch); err != nil {
 					b.Fatal(err)
 				}
