@@ -16,7 +16,7 @@ import (
 )
 
 // simEntries are n conversations of the simulator as stream entries.
-func simEntries(t *testing.T, n int, seed int64) []ledger.Entry {
+func simEntries(t testing.TB, n int, seed int64) []ledger.Entry {
 	t.Helper()
 	gen, err := simulator.New(simulator.Options{Conversations: n, Seed: seed, Messy: true,
 		Start: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), History: 24 * time.Hour})

@@ -2,9 +2,10 @@ package supervisor
 
 // Needs attention: the conversations a supervisor should look at now, each with the
 // reasons why, decided by rules over the read models. Only conversations active within
-// the attention window (AttentionWindow, a day) are considered, read through the
-// activity index (the supervisor migrations), so the view costs what the last day
-// holds, not what the cache holds.
+// the attention window (AttentionWindow, a day) are considered, and of those only the
+// ones a rule could flag, read from the facts the supervisor migrations' triggers keep
+// (attention_facts), so the view costs what the last day's candidates hold, not what
+// the cache holds, and parses no document.
 
 import (
 	"cmp"
@@ -171,63 +172,58 @@ func shortDuration(d time.Duration) string {
 
 func rankOf(code string) int { return slices.Index(AttentionRank, code) }
 
-// riskMarks is true when a document may hold a flagged assessment: a byte search for
-// the producer's flag codes, far cheaper than parsing the JSON. It may say yes for a
-// flag in an earlier value (the JSON then decides); it says no only when no flag code
-// is there at all.
-func riskMarks(doc string) string {
-	var parts []string
-	for _, code := range []string{"HIGH_RISK", "MEDIUM_RISK", `"REFER"`, `"FAIL`, "POTENTIAL_MATCH", `"PEP"`} {
-		parts = append(parts, "instr("+doc+", '"+code+"') > 0")
+// attentionSQL reads the facts of the conversations active since ?1 that a rule could
+// flag: the candidates (attention_facts.candidate: open, decided against, ended by the
+// customer, or with an assessment that is not a plain pass) and those whose customer
+// has a document that expired before ?2 (today), each from its own partial index. The
+// facts are kept by the supervisor migrations' triggers (0003), so nothing here parses
+// a document but the expired documents' short list.
+const attentionSQL = `SELECT f.id, f.decision, f.ended, f.last_message_at, f.last_activity_at, f.last_sender,
+	f.fraud, f.identity, f.sanctions, f.pep, f.c_fraud, f.c_identity, f.c_sanctions, f.c_pep,
+	f.step, f.stage, f.offer_accepted,
+	CASE WHEN f.earliest_expiry < ?2 THEN (SELECT json_group_array(d.value ->> 0)
+		FROM attention_customers cu, json_each(cu.documents) d WHERE cu.id = f.customer_id AND d.value ->> 1 < ?2) END
+	FROM attention_facts f
+	WHERE f.rowid IN (SELECT rowid FROM attention_facts INDEXED BY attention_candidates
+			WHERE candidate AND last_activity_at >= ?1
+		UNION SELECT rowid FROM attention_facts INDEXED BY attention_expiry
+			WHERE earliest_expiry IS NOT NULL AND earliest_expiry < ?2 AND last_activity_at >= ?1)`
+
+// scanAttention reads one row of attentionSQL into the facts the rules read.
+func scanAttention(rows *sql.Rows) (id string, f AttentionFacts, err error) {
+	var lastMsg sql.NullInt64
+	var activity int64
+	var fraud, identity, sanctions, pep, cFraud, cIdentity, cSanctions, cPEP string
+	var expired sql.NullString
+	err = rows.Scan(&id, &f.Decision, &f.Ended, &lastMsg, &activity, &f.LastSender,
+		&fraud, &identity, &sanctions, &pep, &cFraud, &cIdentity, &cSanctions, &cPEP,
+		&f.ProcessStep, &f.ProcessStage, &f.OfferAccepted, &expired)
+	if err != nil {
+		return "", f, err
 	}
-	return "(" + strings.Join(parts, " OR ") + ")"
-}
-
-// deepSQL says which conversations of the window need their JSON read: the undecided
-// (open or ended: waiting, silence after the offer, ended by the customer, and any
-// flag) and those whose application or own document may hold a flag. A decided
-// conversation without a flag code needs only its columns (declined, withdrawn).
-var deepSQL = "(upper(c.decision) NOT IN ('APPROVED', 'DECLINED', 'WITHDRAWN') OR c.ended_at IS NOT NULL OR " +
-	riskMarks("a.doc") + " OR " + riskMarks("c.doc") + ")"
-
-// attentionSQL reads, for every conversation active since ? that any rule could
-// flag, the facts the rules need, each document parsed once (a json_extract of several
-// paths answers a JSON array): from the conversation its last sender and the
-// assessments it holds until it learns its application number; from the application
-// its assessments, process step and offer acceptance; from the customer the documents
-// past their expiry date. Approved conversations without a flag code are not read.
-var attentionSQL = `SELECT c.id, c.decision, c.ended_at IS NOT NULL, c.last_message_at, c.last_activity_at,
-	CASE WHEN ` + deepSQL + ` THEN json_extract(c.doc, '$.lastMessage.sender', '$.assessments.fraudCheck.value.result',
-		'$.assessments.identityRisk.value.decision', '$.assessments.identityRisk.value.sanctionsResult',
-		'$.assessments.identityRisk.value.pepResult') END,
-	CASE WHEN a.doc IS NOT NULL AND ` + deepSQL + ` THEN json_extract(a.doc, '$.assessments.fraudCheck.value.result',
-		'$.assessments.identityRisk.value.decision', '$.assessments.identityRisk.value.sanctionsResult',
-		'$.assessments.identityRisk.value.pepResult', '$.detail.applicationProcess.currentProcessStep',
-		'$.detail.applicationProcess.currentProcessStage', '$.detail.productOfferAcceptance') END,
-	CASE WHEN ` + deepSQL + ` THEN (SELECT json_group_array(json_extract(d.value, '$.document_type'))
-		FROM json_each(cu.doc, '$.documents') d WHERE json_extract(d.value, '$.expiry_date') < ?) END
-	FROM conversations c INDEXED BY conversations_activity
-	LEFT JOIN applications a ON a.number = c.application_number AND c.application_number != ''
-	LEFT JOIN customers cu ON cu.id = c.customer_id AND c.customer_id != ''
-	WHERE c.last_activity_at >= ? AND (upper(c.decision) IN ('DECLINED', 'WITHDRAWN') OR ` + deepSQL + `)`
-
-// jsonValues decodes a json_extract of several paths; nil when there is none.
-func jsonValues(s sql.NullString) []any {
-	var v []any
-	if s.Valid {
-		_ = json.Unmarshal([]byte(s.String), &v)
+	if lastMsg.Valid {
+		f.LastMessageAt = time.UnixMilli(lastMsg.Int64)
 	}
-	return v
-}
-
-// text is the i-th value as a string ("" when absent or not a string).
-func text(v []any, i int) string {
-	if i < len(v) {
-		if s, ok := v[i].(string); ok {
-			return s
+	f.LastActivityAt = time.UnixMilli(activity)
+	// The application's assessments win; the conversation's stand in until it has one.
+	f.FraudResult = cmp.Or(fraud, cFraud)
+	f.IdentityResult = cmp.Or(identity, cIdentity)
+	f.Sanctions = cmp.Or(sanctions, cSanctions)
+	f.PEP = cmp.Or(pep, cPEP)
+	if expired.Valid {
+		var docs []*string
+		if err := json.Unmarshal([]byte(expired.String), &docs); err != nil {
+			return "", f, fmt.Errorf("expired documents of %s: %w", id, err)
+		}
+		for _, d := range docs {
+			if d == nil {
+				f.ExpiredDocs = append(f.ExpiredDocs, "")
+			} else {
+				f.ExpiredDocs = append(f.ExpiredDocs, *d)
+			}
 		}
 	}
-	return ""
+	return id, f, nil
 }
 
 // NeedsAttention lists the conversations needing attention at now, most urgent first
@@ -236,7 +232,7 @@ func text(v []any, i int) string {
 func (s *Queries) NeedsAttention(ctx context.Context, now time.Time, th projection.Thresholds, limit int) ([]AttentionItem, int, error) {
 	limit = clampLimit(limit)
 	today := now.UTC().Format("2006-01-02")
-	rows, err := s.db.QueryContext(ctx, attentionSQL, today, now.Add(-AttentionWindow).UnixMilli())
+	rows, err := s.db.QueryContext(ctx, attentionSQL, now.Add(-AttentionWindow).UnixMilli(), today)
 	if err != nil {
 		return nil, 0, fmt.Errorf("needs attention: %w", err)
 	}
@@ -247,36 +243,13 @@ func (s *Queries) NeedsAttention(ctx context.Context, now time.Time, th projecti
 	}
 	var all []found
 	for rows.Next() {
-		var f AttentionFacts
-		var id string
-		var lastMsg sql.NullInt64
-		var activity int64
-		var conv, app, expired sql.NullString
-		if err := rows.Scan(&id, &f.Decision, &f.Ended, &lastMsg, &activity, &conv, &app, &expired); err != nil {
+		id, f, err := scanAttention(rows)
+		if err != nil {
 			rows.Close()
 			return nil, 0, fmt.Errorf("needs attention: %w", err)
 		}
-		if lastMsg.Valid {
-			f.LastMessageAt = time.UnixMilli(lastMsg.Int64)
-		}
-		f.LastActivityAt = time.UnixMilli(activity)
-		cv, av := jsonValues(conv), jsonValues(app)
-		f.LastSender = text(cv, 0)
-		// The application's assessments win; the conversation's stand in until it has one.
-		f.FraudResult = cmp.Or(text(av, 0), text(cv, 1))
-		f.IdentityResult = cmp.Or(text(av, 1), text(cv, 2))
-		f.Sanctions = cmp.Or(text(av, 2), text(cv, 3))
-		f.PEP = cmp.Or(text(av, 3), text(cv, 4))
-		f.ProcessStep, f.ProcessStage = text(av, 4), text(av, 5)
-		if len(av) > 6 {
-			f.OfferAccepted = av[6] == true || av[6] == float64(1)
-		}
-		for _, d := range jsonValues(expired) {
-			t, _ := d.(string)
-			f.ExpiredDocs = append(f.ExpiredDocs, t)
-		}
 		if r := AttentionReasons(f, now, th); len(r) > 0 {
-			all = append(all, found{id: id, activity: activity, reasons: r})
+			all = append(all, found{id: id, activity: f.LastActivityAt.UnixMilli(), reasons: r})
 		}
 	}
 	if err := rows.Err(); err != nil {

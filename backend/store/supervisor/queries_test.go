@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -631,5 +632,56 @@ func TestCardsByIDKeepsOrderAndSkipsUnknown(t *testing.T) {
 	}
 	if g := cards[3]; g.CustomerName != "" || g.CustomerID != "" {
 		t.Errorf("ghost card %+v", g)
+	}
+}
+
+// A short page of a record search walks the index when many records match and reads
+// the matches when few do; either way it is the start of the full list.
+func TestShortPagesOfRecordSearches(t *testing.T) {
+	st := qStore(t)
+	ctx := context.Background()
+	l := &qLedger{ms: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC).UnixMilli()}
+	at := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	// 150 customers named Olive (more than a page of one collects) and three named Zed.
+	for i := range 153 {
+		first := "Olive"
+		if i >= 150 {
+			first = "Zed"
+		}
+		id := fmt.Sprintf("%03d", i)
+		l.conv(qConv{id: "c-" + id, app: "APP-" + id, cust: "cust-" + id, first: first, last: "N" + id,
+			start: at.Add(time.Duration(i%37) * time.Minute)})
+	}
+	l.apply(t, st)
+	for _, text := range []string{"oli", "olive n01", "zed", "app-01", "cust-1", "nobody"} {
+		fullApps, err := st.Applications(ctx, ApplicationQuery{Search: text, Limit: MaxPage})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fullCustomers, err := st.SearchCustomers(ctx, text, "", MaxPage)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if text != "nobody" && len(fullApps.Rows) == 0 {
+			t.Fatalf("%q: no applications", text)
+		}
+		for _, n := range []int{1, 2, 5, 60} {
+			apps, err := st.Applications(ctx, ApplicationQuery{Search: text, Limit: n})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := fullApps.Rows[:min(n, len(fullApps.Rows))]
+			if got := apps.Rows; !reflect.DeepEqual(got, want) {
+				t.Errorf("applications %q, %d: %d rows, want the first %d of the full list", text, n, len(got), len(want))
+			}
+			customers, err := st.SearchCustomers(ctx, text, "", n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantC := fullCustomers.Rows[:min(n, len(fullCustomers.Rows))]
+			if got := customers.Rows; !reflect.DeepEqual(got, wantC) {
+				t.Errorf("customers %q, %d: %d rows, want the first %d of the full list", text, n, len(got), len(wantC))
+			}
+		}
 	}
 }

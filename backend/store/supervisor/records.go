@@ -72,7 +72,7 @@ func customerSearchExpr(tokens []string) string {
 // and id ("" lists everyone).
 func (s *Queries) SearchCustomers(ctx context.Context, text, cursor string, limit int) (CustomerPage, error) {
 	limit = clampLimit(limit)
-	from, where, args, err := s.customerSource(ctx, text)
+	from, where, args, err := s.customerSource(ctx, text, limit)
 	if err != nil {
 		return CustomerPage{}, fmt.Errorf("search customers: %w", err)
 	}
@@ -125,7 +125,7 @@ func (s *Queries) SearchCustomers(ctx context.Context, text, cursor string, limi
 // customerSource picks how to read the customers matching text: a few matches are
 // read by rowid and sorted, many by walking the name index. from is "" when nothing
 // can match.
-func (s *Queries) customerSource(ctx context.Context, text string) (from, where string, args []any, err error) {
+func (s *Queries) customerSource(ctx context.Context, text string, limit int) (from, where string, args []any, err error) {
 	if strings.TrimSpace(text) == "" {
 		return "customers c INDEXED BY customers_name", "1", nil, nil
 	}
@@ -134,11 +134,12 @@ func (s *Queries) customerSource(ctx context.Context, text string) (from, where 
 		return "", "", nil, nil
 	}
 	expr := customerSearchExpr(tokens)
-	rowids, err := s.customerRowids(ctx, expr, sparseLimit+1)
+	sparse := sparseFor(limit)
+	rowids, err := s.customerRowids(ctx, expr, sparse+1)
 	if err != nil {
 		return "", "", nil, err
 	}
-	if len(rowids) > sparseLimit {
+	if len(rowids) > sparse {
 		return "customers c INDEXED BY customers_name",
 			"c.rowid IN (SELECT rowid FROM customers_fts WHERE customers_fts MATCH ?)", []any{expr}, nil
 	}
@@ -259,13 +260,29 @@ func (s *Queries) applicationSource(ctx context.Context, q ApplicationQuery) (fr
 	if len(tokens) == 0 {
 		return "", "", nil, nil
 	}
-	cond, cargs := applicationSearch(text, tokens)
-	found, dense, err := s.collect(ctx, sparseLimit, "SELECT NULL, a.number FROM applications a WHERE "+cond, cargs...)
+	expr := customerSearchExpr(tokens)
+	sparse := sparseFor(clampLimit(q.Limit))
+	walk := func() (string, string, []any, error) {
+		cond, cargs := applicationSearch(text, expr, walkCustomers)
+		return from, where + " AND " + cond, append(args, cargs...), nil
+	}
+	// More matching customers than a short page collects: their applications are
+	// most likely as many (customers come for an application), so walk without
+	// collecting them; the walk finds the same rows either way.
+	customers, err := s.customerRowids(ctx, expr, sparse+1)
+	if err != nil {
+		return "", "", nil, err
+	}
+	if len(customers) > sparse {
+		return walk()
+	}
+	cond, cargs := applicationSearch(text, expr, collectCustomers)
+	found, dense, err := s.collect(ctx, sparse, "SELECT NULL, a.number FROM applications a WHERE "+cond, cargs...)
 	if err != nil {
 		return "", "", nil, err
 	}
 	if dense {
-		return from, where + " AND " + cond, append(args, cargs...), nil
+		return walk()
 	}
 	numbers := make([]string, len(found))
 	for i, k := range found {
@@ -278,12 +295,24 @@ func (s *Queries) applicationSource(ctx context.Context, q ApplicationQuery) (fr
 	return "applications a", where + " AND a.number IN (SELECT value FROM json_each(?))", append(args, string(list)), nil
 }
 
-// applicationSearch matches an application by number prefix (as typed or upper
-// case) or by its customer's name, email or id.
-func applicationSearch(text string, tokens []string) (string, []any) {
-	cond := `a.customer_id IN (SELECT id FROM customers WHERE rowid IN
+// How applicationSearch tests an application's customer. collectCustomers reads the
+// matching customers' ids first and looks their applications up (the plan for few
+// matches: it reads no other application); walkCustomers looks the application's own
+// customer up among the matches (the plan for a walk of the applications, which stops
+// after a page: reading the ids of thousands of matching customers first cost more
+// than the walk).
+const (
+	collectCustomers = `a.customer_id IN (SELECT id FROM customers WHERE rowid IN
 		(SELECT rowid FROM customers_fts WHERE customers_fts MATCH ?))`
-	args := []any{customerSearchExpr(tokens)}
+	walkCustomers = `EXISTS (SELECT 1 FROM customers c WHERE c.id = a.customer_id AND c.rowid IN
+		(SELECT rowid FROM customers_fts WHERE customers_fts MATCH ?))`
+)
+
+// applicationSearch matches an application by number prefix (as typed or upper
+// case) or by its customer's name, email or id (expr, tested as byCustomer says).
+func applicationSearch(text, expr, byCustomer string) (string, []any) {
+	cond := byCustomer
+	args := []any{expr}
 	if !strings.ContainsFunc(text, unicode.IsSpace) {
 		prefixes := []string{text}
 		if up := strings.ToUpper(text); up != text {
