@@ -46,6 +46,7 @@ import type {
   UserPatch,
 } from './types';
 import { EVENT_BATCH, EVENT_CONNECTION, STATUSES } from './types';
+import { densityOf, type Density } from '../domain/density';
 
 export type Unsubscribe = () => void;
 
@@ -82,6 +83,9 @@ export interface ApiClient {
   sharedSettings(): Promise<SharedSettings>;
   /** Changes the shared settings for everyone (admins only). */
   saveSharedSettings(s: SharedSettings): Promise<SharedSettings>;
+  /** The signed-in supervisor's grid density, kept on this computer ("comfortable" until chosen). */
+  density(): Promise<Density>;
+  saveDensity(d: Density): Promise<Density>;
 
   listUsers(): Promise<User[]>;
   createUser(u: NewUser): Promise<User>;
@@ -223,6 +227,8 @@ interface GoApp {
   About(): Promise<About>;
   SharedSettings(): Promise<SharedSettings>;
   SaveSharedSettings(s: SharedSettings): Promise<SharedSettings>;
+  Density(): Promise<string>;
+  SaveDensity(d: string): Promise<string>;
   ListUsers(): Promise<User[]>;
   CreateUser(u: NewUser): Promise<User>;
   UpdateUser(id: number, patch: UserPatch): Promise<User>;
@@ -321,6 +327,8 @@ export function createWailsClient(): ApiClient {
     jump: async (text) => arr(await call((a) => a.Jump(text))),
     sharedSettings: () => call((a) => a.SharedSettings()),
     saveSharedSettings: (x) => call((a) => a.SaveSharedSettings(x)),
+    density: async () => densityOf(await call((a) => a.Density())),
+    saveDensity: async (d) => densityOf(await call((a) => a.SaveDensity(d))),
     getSettings: () => call((a) => a.GetSettings()),
     saveSettings: (s) => call((a) => a.SaveSettings(s)),
     about: () => call((a) => a.About()),
