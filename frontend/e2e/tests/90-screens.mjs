@@ -7,6 +7,12 @@ const nav = (page, name) => page.getByRole('navigation', { name: 'Main' }).getBy
 
 export default async function ({ page, url, shot, log }) {
   await ensureSignedIn(page, url);
+  // Enough conversations for a full wall, older than the one below.
+  const have = await page.evaluate(() => window.go.app.App.StatusCounts('').then((n) => Object.values(n).reduce((a, b) => a + b, 0)));
+  const firsts = ['Aroha', 'Ben', 'Chloe', 'Dmitri', 'Elena', 'Farid', 'Grace', 'Hiroshi', 'Isla', 'Jonas'];
+  await Promise.all(
+    Array.from({ length: Math.max(0, 90 - have) }, (_, i) => pushConversation({ first: firsts[i % firsts.length], last: surname('Wall') })),
+  );
   // One conversation with everything the right column shows, declined.
   const c = await pushConversation({ first: 'Priya', last: surname('Raman'), text: 'about $400 for car rego' });
   await pushMessage(c, 'assistant', `Nice to meet you, Priya. What's your date of birth and home address?`);
@@ -24,9 +30,7 @@ export default async function ({ page, url, shot, log }) {
   await shown(page.locator(`[data-testid="conversation-card"][data-id="${c.cid}"]`), 'the pushed card');
   await shot('conversations');
 
-  // The wall density (enough conversations for a full screen), then back.
-  const have = await page.evaluate(() => window.go.app.App.StatusCounts('').then((n) => Object.values(n).reduce((a, b) => a + b, 0)));
-  await Promise.all(Array.from({ length: Math.max(0, 90 - have) }, () => pushConversation({ first: 'Wall', last: surname('Tile') })));
+  // The wall density (enough conversations for a full screen, pushed first), then back.
   const density = page.getByRole('group', { name: 'Grid density' });
   await density.getByRole('button', { name: 'Wall' }).click();
   await waitFor(page, () => document.querySelectorAll('.wall-tile').length >= 20, 'the wall tiles');
@@ -65,6 +69,8 @@ export default async function ({ page, url, shot, log }) {
   await nav(page, 'Customers');
   await shown(page.getByRole('table'), 'the customers table');
   await shot('customers');
+  // The wall's conversations fill the first page: find this customer by name.
+  await page.getByRole('searchbox', { name: 'Search customers' }).fill(c.last);
   await page.getByRole('table').getByText(c.last).first().click();
   await shown(page.getByRole('heading', { name: new RegExp(c.last) }), 'the customer page');
   await shot('customer');
