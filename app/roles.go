@@ -64,7 +64,8 @@ func (c config) connection() ledgerConnection {
 //   - The desktop applying the shared settings may change anything.
 //   - An administrator may change anything; a Redis URL or stream other than the
 //     shared ones only with the local override on, so that the next sign-in does
-//     not silently put the shared ones back.
+//     not silently put the shared ones back. Turning the override off brings the
+//     shared ones back (SaveSettings applies them).
 //   - Signed out, only the backend URL may change (the sign-in screen must be able to
 //     fix it); nobody is known, so nothing of the ledger connection.
 //   - A signed-in supervisor may change nothing here.
@@ -73,7 +74,8 @@ func checkChange(who changer, prev, next config) error {
 	case bySystem:
 		return nil
 	case byAdmin:
-		if !next.ConnectionOverride && (prev.RedisURL != next.RedisURL || prev.Stream != next.Stream) {
+		// Turning the override off is always allowed: the shared connection follows.
+		if !prev.ConnectionOverride && !next.ConnectionOverride && (prev.RedisURL != next.RedisURL || prev.Stream != next.Stream) {
 			return errOverrideNeedsFlag
 		}
 		return nil

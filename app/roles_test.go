@@ -14,34 +14,42 @@ func TestCheckChange(t *testing.T) {
 		return c
 	}
 	otherTh := Thresholds{PausedSeconds: 60, SoftEndSeconds: 600, HardEndSeconds: 3600}
+	overridden := with(func(c *config) { c.Stream, c.ConnectionOverride = "local", true })
 	cases := []struct {
 		name string
 		who  changer
+		// prev is base unless set.
+		prev *config
 		next config
 		want error
 	}{
-		{"supervisor, nothing changed", bySupervisor, base, nil},
-		{"supervisor, Redis URL", bySupervisor, with(func(c *config) { c.RedisURL = "redis://elsewhere:6379/0" }), errConnectionNeedsAdmin},
-		{"supervisor, stream", bySupervisor, with(func(c *config) { c.Stream = "other" }), errConnectionNeedsAdmin},
-		{"supervisor, Redis username", bySupervisor, with(func(c *config) { c.RedisUsername = "me" }), errConnectionNeedsAdmin},
-		{"supervisor, Redis password", bySupervisor, with(func(c *config) { c.RedisPassword = "pw" }), errConnectionNeedsAdmin},
-		{"supervisor, TLS", bySupervisor, with(func(c *config) { c.RedisTLS = true }), errConnectionNeedsAdmin},
-		{"supervisor, local override", bySupervisor, with(func(c *config) { c.ConnectionOverride = true }), errConnectionNeedsAdmin},
-		{"supervisor, thresholds", bySupervisor, with(func(c *config) { c.Thresholds = otherTh }), errThresholdsNeedAdmin},
-		{"supervisor, backend URL", bySupervisor, with(func(c *config) { c.BackendURL = "https://other.example.com" }), errBackendNeedsSignOut},
-		{"signed out, backend URL", bySignedOut, with(func(c *config) { c.BackendURL = "https://other.example.com" }), nil},
-		{"signed out, Redis URL", bySignedOut, with(func(c *config) { c.RedisURL = "redis://elsewhere:6379/0" }), errConnectionNeedsAdmin},
-		{"signed out, password", bySignedOut, with(func(c *config) { c.RedisPassword = "pw" }), errConnectionNeedsAdmin},
-		{"signed out, thresholds", bySignedOut, with(func(c *config) { c.Thresholds = otherTh }), errThresholdsNeedSession},
-		{"admin, password and TLS", byAdmin, with(func(c *config) { c.RedisPassword, c.RedisTLS = "pw", true }), nil},
-		{"admin, thresholds", byAdmin, with(func(c *config) { c.Thresholds = otherTh }), nil},
-		{"admin, stream without the override", byAdmin, with(func(c *config) { c.Stream = "other" }), errOverrideNeedsFlag},
-		{"admin, stream with the override", byAdmin, with(func(c *config) { c.Stream, c.ConnectionOverride = "other", true }), nil},
-		{"the shared settings applied", bySystem, with(func(c *config) { c.RedisURL, c.Stream, c.Thresholds = "redis://x:1/0", "s", otherTh }), nil},
+		{"supervisor, nothing changed", bySupervisor, nil, base, nil},
+		{"supervisor, Redis URL", bySupervisor, nil, with(func(c *config) { c.RedisURL = "redis://elsewhere:6379/0" }), errConnectionNeedsAdmin},
+		{"supervisor, stream", bySupervisor, nil, with(func(c *config) { c.Stream = "other" }), errConnectionNeedsAdmin},
+		{"supervisor, Redis username", bySupervisor, nil, with(func(c *config) { c.RedisUsername = "me" }), errConnectionNeedsAdmin},
+		{"supervisor, Redis password", bySupervisor, nil, with(func(c *config) { c.RedisPassword = "pw" }), errConnectionNeedsAdmin},
+		{"supervisor, TLS", bySupervisor, nil, with(func(c *config) { c.RedisTLS = true }), errConnectionNeedsAdmin},
+		{"supervisor, local override", bySupervisor, nil, with(func(c *config) { c.ConnectionOverride = true }), errConnectionNeedsAdmin},
+		{"supervisor, thresholds", bySupervisor, nil, with(func(c *config) { c.Thresholds = otherTh }), errThresholdsNeedAdmin},
+		{"supervisor, backend URL", bySupervisor, nil, with(func(c *config) { c.BackendURL = "https://other.example.com" }), errBackendNeedsSignOut},
+		{"signed out, backend URL", bySignedOut, nil, with(func(c *config) { c.BackendURL = "https://other.example.com" }), nil},
+		{"signed out, Redis URL", bySignedOut, nil, with(func(c *config) { c.RedisURL = "redis://elsewhere:6379/0" }), errConnectionNeedsAdmin},
+		{"signed out, password", bySignedOut, nil, with(func(c *config) { c.RedisPassword = "pw" }), errConnectionNeedsAdmin},
+		{"signed out, thresholds", bySignedOut, nil, with(func(c *config) { c.Thresholds = otherTh }), errThresholdsNeedSession},
+		{"admin, password and TLS", byAdmin, nil, with(func(c *config) { c.RedisPassword, c.RedisTLS = "pw", true }), nil},
+		{"admin, thresholds", byAdmin, nil, with(func(c *config) { c.Thresholds = otherTh }), nil},
+		{"admin, stream without the override", byAdmin, nil, with(func(c *config) { c.Stream = "other" }), errOverrideNeedsFlag},
+		{"admin, stream with the override", byAdmin, nil, with(func(c *config) { c.Stream, c.ConnectionOverride = "other", true }), nil},
+		{"admin, override off with its own stream sent", byAdmin, &overridden, base, nil},
+		{"the shared settings applied", bySystem, nil, with(func(c *config) { c.RedisURL, c.Stream, c.Thresholds = "redis://x:1/0", "s", otherTh }), nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if err := checkChange(tc.who, base, tc.next); !errors.Is(err, tc.want) {
+			prev := base
+			if tc.prev != nil {
+				prev = *tc.prev
+			}
+			if err := checkChange(tc.who, prev, tc.next); !errors.Is(err, tc.want) {
 				t.Errorf("checkChange = %v, want %v", err, tc.want)
 			}
 		})
@@ -108,9 +116,11 @@ func TestSupervisorCannotChangeTheConnection(t *testing.T) {
 	if got, _ := a.GetSettings(); got.Stream != other {
 		t.Errorf("the shared settings replaced the admin's override: stream %q", got.Stream)
 	}
-	// Turning the override off goes back to the shared connection.
+	// Turning the override off goes back to the shared connection, whatever stream the
+	// window sends with it.
 	s, _ = a.GetSettings()
 	s.ConnectionOverride = false
+	s.Stream = local
 	if got, err := a.SaveSettings(s); err != nil || got.Stream != shared || got.ConnectionOverride {
 		t.Errorf("back to the shared connection: %+v, %v", got, err)
 	}
