@@ -9,16 +9,24 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
-	"slices"
 	"strings"
 )
 
 const densityName = "density.json"
 
-// Densities are the grid's densities, the default first: cards with a preview
-// ("comfortable"), shorter cards ("compact"), and small tiles for watching 40 or more
-// live conversations on one screen ("wall").
-var Densities = []string{"comfortable", "compact", "wall"}
+// defaultDensity is every account's until it chooses.
+const defaultDensity = "comfortable"
+
+// isDensity tells the grid's densities: cards with a preview ("comfortable"), shorter
+// cards ("compact"), and small tiles for watching 40 or more live conversations on one
+// screen ("wall").
+func isDensity(d string) bool {
+	switch d {
+	case "comfortable", "compact", "wall":
+		return true
+	}
+	return false
+}
 
 // densityFile is density.json: each account's density.
 type densityFile struct {
@@ -66,15 +74,15 @@ func (a *App) Density() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if d := f.Accounts[user]; slices.Contains(Densities, d) {
+	if d := f.Accounts[user]; isDensity(d) {
 		return d, nil
 	}
-	return Densities[0], nil
+	return defaultDensity, nil
 }
 
 // SaveDensity stores the signed-in supervisor's grid density.
 func (a *App) SaveDensity(d string) (string, error) {
-	if !slices.Contains(Densities, d) {
+	if !isDensity(d) {
 		return "", fmt.Errorf("Unknown density %q: choose comfortable, compact or wall", d)
 	}
 	user, err := a.densityAccount()

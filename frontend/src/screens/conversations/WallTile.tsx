@@ -1,12 +1,11 @@
 import { memo } from 'react';
-import type { AttentionReason, ConversationCard } from '../../api/types';
+import type { AttentionItem, AttentionReason, ConversationCard } from '../../api/types';
 import { TimeAgo } from '../../components/TimeAgo';
 import { useLiveStatus } from '../../components/StatusBadge';
 import { statusClass } from '../../domain/status';
 import { useAttention } from '../../stores/attention';
 import { useDataClock } from '../../stores/dataClock';
 import { routeToHash } from '../../stores/router';
-import type { AttentionItem } from '../../api/types';
 
 interface Props {
   card: ConversationCard;
