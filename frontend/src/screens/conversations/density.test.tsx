@@ -8,6 +8,7 @@ import { useConversations } from '../../stores/conversations';
 import { useDensity } from '../../stores/density';
 import { cards, createFakeApi } from '../../test/fakeApi';
 import { fakeLayout } from '../../test/layout';
+import { helpRows } from '../../keyboard';
 import { ConversationsScreen } from '../ConversationsScreen';
 
 const NOW = Date.now();
@@ -101,6 +102,10 @@ describe('the wall', () => {
     expect(useConversations.getState().selectedId).toBe(items[cols + 1].id);
     fireEvent.keyDown(window, { key: 'k' });
     expect(useConversations.getState().selectedId).toBe(items[cols].id);
+
+    // The `?` overlay lists the density key.
+    const keys = helpRows().flatMap((g) => g.keys);
+    expect(keys).toContainEqual({ key: 'd', label: 'Change the grid density (comfortable, compact, wall)' });
 
     // `d` steps to the next density (comfortable) and keeps it.
     act(() => {
