@@ -3,7 +3,7 @@
 // shows a final status until it is done. Then that Redis stops: an "Offline since"
 // banner with the problem in words appears, badges are marked "as of"; Redis comes
 // back, Retry, and the banner clears. Pointing a desktop at another Redis is an
-// administrator's local override (a supervisor's SaveSettings is refused: 65-wall-and-roles),
+// administrator's local override (a supervisor's SaveSettings is refused: 86-wall-and-roles),
 // so the test signs in as the admin, turns the override off at the end (back to the shared
 // connection) and signs the supervisor in again.
 import { spawn, execFile } from 'node:child_process';
