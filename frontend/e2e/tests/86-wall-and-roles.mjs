@@ -65,7 +65,12 @@ export default async function ({ page, url, log }) {
     await shown(page.locator('.wall-tile.selected'), 'a selected tile after j');
     await page.keyboard.press('d');
     await waitFor(page, () => document.querySelectorAll('.wall-tile').length === 0, 'the comfortable cards after d');
-    const kept = await page.evaluate(() => window.go.app.App.Density());
+    // The window shows the choice at once and stores it behind: wait for Go to have it.
+    let kept = '';
+    for (let i = 0; i < 50 && kept !== 'comfortable'; i++) {
+      kept = await page.evaluate(() => window.go.app.App.Density());
+      if (kept !== 'comfortable') await page.waitForTimeout(100);
+    }
     assert(kept === 'comfortable', `Go keeps the density "${kept}", want comfortable`);
   } finally {
     await page.setViewportSize(before);
