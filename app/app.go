@@ -88,6 +88,8 @@ type App struct {
 	// it could not be opened. seen caches the signed-in supervisor's part of it.
 	personal *personal.Store
 	seen     seenCache
+	// densityMu serialises changes of the density file (density.go).
+	densityMu sync.Mutex
 }
 
 // OpenStore opens (creating if needed) a SQLite store at path: store.Open, handed in
@@ -173,6 +175,9 @@ func (a *App) restoreSession() {
 	defer cancel()
 	if err := a.sessions.restore(ctx, a.backend()); err != nil {
 		a.log.Warn("could not restore the session", "err", err)
+	}
+	if a.sessions.current() != nil {
+		go a.syncShared()
 	}
 }
 
@@ -292,6 +297,7 @@ func (a *App) SignIn(email, password string) (SessionInfo, error) {
 	// A backend that issues none leaves the manual Redis setting; an older
 	// credential went with its session.
 	a.useLedgerCredential(ledger)
+	a.syncShared()
 	a.kickFleet()
 	a.log.Info("signed in", "role", info.Role)
 	return info, nil
@@ -337,37 +343,41 @@ var errThresholdsNeedSession = errors.New("Sign in to change the status threshol
 // restarts with them. A new backend URL ends the session: it is signed out at the
 // old URL (best effort) and its token forgotten, never sent to the new one.
 //
-// Signed out, only the connection (Redis, stream, backend URL) may change: the sign-in
-// screen offers it so that a wrong backend URL or Redis can be fixed in the app. That
-// is safe because no ledger data is read or returned (the data methods still need a
-// session; a new Redis or stream only refills the local cache), and anyone at this
-// desktop session could already edit settings.json, which is the same user's 0600
-// file. Status thresholds change what supervisors see and stay signed-in only: a
-// signed-out save must carry the stored ones unchanged.
+// Who may change what is roles.go's checkChange: the ledger connection and the status
+// thresholds are an administrator's (they come from the backend for everyone; an
+// administrator may override the connection on this desktop); signed out, only the
+// backend URL may change, so that the sign-in screen can fix a wrong one; a signed-in
+// supervisor changes nothing here.
 func (a *App) SaveSettings(s Settings) (Settings, error) {
 	if a.dir == "" {
 		return Settings{}, a.openErr
 	}
-	if err := a.checkSharedChange(s); err != nil {
-		return Settings{}, err
-	}
-	saved, moved, err := a.saveSettings(s)
+	who := a.whoChanges()
+	a.mu.RLock()
+	wasOverride := a.cfg.ConnectionOverride
+	a.mu.RUnlock()
+	saved, moved, err := a.saveSettings(s, who)
 	if moved {
 		// After the lock is released: the old backend may be slow to answer.
 		a.endSession()
 	}
+	if err == nil && who == byAdmin && wasOverride && !saved.ConnectionOverride {
+		// Back to the shared connection.
+		a.syncShared()
+		return a.GetSettings()
+	}
 	return saved, err
 }
 
-// saveSettings is SaveSettings under the lock; moved tells that the backend URL
-// changed.
-func (a *App) saveSettings(s Settings) (saved Settings, moved bool, err error) {
+// saveSettings is SaveSettings under the lock, for who (roles.go); moved tells that
+// the backend URL changed.
+func (a *App) saveSettings(s Settings, who changer) (saved Settings, moved bool, err error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if !a.signedIn() && s.Thresholds != a.cfg.Thresholds {
-		return Settings{}, false, errThresholdsNeedSession
-	}
 	next, err := a.cfg.merge(s, a.opts.defaults.AllowInsecureBackend)
+	if err := checkChange(who, a.cfg, next); err != nil {
+		return Settings{}, false, err
+	}
 	if err != nil {
 		return Settings{}, false, err
 	}

@@ -278,9 +278,11 @@ func TestSettingsArePrivateAndRestartTheConsumer(t *testing.T) {
 	_, lastA := publish(t, rdb, streamA, 3, 1)
 	_, lastB := publish(t, rdb, streamB, 4, 2)
 	dir := filepath.Join(t.TempDir(), "data")
-	env := testEnv{dir: dir, redisURL: "redis://:from-env@" + redisAddr() + "/0", stream: streamA, backend: "http://127.0.0.1:1"}
+	backend := newFakeBackend(t) // an admin's, without shared settings
+	env := testEnv{dir: dir, redisURL: "redis://:from-env@" + redisAddr() + "/0", stream: streamA, backend: backend.URL}
 	a := startApp(t, env, newEvents())
 	checkMode(t, dir, 0o700)
+	signIn(t, a, backend)
 	s, err := a.GetSettings()
 	if err != nil || s.RedisPassword != "" || !s.HasRedisPassword || strings.Contains(s.RedisURL, "from-env") || s.Stream != streamA ||
 		s.Thresholds != defaultThresholds {
@@ -289,6 +291,7 @@ func TestSettingsArePrivateAndRestartTheConsumer(t *testing.T) {
 	// The test Redis has no password: drop the one from the environment.
 	s.HasRedisPassword = false
 	s.Stream = streamA
+	s.ConnectionOverride = true // this desktop's own stream: an admin's local override
 	if s, err = a.SaveSettings(s); err != nil {
 		t.Fatal(err)
 	}

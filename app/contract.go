@@ -475,9 +475,12 @@ type Settings struct {
 	RedisTLS         bool `json:"redisTls"`
 	// Stream key, default "chatLedger".
 	Stream string `json:"stream"`
-	// Base URL of the backend HTTP API ("" when not used).
+	// Base URL of the backend HTTP API: required, it is where supervisors sign in.
 	BackendURL string     `json:"backendUrl"`
 	Thresholds Thresholds `json:"thresholds"`
+	// True when an administrator set this desktop's Redis URL and stream instead of the
+	// shared ones (only an administrator may turn it on or off).
+	ConnectionOverride bool `json:"connectionOverride"`
 }
 
 // Event names.

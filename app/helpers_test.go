@@ -128,11 +128,13 @@ type fakeBackend struct {
 	mu       sync.Mutex
 	password string
 	role     string
-	tokens   map[string]time.Time
-	ttl      time.Duration
-	logouts  int
-	users    []User
-	down     bool
+	// email is the account's ("" is ada@example.com).
+	email   string
+	tokens  map[string]time.Time
+	ttl     time.Duration
+	logouts int
+	users   []User
+	down    bool
 	// bearers lists the tokens of the requests that carried one, in order.
 	bearers []string
 	// ledger, when set, issues a read-only Redis user with each sign-in, as the
@@ -142,8 +144,6 @@ type fakeBackend struct {
 	mux *http.ServeMux
 	// shared is what GET /api/settings/shared answers (404 while nil).
 	shared *SharedSettings
-	// email is the one account's email (default ada@example.com).
-	email string
 }
 
 func newFakeBackend(t testing.TB) *fakeBackend {
@@ -239,7 +239,15 @@ func newFakeBackend(t testing.TB) *fakeBackend {
 func (f *fakeBackend) user() map[string]any {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return map[string]any{"id": 1, "email": f.email, "name": "Ada Lovelace", "role": f.role}
+	return map[string]any{"id": 1, "email": f.accountEmail(), "name": "Ada Lovelace", "role": f.role}
+}
+
+// accountEmail is the account's email; the caller may hold f.mu.
+func (f *fakeBackend) accountEmail() string {
+	if f.email == "" {
+		return "ada@example.com"
+	}
+	return f.email
 }
 
 func (f *fakeBackend) login(w http.ResponseWriter, r *http.Request) {
@@ -249,7 +257,7 @@ func (f *fakeBackend) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.mu.Lock()
-	ok := strings.EqualFold(req.Email, f.email) && req.Password == f.password
+	ok := strings.EqualFold(req.Email, f.accountEmail()) && req.Password == f.password
 	ttl := f.ttl
 	f.mu.Unlock()
 	if !ok {
@@ -402,7 +410,7 @@ func caughtUp(t *testing.T, a *App, id string, d time.Duration) {
 // signIn signs the app in against the fake backend.
 func signIn(t *testing.T, a *App, f *fakeBackend) {
 	t.Helper()
-	if _, err := a.SignIn("ada@example.com", f.password); err != nil {
+	if _, err := a.SignIn(f.accountEmail(), f.password); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -57,6 +57,9 @@ type config struct {
 	Stream        string     `json:"stream"`
 	BackendURL    string     `json:"backendUrl"`
 	Thresholds    Thresholds `json:"thresholds"`
+	// ConnectionOverride: an administrator set this desktop's Redis URL and stream
+	// instead of the shared ones, which the desktop then no longer applies.
+	ConnectionOverride bool `json:"connectionOverride,omitempty"`
 	// ledger, when set for this stream, replaces RedisUsername and RedisPassword. It
 	// is kept in its own file, never in the settings.
 	ledger *ledgerCredential
@@ -135,6 +138,7 @@ func (c config) public() Settings {
 	return Settings{
 		RedisURL: c.RedisURL, RedisUsername: c.RedisUsername, HasRedisPassword: c.RedisPassword != "",
 		RedisTLS: c.RedisTLS, Stream: c.Stream, BackendURL: c.BackendURL, Thresholds: c.Thresholds,
+		ConnectionOverride: c.ConnectionOverride,
 	}
 }
 
@@ -146,7 +150,7 @@ func (c config) merge(s Settings, allowInsecure bool) (config, error) {
 		RedisURL: strings.TrimSpace(s.RedisURL), RedisUsername: strings.TrimSpace(s.RedisUsername),
 		RedisTLS: s.RedisTLS, Stream: strings.TrimSpace(s.Stream),
 		BackendURL: strings.TrimRight(strings.TrimSpace(s.BackendURL), "/"), Thresholds: s.Thresholds,
-		ledger: c.ledger,
+		ConnectionOverride: s.ConnectionOverride, ledger: c.ledger,
 	}
 	switch {
 	case s.RedisPassword != "":
@@ -165,10 +169,11 @@ func (c config) validate(allowInsecure bool) error {
 	if c.Stream == "" {
 		return errors.New("The stream name is required")
 	}
-	if c.BackendURL != "" {
-		if err := checkBackendURL(c.BackendURL, allowInsecure); err != nil {
-			return err
-		}
+	if c.BackendURL == "" {
+		return errBackendRequired
+	}
+	if err := checkBackendURL(c.BackendURL, allowInsecure); err != nil {
+		return err
 	}
 	th := c.Thresholds
 	if th.PausedSeconds <= 0 || th.SoftEndSeconds <= th.PausedSeconds || th.HardEndSeconds <= th.SoftEndSeconds {
@@ -176,6 +181,10 @@ func (c config) validate(allowInsecure bool) error {
 	}
 	return nil
 }
+
+// errBackendRequired: the backend is where supervisors sign in and where the shared
+// settings come from; there is no desktop without one.
+var errBackendRequired = errors.New("The backend URL is required: it is where you sign in")
 
 // errInsecureBackend refuses a plain http:// backend away from this computer.
 var errInsecureBackend = errors.New("The backend URL must use https://: plain http:// is allowed only for this computer " +

@@ -55,34 +55,33 @@ func (a *App) sharedCall(method string, in, out any) error {
 	return err
 }
 
-// applyShared makes s this desktop's settings where they differ.
+// applyShared makes s this desktop's settings where they differ. An administrator's
+// local connection override keeps this desktop's Redis URL and stream; the thresholds
+// are always the shared ones.
 func (a *App) applyShared(s SharedSettings) error {
 	a.mu.RLock()
 	cur := a.cfg.public()
 	a.mu.RUnlock()
-	if cur.RedisURL == s.RedisURL && cur.Stream == s.Stream && cur.Thresholds == s.Thresholds {
+	next := cur
+	next.Thresholds = s.Thresholds
+	if !cur.ConnectionOverride {
+		next.RedisURL, next.Stream = s.RedisURL, s.Stream
+	}
+	if next.RedisURL == cur.RedisURL && next.Stream == cur.Stream && next.Thresholds == cur.Thresholds {
 		return nil
 	}
-	next := cur
-	next.RedisURL, next.Stream, next.Thresholds = s.RedisURL, s.Stream, s.Thresholds
-	_, _, err := a.saveSettings(next)
+	_, _, err := a.saveSettings(next, bySystem)
 	return err
 }
 
 var errThresholdsNeedAdmin = errors.New("Only an administrator changes the status thresholds: every desktop shares them")
 
-// checkSharedChange refuses a signed-in supervisor's change of the status thresholds
-// through SaveSettings: they are shared and come from the backend.
-func (a *App) checkSharedChange(s Settings) error {
-	sess, err := a.session()
-	if err != nil || sess == nil || sess.User.Role == "admin" {
-		return nil // signed out: saveSettings refuses threshold changes itself
+// syncShared fetches the shared settings and applies them, for a session just made or
+// restored: the desktop takes the backend's connection and thresholds itself rather
+// than waiting for the window to ask. A backend without shared settings leaves this
+// desktop's own.
+func (a *App) syncShared() {
+	if _, err := a.SharedSettings(); err != nil {
+		a.log.Info("shared settings not applied", "err", err)
 	}
-	a.mu.RLock()
-	same := a.cfg.Thresholds == s.Thresholds
-	a.mu.RUnlock()
-	if !same {
-		return errThresholdsNeedAdmin
-	}
-	return nil
 }

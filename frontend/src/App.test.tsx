@@ -77,10 +77,21 @@ describe('connection settings before sign-in', () => {
     const form = await screen.findByRole('form', { name: 'Connection settings' });
     const backend = within(form).getByLabelText('Backend URL');
     expect(backend).toHaveValue('http://wrong-host:8080');
-    expect(within(form).getByLabelText('Redis URL')).toHaveValue(defaultSettings.redisUrl);
-    expect(within(form).getByLabelText('Stream')).toHaveValue('chatLedger');
+    expect(backend).toBeRequired();
+    // The ledger connection is only shown: it comes from the backend, set by an admin.
+    expect(within(form).queryByLabelText('Redis URL')).not.toBeInTheDocument();
+    expect(within(form).queryByLabelText('Stream')).not.toBeInTheDocument();
+    expect(within(form).getByTestId('ledger-by-admin')).toHaveTextContent(`${defaultSettings.redisUrl} (stream chatLedger)`);
+    expect(within(form).getByTestId('ledger-by-admin')).toHaveTextContent('only an administrator changes it');
+    expect(screen.queryByText(/optional/i)).not.toBeInTheDocument();
     // Thresholds stay behind sign-in.
     expect(screen.queryByLabelText('Paused after (s)')).not.toBeInTheDocument();
+
+    // Empty, it is refused before anything is sent.
+    await user.clear(backend);
+    await user.click(within(form).getByRole('button', { name: 'Save connection' }));
+    expect(within(form).getByText('The backend URL is required: it is where you sign in')).toBeInTheDocument();
+    expect(fake.saveSettings).not.toHaveBeenCalled();
 
     await user.clear(backend);
     await user.type(backend, 'http://127.0.0.1:8080');

@@ -2,11 +2,14 @@
 // (a free port) holding a long stream: the first copy shows its progress and no card
 // shows a final status until it is done. Then that Redis stops: an "Offline since"
 // banner with the problem in words appears, badges are marked "as of"; Redis comes
-// back, Retry, and the banner clears. The settings are put back at the end.
+// back, Retry, and the banner clears. Pointing a desktop at another Redis is an
+// administrator's local override (a supervisor's SaveSettings is refused: 86-wall-and-roles),
+// so the test signs in as the admin, turns the override off at the end (back to the shared
+// connection) and signs the supervisor in again.
 import { spawn, execFile } from 'node:child_process';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
-import { assert, ensureSignedIn, waitFor } from './lib/helpers.mjs';
+import { assert, ensureSignedIn, shown, signInForm, signOutButton, submitSignIn, waitFor } from './lib/helpers.mjs';
 
 function freePort() {
   return new Promise((res, rej) => {
@@ -47,7 +50,18 @@ async function waitRedis(port) {
 const goApp = (page, method, ...args) =>
   page.evaluate(([m, a]) => window.go.app.App[m](...a), [method, args]);
 
+async function signInAs(page, email, password) {
+  await signOutButton(page).click();
+  await shown(signInForm(page), 'the sign-in form');
+  await submitSignIn(page, email, password);
+  await shown(signOutButton(page), 'the signed-in header');
+}
+
 export default async function ({ page, url, shot, log }) {
+  await ensureSignedIn(page, url);
+  const admin = { email: process.env.E2E_ADMIN_EMAIL, password: process.env.E2E_ADMIN_PASSWORD };
+  if (!admin.email || !admin.password) throw new Error('E2E_ADMIN_EMAIL / E2E_ADMIN_PASSWORD missing: run through scripts/e2e.sh');
+  await signInAs(page, admin.email, admin.password);
   await ensureSignedIn(page, url);
   const port = await freePort();
   let redis = startRedis(port);
@@ -67,7 +81,13 @@ export default async function ({ page, url, shot, log }) {
     });
     await waitFor(page, () => document.querySelector('[data-testid="grid-scroll"]').scrollTop === 0, 'the grid at the top');
     // Point the app at it: a new stream replaces the cache, so this is a first sync.
-    await goApp(page, 'SaveSettings', { ...original, redisUrl: `redis://127.0.0.1:${port}/0`, stream, redisPassword: '' });
+    await goApp(page, 'SaveSettings', {
+      ...original,
+      redisUrl: `redis://127.0.0.1:${port}/0`,
+      stream,
+      redisPassword: '',
+      connectionOverride: true,
+    });
     await waitFor(page, () => !!document.querySelector('[data-testid="sync-banner"]'), 'the first-sync banner');
     let sawPercent = false;
     let samples = 0;
@@ -126,8 +146,15 @@ export default async function ({ page, url, shot, log }) {
     await waitFor(page, () => !document.querySelector('[data-testid="offline-banner"]'), 'the offline banner to clear');
     await waitFor(page, () => document.querySelector('[data-testid="connection"]')?.textContent.includes('Live'), 'Live in the header');
   } finally {
-    await goApp(page, 'SaveSettings', { ...original, redisPassword: '' }).catch((e) => log(`restoring settings failed: ${e}`));
+    // Back to the shared connection (the test stream).
+    await goApp(page, 'SaveSettings', { ...original, redisPassword: '', connectionOverride: false }).catch((e) =>
+      log(`restoring settings failed: ${e}`),
+    );
     redis.kill('SIGKILL');
   }
   await waitFor(page, () => document.querySelector('[data-testid="connection"]')?.textContent.includes('Live'), 'Live again on the test stream', null, 60_000);
+  const now = await goApp(page, 'GetSettings');
+  assert(now.stream === original.stream && !now.connectionOverride, `not back on the shared stream: ${JSON.stringify(now.stream)}`);
+  await signInAs(page, process.env.E2E_EMAIL, process.env.E2E_PASSWORD);
+  await ensureSignedIn(page, url);
 }

@@ -1,12 +1,18 @@
 // Visits every screen and takes its picture: scripts/screenshots.sh runs this at
 // 1440x900 and 1024x700 and copies the pictures to docs/screenshots/. It also checks
 // that each screen shows what it is for.
-import { ensureSignedIn, event, pushConversation, pushMessage, shown, surname, xadd } from './lib/helpers.mjs';
+import { ensureSignedIn, event, pushConversation, pushMessage, shown, signInForm, signOutButton, submitSignIn, surname, waitFor, xadd } from './lib/helpers.mjs';
 
 const nav = (page, name) => page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name }).click();
 
 export default async function ({ page, url, shot, log }) {
   await ensureSignedIn(page, url);
+  // Enough conversations for a full wall, older than the one below.
+  const have = await page.evaluate(() => window.go.app.App.StatusCounts('').then((n) => Object.values(n).reduce((a, b) => a + b, 0)));
+  const firsts = ['Aroha', 'Ben', 'Chloe', 'Dmitri', 'Elena', 'Farid', 'Grace', 'Hiroshi', 'Isla', 'Jonas'];
+  await Promise.all(
+    Array.from({ length: Math.max(0, 90 - have) }, (_, i) => pushConversation({ first: firsts[i % firsts.length], last: surname('Wall') })),
+  );
   // One conversation with everything the right column shows, declined.
   const c = await pushConversation({ first: 'Priya', last: surname('Raman'), text: 'about $400 for car rego' });
   await pushMessage(c, 'assistant', `Nice to meet you, Priya. What's your date of birth and home address?`);
@@ -23,6 +29,15 @@ export default async function ({ page, url, shot, log }) {
 
   await shown(page.locator(`[data-testid="conversation-card"][data-id="${c.cid}"]`), 'the pushed card');
   await shot('conversations');
+
+  // The wall density (enough conversations for a full screen, pushed first), then back.
+  const density = page.getByRole('group', { name: 'Grid density' });
+  await density.getByRole('button', { name: 'Wall' }).click();
+  await waitFor(page, () => document.querySelectorAll('.wall-tile').length >= 20, 'the wall tiles');
+  await page.waitForTimeout(500);
+  await shot('conversations-wall');
+  await density.getByRole('button', { name: 'Comfortable' }).click();
+  await shown(page.locator(`[data-testid="conversation-card"][data-id="${c.cid}"]`), 'the pushed card again');
 
   await page.getByRole('searchbox', { name: 'Search conversations' }).fill('rego');
   await shown(page.getByTestId('match-snippet').first(), 'a search snippet');
@@ -54,6 +69,8 @@ export default async function ({ page, url, shot, log }) {
   await nav(page, 'Customers');
   await shown(page.getByRole('table'), 'the customers table');
   await shot('customers');
+  // The wall's conversations fill the first page: find this customer by name.
+  await page.getByRole('searchbox', { name: 'Search customers' }).fill(c.last);
   await page.getByRole('table').getByText(c.last).first().click();
   await shown(page.getByRole('heading', { name: new RegExp(c.last) }), 'the customer page');
   await shot('customer');
@@ -66,7 +83,22 @@ export default async function ({ page, url, shot, log }) {
   await shot('application');
 
   await nav(page, 'Settings');
-  await shown(page.getByRole('heading', { name: /Settings/ }).first(), 'the settings');
+  await shown(page.getByTestId('connection-readonly'), "the supervisor's settings");
   await shot('settings');
+
+  // The same screen as an administrator.
+  const admin = { email: process.env.E2E_ADMIN_EMAIL, password: process.env.E2E_ADMIN_PASSWORD };
+  if (admin.email && admin.password) {
+    await signOutButton(page).click();
+    await shown(signInForm(page), 'the sign-in form');
+    await submitSignIn(page, admin.email, admin.password);
+    await shown(signOutButton(page), 'the admin signed in');
+    await nav(page, 'Settings');
+    await shown(page.getByRole('form', { name: 'Shared settings' }), "the admin's settings");
+    await shot('settings-admin');
+    await signOutButton(page).click();
+    await shown(signInForm(page), 'the sign-in form');
+    await ensureSignedIn(page, url);
+  }
   await nav(page, 'Conversations');
 }

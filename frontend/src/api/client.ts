@@ -49,6 +49,7 @@ import type {
   UserPatch,
 } from './types';
 import { EVENT_BATCH, EVENT_CONNECTION, EventNotificationOpen, STATUSES } from './types';
+import { densityOf, type Density } from '../domain/density';
 
 export type Unsubscribe = () => void;
 
@@ -99,6 +100,9 @@ export interface ApiClient {
   sharedSettings(): Promise<SharedSettings>;
   /** Changes the shared settings for everyone (admins only). */
   saveSharedSettings(s: SharedSettings): Promise<SharedSettings>;
+  /** The signed-in supervisor's grid density, kept on this computer ("comfortable" until chosen). */
+  density(): Promise<Density>;
+  saveDensity(d: Density): Promise<Density>;
 
   listUsers(): Promise<User[]>;
   createUser(u: NewUser): Promise<User>;
@@ -250,6 +254,8 @@ interface GoApp {
   About(): Promise<About>;
   SharedSettings(): Promise<SharedSettings>;
   SaveSharedSettings(s: SharedSettings): Promise<SharedSettings>;
+  Density(): Promise<string>;
+  SaveDensity(d: string): Promise<string>;
   ListUsers(): Promise<User[]>;
   CreateUser(u: NewUser): Promise<User>;
   UpdateUser(id: number, patch: UserPatch): Promise<User>;
@@ -356,6 +362,8 @@ export function createWailsClient(): ApiClient {
     notify: (n) => call((a) => a.Notify(n)),
     sharedSettings: () => call((a) => a.SharedSettings()),
     saveSharedSettings: (x) => call((a) => a.SaveSharedSettings(x)),
+    density: async () => densityOf(await call((a) => a.Density())),
+    saveDensity: async (d) => densityOf(await call((a) => a.SaveDensity(d))),
     getSettings: () => call((a) => a.GetSettings()),
     saveSettings: (s) => call((a) => a.SaveSettings(s)),
     about: () => call((a) => a.About()),

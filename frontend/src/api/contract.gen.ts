@@ -611,10 +611,15 @@ export interface Settings {
    */
   stream: string;
   /**
-   * Base URL of the backend HTTP API ("" when not used).
+   * Base URL of the backend HTTP API: required, it is where supervisors sign in.
    */
   backendUrl: string;
   thresholds: Thresholds;
+  /**
+   * True when an administrator set this desktop's Redis URL and stream instead of the
+   * shared ones (only an administrator may turn it on or off).
+   */
+  connectionOverride: boolean;
 }
 /**
  * Event names.

@@ -5,7 +5,7 @@ import { setApi } from '../api/client';
 import type { User } from '../api/types';
 import { useSession } from '../stores/session';
 import { useSettings } from '../stores/settings';
-import { admin, createFakeApi, defaultSettings } from '../test/fakeApi';
+import { admin, createFakeApi, defaultSettings, supervisor } from '../test/fakeApi';
 import { SettingsScreen } from './SettingsScreen';
 import { UsersScreen } from './UsersScreen';
 
@@ -75,7 +75,8 @@ describe('users', () => {
 });
 
 describe('settings', () => {
-  it('validates, saves and gives feedback; thresholds apply to live statuses', async () => {
+  it('an admin overrides the connection here, keeps the Redis password and saves', async () => {
+    useSession.setState({ phase: 'signedIn', session: admin, error: null });
     const fake = createFakeApi();
     fake.getSettings.mockResolvedValue({ ...defaultSettings, hasRedisPassword: true });
     setApi(fake);
@@ -83,12 +84,13 @@ describe('settings', () => {
     render(<SettingsScreen />);
     const url = await screen.findByLabelText('Redis URL');
     expect(screen.getByText('A password is stored; leave empty to keep it')).toBeInTheDocument();
+    // The shared connection until the local override is on.
+    expect(url).toBeDisabled();
+    await user.click(screen.getByLabelText('Use another Redis or stream on this desktop only'));
+    expect(url).toBeEnabled();
 
     await user.clear(url);
     await user.type(url, 'http://wrong');
-    const paused = screen.getByLabelText('Paused after (s)');
-    await user.clear(paused);
-    await user.type(paused, '60');
     await user.click(screen.getByRole('button', { name: 'Save settings' }));
     expect(screen.getByText('Use redis://host:port or rediss://host:port')).toBeInTheDocument();
     expect(fake.saveSettings).not.toHaveBeenCalled();
@@ -99,11 +101,45 @@ describe('settings', () => {
     await waitFor(() => expect(fake.saveSettings).toHaveBeenCalled());
     const sent = fake.saveSettings.mock.calls[0][0];
     expect(sent.redisUrl).toBe('rediss://cache:6380');
+    expect(sent.connectionOverride).toBe(true);
     expect(sent.redisPassword).toBe('');
     expect(sent.hasRedisPassword).toBe(true);
-    expect(sent.thresholds.pausedSeconds).toBe(60);
+    expect(sent.thresholds).toEqual(defaultSettings.thresholds);
     expect(await screen.findByText('Settings saved')).toBeInTheDocument();
-    expect(useSettings.getState().thresholds.pausedSeconds).toBe(60);
+  });
+
+  it('without shared settings from the backend, an admin sets this desktop’s thresholds; they apply to live statuses', async () => {
+    useSession.setState({ phase: 'signedIn', session: admin, error: null });
+    const fake = createFakeApi();
+    fake.sharedSettings.mockRejectedValue(new Error('not found'));
+    setApi(fake);
+    const user = userEvent.setup();
+    render(<SettingsScreen />);
+    const paused = await screen.findByLabelText('Paused after (s)');
+    await user.clear(paused);
+    await user.type(paused, '60');
+    await user.click(screen.getByRole('button', { name: 'Save settings' }));
+    await waitFor(() => expect(fake.saveSettings).toHaveBeenCalled());
+    expect(fake.saveSettings.mock.calls[0][0].thresholds.pausedSeconds).toBe(60);
+    await waitFor(() => expect(useSettings.getState().thresholds.pausedSeconds).toBe(60));
+  });
+
+  it('a supervisor sees the connection read-only, with who sets it, and keeps their own density', async () => {
+    useSession.setState({ phase: 'signedIn', session: supervisor, error: null });
+    const fake = createFakeApi({ session: supervisor });
+    setApi(fake);
+    const user = userEvent.setup();
+    render(<SettingsScreen />);
+    const ro = await screen.findByTestId('connection-readonly');
+    expect(ro).toHaveTextContent(defaultSettings.redisUrl);
+    expect(ro).toHaveTextContent('An administrator sets the connection');
+    expect(screen.queryByRole('textbox')).toBeNull();
+    expect(screen.queryByLabelText('Redis URL')).toBeNull();
+    expect(screen.queryByRole('button', { name: /Save/ })).toBeNull();
+
+    await user.click(screen.getByRole('radio', { name: /Wall/ }));
+    expect(fake.saveDensity).toHaveBeenCalledWith('wall');
+    expect(fake.saveSettings).not.toHaveBeenCalled();
   });
 
   it('signs out when the backend URL changes, not otherwise', async () => {
@@ -112,7 +148,7 @@ describe('settings', () => {
     setApi(fake);
     const user = userEvent.setup();
     render(<SettingsScreen />);
-    await user.type(await screen.findByLabelText('Stream'), 'X');
+    await user.click(await screen.findByLabelText('Use TLS'));
     await user.click(screen.getByRole('button', { name: 'Save settings' }));
     expect(await screen.findByText('Settings saved')).toBeInTheDocument();
     expect(useSession.getState().phase).toBe('signedIn');
@@ -126,13 +162,14 @@ describe('settings', () => {
   });
 
   it('shows a save error', async () => {
+    useSession.setState({ phase: 'signedIn', session: admin, error: null });
     const fake = createFakeApi();
-    fake.saveSettings.mockRejectedValue(new Error('only admins can change settings'));
+    fake.saveSettings.mockRejectedValue(new Error('Only an administrator changes the ledger connection'));
     setApi(fake);
     const user = userEvent.setup();
     render(<SettingsScreen />);
-    await user.type(await screen.findByLabelText('Stream'), 'X');
+    await user.click(await screen.findByLabelText('Use TLS'));
     await user.click(screen.getByRole('button', { name: 'Save settings' }));
-    expect(await screen.findByRole('alert')).toHaveTextContent('only admins can change settings');
+    expect(await screen.findByRole('alert')).toHaveTextContent('Only an administrator changes the ledger connection');
   });
 });

@@ -14,18 +14,20 @@ import { followClock, useConversations, visibleCards } from '../stores/conversat
 import { useDataClock } from '../stores/dataClock';
 import { openFromGrid } from '../stores/origin';
 import { useSettings } from '../stores/settings';
+import { gridLayout } from '../domain/density';
+import { ensureDensity, useDensity } from '../stores/density';
+import { DensitySwitch } from './conversations/DensitySwitch';
+import { WallTile } from './conversations/WallTile';
 import { ConversationCardView } from './conversations/ConversationCardView';
 import { GridEmptyState } from './conversations/GridEmptyState';
 import { useSteadyScroll } from './conversations/useSteadyScroll';
 
-/** Height of one row of cards, gap included. */
-export const ROW_HEIGHT = 140;
+/** Height of one row of comfortable cards, gap included. */
+export const ROW_HEIGHT = gridLayout('comfortable', 1440).rowHeight;
 
-/** Cards per row for a container width: up to 3 on wide windows. */
+/** Cards per row for a container width at the comfortable density: up to 3 on wide windows. */
 export function columnsFor(width: number): number {
-  if (width >= 1080) return 3;
-  if (width >= 700) return 2;
-  return 1;
+  return gridLayout('comfortable', width).cols;
 }
 
 function useWidth(ref: React.RefObject<HTMLElement | null>): number {
@@ -79,13 +81,15 @@ export function ConversationsScreen() {
   }, []);
   useLiveCounts();
   useEffect(() => followClock(), []);
+  useEffect(ensureDensity, []);
+  const density = useDensity((st) => st.density);
 
   const scrollRef = useRef<HTMLDivElement>(null);
   const searchRef = useRef<HTMLInputElement>(null);
   const width = useWidth(scrollRef);
-  const cols = columnsFor(width);
+  const { cols, rowHeight } = gridLayout(density, width);
   const filterKey = `${s.search}\u0000${s.status}`;
-  const steady = useSteadyScroll(scrollRef, visible, cols, ROW_HEIGHT, filterKey, width > 0, provisional);
+  const steady = useSteadyScroll(scrollRef, visible, cols, rowHeight, filterKey, width > 0, provisional);
   // What is laid out: the list minus the arrivals held above a scrolled grid.
   const shown = steady.shown;
   const rowCount = Math.ceil(shown.length / cols);
@@ -94,9 +98,11 @@ export function ConversationsScreen() {
   const virtualizer = useVirtualizer({
     count: rowCount + (hasMore ? 1 : 0),
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 3,
+    estimateSize: () => rowHeight,
+    overscan: density === 'wall' ? 2 : 3,
   });
+  // Another density: every row has another height.
+  useLayoutEffect(() => virtualizer.measure(), [rowHeight, virtualizer]);
   const rows = virtualizer.getVirtualItems();
   const lastRow = rows.length ? rows[rows.length - 1].index : -1;
 
@@ -164,6 +170,13 @@ export function ConversationsScreen() {
     { key: 'k', label: 'Select the previous conversation', hidden: true, run: () => move(-1) },
     { key: 'ArrowDown', label: 'Down a row', hidden: true, run: () => move(cols) },
     { key: 'ArrowUp', label: 'Up a row', hidden: true, run: () => move(-cols) },
+    { key: 'ArrowRight', label: 'Next conversation', hidden: true, run: () => move(1) },
+    { key: 'ArrowLeft', label: 'Previous conversation', hidden: true, run: () => move(-1) },
+    {
+      key: 'd',
+      label: 'Change the grid density (comfortable, compact, wall)',
+      run: () => void useDensity.getState().step(),
+    },
     {
       key: 'Enter',
       label: 'Open the selected conversation',
@@ -191,7 +204,7 @@ export function ConversationsScreen() {
   const total = s.counts ? STATUSES.reduce((n, st) => n + s.counts![st], 0) : null;
 
   return (
-    <div className="grid-screen">
+    <div className="grid-screen" data-density={density}>
       <div className="toolbar">
         <SearchBox
           ref={searchRef}
@@ -200,6 +213,7 @@ export function ConversationsScreen() {
           label="Search conversations"
           placeholder="Search names, applications, decisions, messages  ( / )"
         />
+        <DensitySwitch />
         <div className="chips" role="group" aria-label="Filter by status">
           <FilterChip label="All" count={total} counting={provisional} active={s.status === ''} onClick={() => actions.setStatus('')} />
           {STATUSES.map((st) => (
@@ -243,7 +257,7 @@ export function ConversationsScreen() {
             {rows.map((row) => {
               if (row.index >= rowCount) {
                 return (
-                  <div key="loader" className="grid-loader" style={{ transform: `translateY(${row.start}px)`, height: ROW_HEIGHT }}>
+                  <div key="loader" className="grid-loader" style={{ transform: `translateY(${row.start}px)`, height: rowHeight }}>
                     {s.loadMoreError ? (
                       <ErrorState message={s.loadMoreError} onRetry={() => void actions.loadMore()} title="Could not load more" />
                     ) : (
@@ -259,13 +273,23 @@ export function ConversationsScreen() {
                   className="grid-row"
                   style={{
                     transform: `translateY(${row.start}px)`,
-                    height: ROW_HEIGHT,
+                    height: rowHeight,
                     gridTemplateColumns: `repeat(${cols}, minmax(0, 1fr))`,
                   }}
                 >
-                  {cards.map((c) => (
-                    <ConversationCardView key={c.id} card={c} selected={c.id === s.selectedId} onOpen={open} />
-                  ))}
+                  {cards.map((c) =>
+                    density === 'wall' ? (
+                      <WallTile key={c.id} card={c} selected={c.id === s.selectedId} onOpen={open} />
+                    ) : (
+                      <ConversationCardView
+                        key={c.id}
+                        card={c}
+                        selected={c.id === s.selectedId}
+                        onOpen={open}
+                        compact={density === 'compact'}
+                      />
+                    ),
+                  )}
                 </div>
               );
             })}

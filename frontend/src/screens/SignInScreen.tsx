@@ -4,8 +4,8 @@ import { useSession } from '../stores/session';
 import { ConnectionSettings } from './SettingsScreen';
 
 /**
- * Sign-in, and from it the connection settings (backend URL, Redis, stream), so a wrong
- * backend URL can be fixed in the app. Nothing of the ledger is shown here.
+ * Sign-in, and from it the backend URL (required), so a wrong one can be fixed in the
+ * app. Nothing of the ledger is shown here.
  */
 export function SignInScreen() {
   const [view, setView] = useState<'signIn' | 'connection'>('signIn');
@@ -23,8 +23,8 @@ export function SignInScreen() {
             </button>
           </div>
           <p className="muted small">
-            Where this app signs in (backend URL) and reads conversations from (Redis and stream). Status
-            thresholds are in Settings after sign-in.
+            Where this app signs in. The rest (where conversations are read from, the status thresholds) comes from the
+            backend after sign-in and is set by an administrator.
           </p>
           <ConnectionSettings />
         </section>

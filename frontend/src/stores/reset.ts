@@ -1,6 +1,7 @@
 /** Resets every store to its initial state (sign-out and tests). */
 import { resetKeyboard } from '../keyboard';
 import { resetDataClock } from './dataClock';
+import { resetDensity } from './density';
 import { resetOrigin } from './origin';
 import { resetSharedSettings } from './sharedSettings';
 import { resetApplications } from './applications';
@@ -29,6 +30,7 @@ export function resetUserData(): void {
   useMatches.setState({ search: '', byId: {}, asked: {} });
   resetConnection();
   resetDataClock();
+  resetDensity();
   resetOrigin();
   resetSharedSettings();
   resetConversation();

@@ -80,7 +80,8 @@ export function validateSettings(s: Settings): SettingsErrors {
   else if (!/^rediss?:\/\/[^\s]+$/.test(url)) e.redisUrl = 'Use redis://host:port or rediss://host:port';
   if (!s.stream.trim()) e.stream = 'Stream name is required';
   const b = s.backendUrl.trim();
-  if (b && !/^https?:\/\/[^\s]+$/.test(b)) e.backendUrl = 'Use an http:// or https:// URL';
+  if (!b) e.backendUrl = 'The backend URL is required: it is where you sign in';
+  else if (!/^https?:\/\/[^\s]+$/.test(b)) e.backendUrl = 'Use an http:// or https:// URL';
   const t = s.thresholds;
   const whole = (v: number) => Number.isInteger(v) && v > 0;
   if (!whole(t.pausedSeconds)) e.pausedSeconds = 'A whole number of seconds above 0';

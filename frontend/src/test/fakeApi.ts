@@ -29,6 +29,7 @@ import type {
   SharedSettings,
   StatusCounts,
 } from '../api/types';
+import type { Density } from '../domain/density';
 import { STATUSES } from '../api/types';
 import { DEFAULT_THRESHOLDS } from '../domain/status';
 
@@ -48,8 +49,9 @@ export const defaultSettings: Settings = {
   hasRedisPassword: false,
   redisTls: false,
   stream: 'chatLedger',
-  backendUrl: '',
+  backendUrl: 'http://127.0.0.1:8080',
   thresholds: { ...DEFAULT_THRESHOLDS },
+  connectionOverride: false,
 };
 
 export const aboutInfo: About = {
@@ -292,6 +294,8 @@ export function createFakeApi(opts: { session?: SessionInfo | null; pages?: Conv
     getSettings: vi.fn(async () => defaultSettings),
     sharedSettings: vi.fn(async () => ({ redisUrl: defaultSettings.redisUrl, stream: defaultSettings.stream, thresholds: defaultSettings.thresholds })),
     saveSharedSettings: vi.fn(async (x: SharedSettings) => x),
+    density: vi.fn(async (): Promise<Density> => 'comfortable'),
+    saveDensity: vi.fn(async (d: Density) => d),
     saveSettings: vi.fn(async (s: Settings) => ({ ...s, redisPassword: '' })),
     about: vi.fn(async () => aboutInfo),
     listUsers: vi.fn(async () => []),

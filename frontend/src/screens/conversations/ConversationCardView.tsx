@@ -13,15 +13,17 @@ interface Props {
   card: ConversationCard;
   selected: boolean;
   onOpen(id: string): void;
+  /** The compact density: no message preview, one line of times. */
+  compact?: boolean;
 }
 
 /** One grid card. Memoised: re-renders only for its own data and the shared ticker. */
-export const ConversationCardView = memo(function ConversationCardView({ card, selected, onOpen }: Props) {
+export const ConversationCardView = memo(function ConversationCardView({ card, selected, onOpen, compact = false }: Props) {
   const match = useMatch(card.id);
   return (
     <a
       href={routeToHash({ name: 'conversation', id: card.id })}
-      className={`conv-card${selected ? ' selected' : ''}${card.unread ? ' unread' : ''}`}
+      className={`conv-card${compact ? ' conv-card-compact' : ''}${selected ? ' selected' : ''}${card.unread ? ' unread' : ''}`}
       data-testid="conversation-card"
       data-id={card.id}
       data-unread={card.unread ? 'true' : undefined}
@@ -32,7 +34,7 @@ export const ConversationCardView = memo(function ConversationCardView({ card, s
       }}
     >
       <span className="conv-card-top">
-        <Avatar name={card.customerName} size={32} />
+        <Avatar name={card.customerName} size={compact ? 24 : 32} />
         <span className="conv-card-id">
           <CustomerName
             className="conv-card-name"
@@ -45,6 +47,7 @@ export const ConversationCardView = memo(function ConversationCardView({ card, s
         {card.unread && <UnreadDot />}
         <LiveStatusBadge card={card} />
       </span>
+      {!compact && (
       <span className="conv-card-preview">
         {match ? (
           <MatchSnippet match={match} />
@@ -57,6 +60,7 @@ export const ConversationCardView = memo(function ConversationCardView({ card, s
           <span className="muted">No messages yet</span>
         )}
       </span>
+      )}
       <span className="conv-card-times">
         <span>
           started <TimeAgo iso={card.startedAt} testId="started-ago" />

@@ -17,7 +17,7 @@ export function SharedSettingsPanel() {
     <Panel title="Shared by every desktop">
       {!shared && error && (
         <p className="muted small" role="status">
-          The backend did not give the shared settings ({error}); this desktop uses its own below.
+          The backend did not give the shared settings ({error}); this desktop keeps the ones it last had.
         </p>
       )}
       {shared && !admin && <SharedReadOnly s={shared} />}
