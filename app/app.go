@@ -88,8 +88,8 @@ type App struct {
 	// it could not be opened. seen caches the signed-in supervisor's part of it.
 	personal *personal.Store
 	seen     seenCache
-	// densityMu serialises changes of the density file (density.go).
-	densityMu sync.Mutex
+	// prefsMu serialises changes of the personal preferences (personal.go).
+	prefsMu sync.Mutex
 }
 
 // OpenStore opens (creating if needed) a SQLite store at path: store.Open, handed in

@@ -62,6 +62,9 @@ type SavedView struct {
 type Preferences struct {
 	// Raise a desktop notification when a conversation starts needing attention.
 	NotifyAttention bool `json:"notifyAttention"`
+	// The conversation grid's density: "comfortable", "compact" or "wall" ("" when
+	// saving: keep the stored one).
+	Density string `json:"density" tstype:"'comfortable' | 'compact' | 'wall' | ''"`
 }
 
 // DesktopNotification is a notification the window asks the desktop to show.

@@ -2,7 +2,6 @@ package app
 
 import (
 	"errors"
-	"path/filepath"
 	"testing"
 )
 
@@ -31,7 +30,10 @@ func TestDensityIsPerAccount(t *testing.T) {
 	if d, err := a.SaveDensity("wall"); err != nil || d != "wall" {
 		t.Fatalf("SaveDensity(wall) = %q, %v", d, err)
 	}
-	checkMode(t, filepath.Join(dir, densityName), 0o600)
+	// Another preference saved after it leaves it as it is.
+	if p, err := a.SavePreferences(Preferences{NotifyAttention: true}); err != nil || p.Density != "wall" {
+		t.Errorf("SavePreferences(notify) = %+v, %v; want the density kept", p, err)
+	}
 
 	// Another account on the same computer has its own.
 	if err := a.SignOut(); err != nil {

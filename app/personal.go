@@ -42,6 +42,7 @@ func userKey(s *storedSession) string {
 
 // me is the signed-in supervisor's key and the personal store, or the error to show.
 func (a *App) me() (string, *personal.Store, error) {
+	<-a.ready // the stored session is checked at start
 	if a.sessions == nil {
 		return "", nil, a.openErr
 	}
@@ -203,7 +204,7 @@ func (a *App) DeleteView(id int64) error {
 	return ps.DeleteView(ctx, user, id)
 }
 
-// GetPreferences are the signed-in supervisor's preferences; all off until they
+// GetPreferences are the signed-in supervisor's preferences; the defaults until they
 // choose.
 func (a *App) GetPreferences() (Preferences, error) {
 	user, ps, err := a.me()
@@ -212,30 +213,60 @@ func (a *App) GetPreferences() (Preferences, error) {
 	}
 	ctx, cancel := context.WithTimeout(a.baseContext(), requestTimeout)
 	defer cancel()
+	return a.readPreferences(ctx, ps, user)
+}
+
+func (a *App) readPreferences(ctx context.Context, ps *personal.Store, user string) (Preferences, error) {
+	p := Preferences{Density: defaultDensity}
 	doc, err := ps.Preferences(ctx, user)
 	if err != nil || doc == "" {
-		return Preferences{}, err
+		return p, err
 	}
-	var p Preferences
 	if err := json.Unmarshal([]byte(doc), &p); err != nil {
 		a.log.Warn("unreadable preferences; starting from the defaults", "err", err)
-		return Preferences{}, nil
+		return Preferences{Density: defaultDensity}, nil
+	}
+	if !isDensity(p.Density) {
+		p.Density = defaultDensity
 	}
 	return p, nil
 }
 
-// SavePreferences stores the signed-in supervisor's preferences.
+// SavePreferences stores the signed-in supervisor's preferences. An empty density
+// keeps the stored one, so a screen that edits other preferences leaves it alone.
 func (a *App) SavePreferences(p Preferences) (Preferences, error) {
+	if p.Density != "" && !isDensity(p.Density) {
+		return Preferences{}, fmt.Errorf("Unknown density %q: choose comfortable, compact or wall", p.Density)
+	}
+	return a.updatePreferences(func(q *Preferences) {
+		d := q.Density
+		*q = p
+		if q.Density == "" {
+			q.Density = d
+		}
+	})
+}
+
+// updatePreferences changes the signed-in supervisor's preferences by change, under
+// prefsMu so that two changes of different fields both stay.
+func (a *App) updatePreferences(change func(*Preferences)) (Preferences, error) {
 	user, ps, err := a.me()
 	if err != nil {
 		return Preferences{}, err
 	}
+	ctx, cancel := context.WithTimeout(a.baseContext(), requestTimeout)
+	defer cancel()
+	a.prefsMu.Lock()
+	defer a.prefsMu.Unlock()
+	p, err := a.readPreferences(ctx, ps, user)
+	if err != nil {
+		return Preferences{}, err
+	}
+	change(&p)
 	b, err := json.Marshal(p)
 	if err != nil {
 		return Preferences{}, fmt.Errorf("store preferences: %w", err)
 	}
-	ctx, cancel := context.WithTimeout(a.baseContext(), requestTimeout)
-	defer cancel()
 	if err := ps.SetPreferences(ctx, user, string(b)); err != nil {
 		return Preferences{}, err
 	}

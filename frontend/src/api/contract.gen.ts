@@ -1102,6 +1102,11 @@ export interface Preferences {
    * Raise a desktop notification when a conversation starts needing attention.
    */
   notifyAttention: boolean;
+  /**
+   * The conversation grid's density: "comfortable", "compact" or "wall" ("" when
+   * saving: keep the stored one).
+   */
+  density: 'comfortable' | 'compact' | 'wall' | '';
 }
 /**
  * DesktopNotification is a notification the window asks the desktop to show.

@@ -203,7 +203,7 @@ describe('attention notifications', () => {
     expect(fake.notify).not.toHaveBeenCalled();
 
     await useNotifications.getState().setEnabled(true);
-    expect(fake.savePreferences).toHaveBeenCalledWith({ notifyAttention: true });
+    expect(fake.savePreferences).toHaveBeenCalledWith({ notifyAttention: true, density: '' });
     feed([item('a', 'Ann Lee', 'Declined'), item('b', 'Bo Chan', 'Fraud check: high risk')], 3);
     feed(
       [item('a', 'Ann Lee', 'Declined'), item('b', 'Bo Chan', 'Fraud check: high risk'), item('c', 'Cy Diaz', 'Identity check failed')],
@@ -219,7 +219,7 @@ describe('attention notifications', () => {
   it('shows a toast when the desktop cannot, which opens the conversation; a clicked desktop notification does too', async () => {
     const fake = createFakeApi();
     fake.notify.mockResolvedValue(false);
-    fake.preferences.mockResolvedValue({ notifyAttention: true });
+    fake.preferences.mockResolvedValue({ notifyAttention: true, density: 'comfortable' });
     setApi(fake);
     useDataClock.setState({ state: { kind: 'live' } });
     const stop = startNotifications();

@@ -51,7 +51,7 @@ export const useNotifications = create<NotificationsState>()((set, get) => ({
   setEnabled: async (on) => {
     set({ saving: true, error: null });
     try {
-      const p = await api().savePreferences({ notifyAttention: on });
+      const p = await api().savePreferences({ notifyAttention: on, density: '' });
       // Turned on: what needs attention now is remembered, not announced.
       planState = initialPlan;
       set({ enabled: p.notifyAttention, saving: false });

@@ -244,7 +244,7 @@ export function createFakeApi(opts: { session?: SessionInfo | null; pages?: Conv
   // Saved views and preferences kept in memory, as the Go side keeps them per user.
   let views: SavedView[] = [];
   let nextViewId = 1;
-  let prefs: Preferences = { notifyAttention: false };
+  let prefs: Preferences = { notifyAttention: false, density: 'comfortable' };
   const pages = opts.pages ?? [{ items: [], nextCursor: null }];
   const fake = {
     session: vi.fn(async () => opts.session ?? null),
@@ -286,7 +286,7 @@ export function createFakeApi(opts: { session?: SessionInfo | null; pages?: Conv
       views = views.filter((v) => v.id !== id);
     }),
     preferences: vi.fn(async () => prefs),
-    savePreferences: vi.fn(async (p: Preferences) => (prefs = { ...p })),
+    savePreferences: vi.fn(async (p: Preferences) => (prefs = { ...p, density: p.density || prefs.density })),
     notify: vi.fn(async (n: DesktopNotification) => {
       void n;
       return true;
@@ -294,8 +294,11 @@ export function createFakeApi(opts: { session?: SessionInfo | null; pages?: Conv
     getSettings: vi.fn(async () => defaultSettings),
     sharedSettings: vi.fn(async () => ({ redisUrl: defaultSettings.redisUrl, stream: defaultSettings.stream, thresholds: defaultSettings.thresholds })),
     saveSharedSettings: vi.fn(async (x: SharedSettings) => x),
-    density: vi.fn(async (): Promise<Density> => 'comfortable'),
-    saveDensity: vi.fn(async (d: Density) => d),
+    density: vi.fn(async (): Promise<Density> => (prefs.density || 'comfortable') as Density),
+    saveDensity: vi.fn(async (d: Density) => {
+      prefs = { ...prefs, density: d };
+      return d;
+    }),
     saveSettings: vi.fn(async (s: Settings) => ({ ...s, redisPassword: '' })),
     about: vi.fn(async () => aboutInfo),
     listUsers: vi.fn(async () => []),
