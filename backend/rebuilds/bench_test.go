@@ -16,11 +16,14 @@ import (
 )
 
 // BenchmarkRebuild measures a full rebuild from the archive of a store of
-// BENCH conversations (2,000: about 63,000 entries), idle and under live load: a
-// projector-like writer applying entries as fast as it can, and 8 readers asking the
-// customer portal's queries in a loop. It reports the rebuild's events/s (wall and per
-// CPU second of the process), the live apply rate before and during the rebuild, and
-// the readers' p99 during it. Run it with
+// BENCH conversations (2,000: about 63,000 entries), idle ("idle"), under flat-out live
+// load ("live": a projector-like writer applying entries as fast as it can, and 8
+// readers asking the customer portal's queries in a loop) and under a producer's pace
+// ("paced": the writer applying 500 entries a second, 50 every 100 ms, as the projector
+// would). It reports the rebuild's events/s (wall and per CPU second of the process);
+// for "live" the live apply rate before and during the rebuild and the readers' p99
+// during it; for "paced" how late the live batches were committed (median and max lag
+// behind their due time: the max is mostly the swap's pause). Run it with
 //
 //	go test ./backend/rebuilds/ -run '^$' -bench Rebuild -benchtime 1x
 //
@@ -65,11 +68,8 @@ func BenchmarkRebuild(b *testing.B) {
 			src.Close()
 		}
 	})
-	for _, load := range []bool{false, true} {
-		name := "idle"
-		if load {
-			name = "live"
-		}
+	for _, name := range []string{"idle", "live", "paced"} {
+		load, paced := name == "live", name == "paced"
 		b.Run(name, func(b *testing.B) {
 			for range b.N {
 				b.StopTimer()
@@ -134,6 +134,14 @@ func BenchmarkRebuild(b *testing.B) {
 				if load {
 					go func() { applied <- applyFor(b, live, nil, 0, stop) }()
 				}
+				lags := make(chan []time.Duration, 1)
+				if paced {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						lags <- applyPaced(b, live, entries[cut:], 50, 100*time.Millisecond, stop)
+					}()
+				}
 				j, err := r.Start(ctx, "bench", Request{})
 				if err != nil {
 					b.Fatal(err)
@@ -150,6 +158,14 @@ func BenchmarkRebuild(b *testing.B) {
 				}
 				b.ReportMetric(float64(j.Done)/took.Seconds(), "events/s")
 				b.ReportMetric(float64(j.Done)/cpuTook.Seconds(), "events/cpu-s")
+				if paced {
+					lag := <-lags
+					slices.Sort(lag)
+					if len(lag) > 0 {
+						b.ReportMetric(float64(lag[len(lag)/2].Microseconds())/1000, "live-lag-p50-ms")
+						b.ReportMetric(float64(lag[len(lag)-1].Microseconds())/1000, "live-lag-max-ms")
+					}
+				}
 				if load {
 					during := float64(<-applied)
 					b.ReportMetric(liveRate, "live-events/s-before")
@@ -201,6 +217,28 @@ func applyFor(b *testing.B, s *store.Store, entries []ledger.Entry, d time.Durat
 		n += len(batch)
 	}
 	return float64(n) / time.Since(start).Seconds()
+}
+
+// applyPaced applies entries n at a time every period, as a projector keeping up
+// with a producer would, until stop closes or they run out, and returns how late each
+// batch's commit was behind its due time (when its last entry arrived).
+func applyPaced(b *testing.B, s *store.Store, entries []ledger.Entry, n int, period time.Duration, stop chan struct{}) []time.Duration {
+	var lags []time.Duration
+	start := time.Now()
+	for i := 0; i < len(entries); i += n {
+		due := start.Add(time.Duration(i/n+1) * period)
+		select {
+		case <-stop:
+			return lags
+		case <-time.After(time.Until(due)):
+		}
+		if _, err := s.ApplyBatch(context.Background(), "g", entries[i:min(i+n, len(entries))]); err != nil {
+			b.Error(err)
+			return lags
+		}
+		lags = append(lags, time.Since(due))
+	}
+	return lags
 }
 
 func benchEntries(b *testing.B, n int) []ledger.Entry {

@@ -121,6 +121,11 @@ func (s *Store) ApplyBatch(ctx context.Context, checkpoint string, entries []led
 	return s.applyBatch(ctx, checkpoint, entries, batchOptions{})
 }
 
+// ApplyTime is how long the store has spent applying batches since it opened (the
+// time ApplyBatch held the apply lock, waiting for it not counted): the live
+// projector's share of the machine, which an online rebuild gives way to.
+func (s *Store) ApplyTime() time.Duration { return time.Duration(s.applyNanos.Load()) }
+
 // batchOptions are what applyBatch does besides applying entries in stream order.
 type batchOptions struct {
 	// reject names entries to dead-letter, by ID, with the reason.
@@ -135,6 +140,8 @@ type batchOptions struct {
 func (s *Store) applyBatch(ctx context.Context, checkpoint string, entries []ledger.Entry, o batchOptions) (Result, error) {
 	s.applying.Lock()
 	defer s.applying.Unlock()
+	began := time.Now()
+	defer func() { s.applyNanos.Add(int64(time.Since(began))) }()
 	g := s.g()
 	tx, err := g.w.BeginTx(ctx, nil)
 	if err != nil {
