@@ -9,45 +9,53 @@ import (
 // cores and Go schedules their goroutines alike, so a rebuild going flat out took two
 // thirds of the live apply rate (5,083 → 1,635 events/s in BenchmarkRebuild), while the
 // live projection is what supervisors and the portal see. After each of the rebuild's
-// batches, the pacer waits share × the time the live store spent applying since the
-// previous wait ended: with no live entries it never waits; a projector keeping up with
-// a producer's few hundred entries a second costs the rebuild little; one applying flat
-// out has the machine to itself share/(1+share) of the time (two thirds at the default
-// share of 2; at 1 the live rate during a rebuild was still only about half its own).
-// The live store's time in ApplyBatch measures its demand without any signal from the
-// projector.
+// batches the pacer looks at how busy the live store was while the batch was built:
+// the fraction f of that time it spent applying (store.Store.ApplyTime, the work before
+// each commit). It then waits share × f × that apply time, so the live store's share
+// grows with its demand: a projector keeping up with a producer's few hundred entries
+// a second (f about 0.1) costs the rebuild a few percent, and one applying flat out
+// (f near 1) has the machine to itself for about share/(1+share) of the time. A wait
+// in proportion to the apply time alone (f left out) had to choose between the two:
+// at 1 the live rate under flat-out load stayed at about half, at 2 a rebuild beside a
+// producer's 500 entries a second waited a third of its time.
 type pacer struct {
 	// applied is the live store's cumulative apply time (store.Store.ApplyTime).
 	applied func() time.Duration
-	// share is how long to wait per unit of live apply time; zero never waits.
+	// share scales the wait (see above); zero or less never waits.
 	share float64
 	// most bounds one wait, so that a long live batch cannot stall the rebuild.
 	most time.Duration
-	// sleep waits d or until ctx ends (a timer; tests record instead).
+	// sleep waits d or until ctx ends (a timer; tests record instead); now is the
+	// clock (tests set it).
 	sleep func(ctx context.Context, d time.Duration) error
+	now   func() time.Time
 
+	// last is the live apply time and since the moment when the previous wait ended.
 	last   time.Duration
+	since  time.Time
 	waited time.Duration
 }
 
 func newPacer(applied func() time.Duration, share float64) *pacer {
-	return &pacer{applied: applied, share: share, most: 2 * time.Second, sleep: sleepCtx, last: applied()}
+	return &pacer{applied: applied, share: share, most: 2 * time.Second, sleep: sleepCtx, now: time.Now,
+		last: applied(), since: time.Now()}
 }
 
 // pace is called after each rebuild batch: it waits for the live store's share.
 func (p *pacer) pace(ctx context.Context) error {
-	now := p.applied()
-	live := now - p.last
-	p.last = now
-	if live <= 0 || p.share <= 0 {
+	applied, now := p.applied(), p.now()
+	live, took := applied-p.last, now.Sub(p.since)
+	p.last, p.since = applied, now
+	if live <= 0 || took <= 0 || p.share <= 0 {
 		return nil
 	}
-	d := min(time.Duration(float64(live)*p.share), p.most)
+	busy := min(1, float64(live)/float64(took))
+	d := min(time.Duration(p.share*busy*float64(live)), p.most)
 	err := p.sleep(ctx, d)
 	p.waited += d
 	// What the live store applied while the rebuild waited was its due: not counted
 	// against the next batch.
-	p.last = p.applied()
+	p.last, p.since = p.applied(), p.now()
 	return err
 }
 

@@ -10,34 +10,46 @@ import (
 
 func TestPacerWaitsForTheLiveShare(t *testing.T) {
 	ms := time.Millisecond
+	type batch struct {
+		// took is the batch's wall time, live what the live store applied meanwhile,
+		// during what it applies while the pacer waits after it.
+		took, live, during time.Duration
+	}
 	for _, tc := range []struct {
-		name string
-		// live[i] is what the live store applies during batch i; during[i] what it
-		// applies while the pacer waits after it.
-		live, during []time.Duration
-		share        float64
-		want         []time.Duration
+		name    string
+		batches []batch
+		share   float64
+		want    []time.Duration
 	}{
-		{name: "no live applies, no wait", live: []time.Duration{0, 0}, during: []time.Duration{0, 0}, share: 2, want: nil},
-		{name: "share times the live apply time", live: []time.Duration{100 * ms, 30 * ms}, during: []time.Duration{0, 0}, share: 2, want: []time.Duration{200 * ms, 60 * ms}},
+		{name: "no live applies, no wait", batches: []batch{{took: time.Second}, {took: time.Second}}, share: 4, want: nil},
+		// share × busy fraction × live apply time.
+		{name: "a light live load costs little", batches: []batch{{took: time.Second, live: 100 * ms}}, share: 4, want: []time.Duration{40 * ms}},
+		{name: "a busy one gets more", batches: []batch{{took: time.Second, live: 500 * ms}}, share: 4, want: []time.Duration{time.Second}},
+		{name: "a flat-out one its share", batches: []batch{{took: 400 * ms, live: 400 * ms}}, share: 3, want: []time.Duration{1200 * ms}},
 		// What the live store applies during a wait is its due, not the next batch's
 		// debt: otherwise flat-out live load would make every wait longer than the last.
-		{name: "applies during the wait not counted", live: []time.Duration{100 * ms, 100 * ms}, during: []time.Duration{200 * ms, 200 * ms}, share: 2, want: []time.Duration{200 * ms, 200 * ms}},
-		{name: "bounded", live: []time.Duration{10 * time.Second}, during: []time.Duration{0}, share: 2, want: []time.Duration{2 * time.Second}},
-		{name: "negative share never waits", live: []time.Duration{100 * ms}, during: []time.Duration{0}, share: -1, want: nil},
+		{name: "applies during the wait not counted", batches: []batch{{took: time.Second, live: 500 * ms, during: 500 * ms}, {took: time.Second, live: 500 * ms}},
+			share: 2, want: []time.Duration{500 * ms, 500 * ms}},
+		{name: "bounded", batches: []batch{{took: 10 * time.Second, live: 10 * time.Second}}, share: 4, want: []time.Duration{2 * time.Second}},
+		{name: "negative share never waits", batches: []batch{{took: time.Second, live: time.Second}}, share: -1, want: nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var applied time.Duration
+			clock := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
 			var got []time.Duration
 			p := newPacer(func() time.Duration { return applied }, tc.share)
+			p.now = func() time.Time { return clock }
+			p.since = clock
 			i := 0
 			p.sleep = func(_ context.Context, d time.Duration) error {
 				got = append(got, d)
-				applied += tc.during[i]
+				clock = clock.Add(d)
+				applied += tc.batches[i].during
 				return nil
 			}
-			for i = range tc.live {
-				applied += tc.live[i]
+			for i = range tc.batches {
+				clock = clock.Add(tc.batches[i].took)
+				applied += tc.batches[i].live
 				if err := p.pace(context.Background()); err != nil {
 					t.Fatal(err)
 				}

@@ -106,9 +106,9 @@ type Config struct {
 	Log     *slog.Logger
 	// BatchSize is how many entries the shadow takes per transaction (default 10,000).
 	BatchSize int
-	// LiveShare is how long a rebuild waits after each of its batches per unit of
-	// time the live store spent applying meanwhile (see pacer): the live projection
-	// goes first. Zero is the default, 2; a negative share never waits.
+	// LiveShare scales how long a rebuild waits after each of its batches for the
+	// live store, by how busy it was meanwhile (see pacer): the live projection goes
+	// first. Zero is the default, 4; a negative share never waits.
 	LiveShare float64
 	// AfterBatch, when set, is called after each batch a job applies, with the entries
 	// done so far; an error fails the job there (tests inject failures with it).
@@ -140,7 +140,7 @@ func New(ctx context.Context, cfg Config) *Runner {
 		cfg.BatchSize = 10000
 	}
 	if cfg.LiveShare == 0 {
-		cfg.LiveShare = 2
+		cfg.LiveShare = 4
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
