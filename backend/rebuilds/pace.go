@@ -13,11 +13,12 @@ import (
 // the fraction f of that time it spent applying (store.Store.ApplyTime, the work before
 // each commit). It then waits share × f × that apply time, so the live store's share
 // grows with its demand: a projector keeping up with a producer's few hundred entries
-// a second (f about 0.1) costs the rebuild a few percent, and one applying flat out
-// (f near 1) has the machine to itself for about share/(1+share) of the time. A wait
-// in proportion to the apply time alone (f left out) had to choose between the two:
-// at 1 the live rate under flat-out load stayed at about half, at 2 a rebuild beside a
-// producer's 500 entries a second waited a third of its time.
+// a second (f about 0.1 to 0.15 beside a rebuild) costs the rebuild about a tenth of
+// its time, and one applying flat out (f near 1) has the machine to itself for about
+// share/(1+share) of the time. A wait in proportion to the apply time alone (f left
+// out) had to choose between the two: at 1 the live rate under flat-out load stayed at
+// about half; at 2, with the commits' fsyncs counted, a rebuild beside a producer's 500
+// entries a second waited a third of its time.
 type pacer struct {
 	// applied is the live store's cumulative apply time (store.Store.ApplyTime).
 	applied func() time.Duration
