@@ -23,7 +23,8 @@ func TestPacerWaitsForTheLiveShare(t *testing.T) {
 	}{
 		{name: "no live applies, no wait", batches: []batch{{took: time.Second}, {took: time.Second}}, share: 4, want: nil},
 		// share × busy fraction × live apply time.
-		{name: "a light live load costs little", batches: []batch{{took: time.Second, live: 100 * ms}}, share: 4, want: []time.Duration{40 * ms}},
+		{name: "a projector that keeps up costs nothing", batches: []batch{{took: time.Second, live: 200 * ms}}, share: 4, want: nil},
+		{name: "a busier one gets room", batches: []batch{{took: time.Second, live: 300 * ms}}, share: 4, want: []time.Duration{360 * ms}},
 		{name: "a busy one gets more", batches: []batch{{took: time.Second, live: 500 * ms}}, share: 4, want: []time.Duration{time.Second}},
 		{name: "a flat-out one its share", batches: []batch{{took: 400 * ms, live: 400 * ms}}, share: 3, want: []time.Duration{1200 * ms}},
 		// What the live store applies during a wait is its due, not the next batch's
