@@ -30,8 +30,10 @@ type config struct {
 	deadStream string
 	addr       string
 	opsAddr    string
-	logLevel   string
-	producerTZ string
+	// opsTokenFile holds the operations listener's control token (opsTokenPath).
+	opsTokenFile string
+	logLevel     string
+	producerTZ   string
 
 	// zone is producerTZ loaded, once: every store and reader of the process gets
 	// the same *time.Location, which decoding ahead relies on.
@@ -56,18 +58,19 @@ func defaultConfig(env environ) config {
 	}
 	host, _ := os.Hostname()
 	return config{
-		redisURL:   get("BILLIE_REDIS_URL", "redis://127.0.0.1:6379/0"),
-		db:         get("BILLIE_DB", "data/billie.db"),
-		opsDB:      get("BILLIE_OPS_DB", ""),
-		stream:     get("BILLIE_STREAM", "chatLedger"),
-		group:      get("BILLIE_GROUP", "billie-projector"),
-		consumer:   get("BILLIE_CONSUMER", "projector-"+host),
-		deadStream: get("BILLIE_DEAD_LETTER_STREAM", "chatLedger:dead"),
-		addr:       get("BILLIE_ADDR", "127.0.0.1:8080"),
-		opsAddr:    get(envOpsAddr, defaultOpsAddr),
-		logLevel:   get("BILLIE_LOG_LEVEL", "info"),
-		producerTZ: get("BILLIE_PRODUCER_TZ", "UTC"),
-		env:        env,
+		redisURL:     get("BILLIE_REDIS_URL", "redis://127.0.0.1:6379/0"),
+		db:           get("BILLIE_DB", "data/billie.db"),
+		opsDB:        get("BILLIE_OPS_DB", ""),
+		stream:       get("BILLIE_STREAM", "chatLedger"),
+		group:        get("BILLIE_GROUP", "billie-projector"),
+		consumer:     get("BILLIE_CONSUMER", "projector-"+host),
+		deadStream:   get("BILLIE_DEAD_LETTER_STREAM", "chatLedger:dead"),
+		addr:         get("BILLIE_ADDR", "127.0.0.1:8080"),
+		opsAddr:      get(envOpsAddr, defaultOpsAddr),
+		opsTokenFile: get(envOpsTokenFile, ""),
+		logLevel:     get("BILLIE_LOG_LEVEL", "info"),
+		producerTZ:   get("BILLIE_PRODUCER_TZ", "UTC"),
+		env:          env,
 	}
 }
 
@@ -91,7 +94,8 @@ func (c *config) register(root *cobra.Command) {
 	fs.StringVar(&c.consumer, "consumer", c.consumer, "consumer name within the group; a stable one restarts without waiting out the lease (env BILLIE_CONSUMER)")
 	fs.StringVar(&c.deadStream, "dead-letter-stream", c.deadStream, "dead-letter stream (env BILLIE_DEAD_LETTER_STREAM)")
 	fs.StringVar(&c.addr, "addr", c.addr, "HTTP listen address of the APIs (env BILLIE_ADDR)")
-	fs.StringVar(&c.opsAddr, "ops-addr", c.opsAddr, "HTTP listen address of /metrics, /readyz and unlocking; keep it off the public network (env "+envOpsAddr+")")
+	fs.StringVar(&c.opsAddr, "ops-addr", c.opsAddr, "HTTP listen address of /metrics, /readyz, unlocking and rebuild jobs; keep it off the public network (env "+envOpsAddr+")")
+	fs.StringVar(&c.opsTokenFile, "ops-token-file", c.opsTokenFile, "the operations listener's control token, written by serve (mode 0600), read by the commands that ask it (default: ops.token beside --db; env "+envOpsTokenFile+")")
 	fs.StringVar(&c.producerTZ, "producer-tz", c.producerTZ, "time zone of the producer's times written without one, an IANA name such as Australia/Sydney (env BILLIE_PRODUCER_TZ)")
 	fs.StringVar(&c.logLevel, "log-level", c.logLevel, "debug, info, warn or error (env BILLIE_LOG_LEVEL)")
 	_ = root.RegisterFlagCompletionFunc("log-level", cobra.FixedCompletions(

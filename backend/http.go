@@ -104,8 +104,11 @@ func newRouters(ctx context.Context, d *deps, hc httpConfig) (routers, error) {
 	ops.Get("/healthz", d.healthz)
 	ops.Get("/readyz", d.readyz)
 	ops.Method(http.MethodGet, "/metrics", m.handler())
-	ops.Post(opsUnlockPath, unlockHandler(acc, d))
-	jobs.OpsRoutes(ops)
+	ops.Group(func(ctl chi.Router) {
+		ctl.Use(opsControl(d.opsToken))
+		ctl.Post(opsUnlockPath, unlockHandler(acc, d))
+		jobs.OpsRoutes(ctl)
+	})
 	return routers{public: r, ops: ops, sampler: pv.sampler}, nil
 }
 

@@ -75,7 +75,13 @@ func testRouters(t *testing.T, redisURL string, lim serverLimits) (routers, *dep
 	t.Cleanup(func() { rdb.Close() })
 	logs := &syncBuffer{}
 	stream := fmt.Sprintf("test-http-%d", time.Now().UnixNano())
-	d := &deps{cfg: &config{stream: stream, group: "g", deadStream: stream + ":dead"}, log: slog.New(slog.NewTextHandler(logs, nil)), store: st, ops: opsStore, rdb: rdb}
+	tokenFile := filepath.Join(t.TempDir(), "ops.token")
+	opsToken, err := loadOrCreateOpsToken(tokenFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &deps{cfg: &config{stream: stream, group: "g", deadStream: stream + ":dead", opsTokenFile: tokenFile}, log: slog.New(slog.NewTextHandler(logs, nil)),
+		store: st, ops: opsStore, rdb: rdb, opsToken: opsToken}
 	hc, err := httpConfigFrom(os.Getenv)
 	if err != nil {
 		t.Fatal(err)

@@ -17,9 +17,11 @@ import (
 )
 
 // The operations listener (--ops-addr) serves what only the host's operators may see
-// or do: /metrics, the detailed /readyz, /healthz, and POST opsUnlockPath, which
-// `backend user unlock` calls. It has no authentication of its own: it is meant for
-// loopback or an internal network, never the public one.
+// or do: /metrics, the detailed /readyz, /healthz, and the control routes, POST
+// opsUnlockPath, which `backend user unlock` calls, and the rebuild jobs, which
+// `backend rebuild` and `backend replay` call. It is meant for loopback or an internal
+// network, never the public one; the control routes answer only loopback requests
+// that carry the operations token (opstoken.go).
 
 const (
 	envOpsAddr     = "BILLIE_OPS_ADDR"
@@ -99,9 +101,9 @@ func opsURL(addr string) (string, error) {
 // errNoServer says that no backend answered on the operations address.
 var errNoServer = errors.New("no backend answered")
 
-// unlockViaOps asks the backend serving on the operations address addr to forget the
-// failed sign-ins of email.
-func unlockViaOps(ctx context.Context, client *http.Client, addr, email, actor string) (unlockAnswer, error) {
+// unlockViaOps asks the backend serving on the operations address addr, with the
+// operations token, to forget the failed sign-ins of email.
+func unlockViaOps(ctx context.Context, client *http.Client, addr, token, email, actor string) (unlockAnswer, error) {
 	var ans unlockAnswer
 	base, err := opsURL(addr)
 	if err != nil {
@@ -113,6 +115,7 @@ func unlockViaOps(ctx context.Context, client *http.Client, addr, email, actor s
 		return ans, err
 	}
 	req.Header.Set("Content-Type", "application/json")
+	setOpsToken(req, token)
 	res, err := client.Do(req)
 	if err != nil {
 		return ans, fmt.Errorf("%w at %s: %w", errNoServer, base, err)

@@ -96,14 +96,14 @@ func TestUserUnlockCommand(t *testing.T) {
 	if code := login("admin-password-1"); code != http.StatusTooManyRequests {
 		t.Fatalf("not locked: %d", code)
 	}
-	out, err := runBackend(nil, "user", "unlock", "--email", "ADA@example.com", "--ops-addr", opsAddr)
+	out, err := runBackend(nil, "user", "unlock", "--email", "ADA@example.com", "--ops-addr", opsAddr, "--ops-token-file", d.cfg.opsTokenFile)
 	if err != nil || !strings.Contains(out, "unlocked ada@example.com") {
 		t.Fatalf("unlock: %q %v", out, err)
 	}
 	if code := login("admin-password-1"); code != http.StatusOK {
 		t.Errorf("still locked after unlock: %d", code)
 	}
-	if out, err := runBackend(nil, "user", "unlock", "--email", "ada@example.com", "--ops-addr", opsAddr); err != nil || !strings.Contains(out, "no failed sign-ins") {
+	if out, err := runBackend(nil, "user", "unlock", "--email", "ada@example.com", "--ops-addr", opsAddr, "--ops-token-file", d.cfg.opsTokenFile); err != nil || !strings.Contains(out, "no failed sign-ins") {
 		t.Errorf("second unlock: %q %v", out, err)
 	}
 	if _, err := runBackend(nil, "user", "unlock", "--email", "ada@example.com", "--ops-addr", "127.0.0.1:1"); err == nil || !strings.Contains(err.Error(), "running backend's memory") {

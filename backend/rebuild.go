@@ -85,9 +85,16 @@ func runJob(ctx context.Context, cfg *config, f jobFlags, req rebuilds.Request, 
 		return err
 	}
 	client := &http.Client{Timeout: 10 * time.Second}
-	remote := &remoteJobs{client: client, base: base}
+	token, tokErr := readOpsToken(cfg.opsTokenPath())
+	remote := &remoteJobs{client: client, base: base, token: token}
 	if _, err := remote.jobs(ctx); err == nil {
 		return followJob(ctx, remote, req, base, stdout, stderr)
+	} else if !errors.Is(err, errNoServer) {
+		// A backend answered and refused: running here beside it is no way round that.
+		if tokErr != nil {
+			err = fmt.Errorf("%w; %w", err, tokErr)
+		}
+		return fmt.Errorf("the backend at %s refused: %w", base, err)
 	} else if f.via != "" {
 		return fmt.Errorf("no backend answered at %s: %w", base, err)
 	}
@@ -248,10 +255,12 @@ func (b *progressBar) end() {
 	}
 }
 
-// remoteJobs are the jobs of the backend whose operations listener is at base.
+// remoteJobs are the jobs of the backend whose operations listener is at base, asked
+// with its operations token.
 type remoteJobs struct {
 	client *http.Client
 	base   string
+	token  string
 }
 
 func (r *remoteJobs) do(ctx context.Context, method, path string, body any, out any) error {
@@ -267,6 +276,7 @@ func (r *remoteJobs) do(ctx context.Context, method, path string, body any, out 
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	setOpsToken(req, r.token)
 	res, err := r.client.Do(req)
 	if err != nil {
 		return fmt.Errorf("%w at %s: %w", errNoServer, r.base, err)

@@ -39,6 +39,9 @@ type deps struct {
 	// and the projector (their States are the pipeline report's); newRouters adds the
 	// APIs' and makes the set when there is none.
 	breakers *breaker.Set
+	// opsToken is what the operations listener's control routes want (opsControl);
+	// empty, they refuse every request.
+	opsToken string
 }
 
 func newServeCmd(cfg *config) *cobra.Command {
@@ -50,7 +53,8 @@ func newServeCmd(cfg *config) *cobra.Command {
 		Long: `Run the projector (a member of --group on --stream), the HTTP APIs on --addr
 (/api/... and /healthz, which says only up or down) and the operations listener on
 --ops-addr (/metrics, /readyz, /healthz; loopback by default, keep it off the public
-network). SIGINT or SIGTERM finish the batch in hand, commit, acknowledge, give the
+network; its unlock and rebuild routes answer only loopback requests with the token
+written to --ops-token-file). SIGINT or SIGTERM finish the batch in hand, commit, acknowledge, give the
 group's lease up and exit 0. Of the group's projectors only the holder of the lease
 projects; the others stand by and take over once it stops, or --lease-ttl after it died.`,
 		Args: cobra.NoArgs,
@@ -117,7 +121,11 @@ func runServe(ctx context.Context, cfg *config, leaseTTL time.Duration) error {
 		ProducerZone: st.ProducerZone(),
 		LeaseTTL:     leaseTTL,
 	}, log)
-	d := &deps{cfg: cfg, log: log, rdb: rdb, store: st, ops: opsStore, failing: p.Failing, breakers: breakers}
+	opsToken, err := loadOrCreateOpsToken(cfg.opsTokenPath())
+	if err != nil {
+		return err
+	}
+	d := &deps{cfg: cfg, log: log, rdb: rdb, store: st, ops: opsStore, failing: p.Failing, breakers: breakers, opsToken: opsToken}
 	p.OnBatch = func(res store.Result, took time.Duration) {
 		for _, f := range d.onBatch {
 			f(res, took)

@@ -78,7 +78,7 @@ not running holds no locks. Admins can do the same with POST /api/admin/users/{i
 			if strings.TrimSpace(unlockEmail) == "" {
 				return errors.New("user unlock: --email is required")
 			}
-			return unlockUser(cmd, cfg.opsAddr, unlockEmail, cliActor(cfg))
+			return unlockUser(cmd, cfg.opsAddr, cfg.opsTokenPath(), unlockEmail, cliActor(cfg))
 		},
 	}
 	unlockCmd.Flags().StringVar(&unlockEmail, "email", "", "the account's email")
@@ -176,13 +176,18 @@ func cliActor(cfg *config) string {
 	return "cli:" + name
 }
 
-// unlockUser asks the backend serving on opsAddr to forget email's failed sign-ins.
-func unlockUser(cmd *cobra.Command, opsAddr, email, actor string) error {
-	ans, err := unlockViaOps(cmd.Context(), &http.Client{Timeout: 10 * time.Second}, opsAddr, email, actor)
+// unlockUser asks the backend serving on opsAddr to forget email's failed sign-ins,
+// with the operations token from tokenFile.
+func unlockUser(cmd *cobra.Command, opsAddr, tokenFile, email, actor string) error {
+	token, tokErr := readOpsToken(tokenFile)
+	ans, err := unlockViaOps(cmd.Context(), &http.Client{Timeout: 10 * time.Second}, opsAddr, token, email, actor)
 	if errors.Is(err, errNoServer) {
 		return fmt.Errorf("user unlock: %w; sign-in locks live in the running backend's memory, so start it or give its --ops-addr", err)
 	}
 	if err != nil {
+		if tokErr != nil {
+			err = fmt.Errorf("%w; %w", err, tokErr)
+		}
 		return fmt.Errorf("user unlock: %w", err)
 	}
 	if !ans.Unlocked {

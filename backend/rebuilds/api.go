@@ -31,8 +31,9 @@ func (a *API) AdminRoutes(adm *web.Admin) {
 	adm.Handle(http.MethodDelete, "/rebuilds/{id}", a.cancel(func(r *http.Request) string { return web.SessionOf(r.Context()).User.Email }))
 }
 
-// OpsRoutes adds the same routes, unauthenticated, to the operations listener, for
-// `backend rebuild` and `backend replay` asking a running backend.
+// OpsRoutes adds the same routes, without sessions, to the operations listener, for
+// `backend rebuild` and `backend replay` asking a running backend. r must guard them:
+// the backend's listener takes only loopback requests with its operations token.
 func (a *API) OpsRoutes(r chi.Router) {
 	ops := func(*http.Request) string { return OpsActor }
 	r.Post("/rebuilds", a.start(ops))

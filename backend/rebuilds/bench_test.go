@@ -16,11 +16,14 @@ import (
 )
 
 // BenchmarkRebuild measures a full rebuild from the archive of a store of
-// BENCH conversations (2,000: about 63,000 entries), idle and under live load: a
-// projector-like writer applying entries as fast as it can, and 8 readers asking the
-// customer portal's queries in a loop. It reports the rebuild's events/s (wall and per
-// CPU second of the process), the live apply rate before and during the rebuild, and
-// the readers' p99 during it. Run it with
+// BENCH conversations (2,000: about 63,000 entries), idle ("idle"), under flat-out live
+// load ("live": a projector-like writer applying entries as fast as it can, and 8
+// readers asking the customer portal's queries in a loop) and under a producer's pace
+// ("paced": the writer applying 500 entries a second, 50 every 100 ms, as the projector
+// would). It reports the rebuild's events/s (wall and per CPU second of the process);
+// for "live" the live apply rate before and during the rebuild and the readers' p99
+// during it; for "paced" how late the live batches were committed (median and max lag
+// behind their due time: the max is mostly the swap's pause). Run it with
 //
 //	go test ./backend/rebuilds/ -run '^$' -bench Rebuild -benchtime 1x
 //
@@ -28,8 +31,18 @@ import (
 // to compare with on the same machine at the same moment.
 func BenchmarkRebuild(b *testing.B) {
 	const conversations = 2000
-	entries := benchEntries(b, conversations+conversations/2)
+	start := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	entries := benchEntries(b, conversations+conversations/2, 7, start)
 	cut := len(entries) * 2 / 3 // the rest arrives live
+	// The flat-out writer needs more than the rest: on a quiet machine it applies over
+	// 10,000 entries a second and ran out of them early in the rebuild. More
+	// conversations, two days later, follow the rest.
+	more := benchEntries(b, 3*conversations, 8, start.Add(48*time.Hour))
+	last, _ := ledger.ParseID(entries[len(entries)-1].ID)
+	if first, _ := ledger.ParseID(more[0].ID); last.Compare(first) >= 0 {
+		b.Fatalf("the later conversations start at %s, before the first ones end (%s)", first, last)
+	}
+	flatOut := append(slices.Clip(entries[cut:]), more...)
 	// The offline rebuild the online job replaces (store.Rebuild into a new file),
 	// on the same data, for a figure of this machine at this moment to compare with.
 	b.Run("offline", func(b *testing.B) {
@@ -65,11 +78,8 @@ func BenchmarkRebuild(b *testing.B) {
 			src.Close()
 		}
 	})
-	for _, load := range []bool{false, true} {
-		name := "idle"
-		if load {
-			name = "live"
-		}
+	for _, name := range []string{"idle", "live", "paced"} {
+		load, paced := name == "live", name == "paced"
 		b.Run(name, func(b *testing.B) {
 			for range b.N {
 				b.StopTimer()
@@ -124,7 +134,7 @@ func BenchmarkRebuild(b *testing.B) {
 				}
 				if load {
 					// The live rate with the same readers and no rebuild.
-					liveRate = applyFor(b, live, entries[cut:], 2*time.Second, nil)
+					liveRate = applyFor(b, live, flatOut, 2*time.Second, nil)
 				}
 				r := New(ctx, Config{Store: live, Checkpoint: "g", Log: quiet})
 				before := cpu()
@@ -133,6 +143,14 @@ func BenchmarkRebuild(b *testing.B) {
 				measuring.Store(true)
 				if load {
 					go func() { applied <- applyFor(b, live, nil, 0, stop) }()
+				}
+				lags := make(chan []time.Duration, 1)
+				if paced {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						lags <- applyPaced(b, live, entries[cut:], 50, 100*time.Millisecond, stop)
+					}()
 				}
 				j, err := r.Start(ctx, "bench", Request{})
 				if err != nil {
@@ -150,6 +168,14 @@ func BenchmarkRebuild(b *testing.B) {
 				}
 				b.ReportMetric(float64(j.Done)/took.Seconds(), "events/s")
 				b.ReportMetric(float64(j.Done)/cpuTook.Seconds(), "events/cpu-s")
+				if paced {
+					lag := <-lags
+					slices.Sort(lag)
+					if len(lag) > 0 {
+						b.ReportMetric(float64(lag[len(lag)/2].Microseconds())/1000, "live-lag-p50-ms")
+						b.ReportMetric(float64(lag[len(lag)-1].Microseconds())/1000, "live-lag-max-ms")
+					}
+				}
 				if load {
 					during := float64(<-applied)
 					b.ReportMetric(liveRate, "live-events/s-before")
@@ -203,8 +229,30 @@ func applyFor(b *testing.B, s *store.Store, entries []ledger.Entry, d time.Durat
 	return float64(n) / time.Since(start).Seconds()
 }
 
-func benchEntries(b *testing.B, n int) []ledger.Entry {
-	gen, err := simulator.New(simulator.Options{Conversations: n, Seed: 7, Start: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), History: 24 * time.Hour})
+// applyPaced applies entries n at a time every period, as a projector keeping up
+// with a producer would, until stop closes or they run out, and returns how late each
+// batch's commit was behind its due time (when its last entry arrived).
+func applyPaced(b *testing.B, s *store.Store, entries []ledger.Entry, n int, period time.Duration, stop chan struct{}) []time.Duration {
+	var lags []time.Duration
+	start := time.Now()
+	for i := 0; i < len(entries); i += n {
+		due := start.Add(time.Duration(i/n+1) * period)
+		select {
+		case <-stop:
+			return lags
+		case <-time.After(time.Until(due)):
+		}
+		if _, err := s.ApplyBatch(context.Background(), "g", entries[i:min(i+n, len(entries))]); err != nil {
+			b.Error(err)
+			return lags
+		}
+		lags = append(lags, time.Since(due))
+	}
+	return lags
+}
+
+func benchEntries(b *testing.B, n int, seed int64, start time.Time) []ledger.Entry {
+	gen, err := simulator.New(simulator.Options{Conversations: n, Seed: seed, Start: start, History: 24 * time.Hour})
 	if err != nil {
 		b.Fatal(err)
 	}

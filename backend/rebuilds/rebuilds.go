@@ -106,6 +106,10 @@ type Config struct {
 	Log     *slog.Logger
 	// BatchSize is how many entries the shadow takes per transaction (default 10,000).
 	BatchSize int
+	// LiveShare scales how long a rebuild waits after each of its batches for the
+	// live store, by how busy it was meanwhile (see pacer): the live projection goes
+	// first. Zero is the default, 4; a negative share never waits.
+	LiveShare float64
 	// AfterBatch, when set, is called after each batch a job applies, with the entries
 	// done so far; an error fails the job there (tests inject failures with it).
 	AfterBatch func(done int64) error
@@ -134,6 +138,9 @@ type running struct {
 func New(ctx context.Context, cfg Config) *Runner {
 	if cfg.BatchSize <= 0 {
 		cfg.BatchSize = 10000
+	}
+	if cfg.LiveShare == 0 {
+		cfg.LiveShare = 4
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
@@ -398,6 +405,7 @@ func (r *Runner) rebuild(ctx context.Context, run *running) (err error) {
 		}
 	}()
 	var done int64
+	pace := newPacer(st.ApplyTime, r.cfg.LiveShare)
 	step := func(n int64, total int64) error {
 		done += n
 		r.progress(run, done, total)
@@ -406,7 +414,10 @@ func (r *Runner) rebuild(ctx context.Context, run *running) (err error) {
 				return err
 			}
 		}
-		return ctx.Err()
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		return pace.pace(ctx)
 	}
 	if run.job.Source == SourceStream {
 		if err := r.fromStream(ctx, sh, step); err != nil {
@@ -437,7 +448,7 @@ func (r *Runner) rebuild(ctx context.Context, run *running) (err error) {
 	done += stats.CaughtUp
 	r.progress(run, done, done)
 	r.cfg.Log.Info("rebuild swapped in", "job", run.job.ID, "caught_up", stats.CaughtUp,
-		"apply_paused", stats.ApplyPaused, "readers_held", stats.ReadersHeld)
+		"apply_paused", stats.ApplyPaused, "readers_held", stats.ReadersHeld, "gave_way", pace.Waited())
 	return nil
 }
 

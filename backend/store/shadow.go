@@ -163,13 +163,14 @@ func (sh *Shadow) Swap(ctx context.Context) (stats SwapStats, err error) {
 	if err := old.ckpt.checkpoint("PASSIVE"); err != nil {
 		return stats, fmt.Errorf("swap: %w", err)
 	}
+	// Before the readers are held: every writer of the carried tables holds the apply
+	// lock, which is ours, and readers do not mind an attached reader.
+	if err := sh.carry(ctx); err != nil {
+		return stats, err
+	}
 	old.mu.Lock()
 	held := time.Now()
 	unlock := func() { old.mu.Unlock() }
-	if err := sh.carry(ctx); err != nil {
-		unlock()
-		return stats, err
-	}
 	if err := sh.st.Close(); err != nil {
 		unlock()
 		return stats, fmt.Errorf("shadow: close: %w", err)

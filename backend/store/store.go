@@ -90,6 +90,9 @@ type Store struct {
 	// applying serialises ApplyBatch, so that a batch's records are back in the
 	// cache before the next batch looks there, and every change of the generation.
 	applying sync.Mutex
+	// applyNanos is how long ApplyBatch has held applying, in all: an online rebuild
+	// paces itself by how much the live projector applied meanwhile (ApplyTime).
+	applyNanos atomic.Int64
 	// archive is false when Options.NoArchive is set, portal when NoPortal is.
 	archive, portal bool
 	// zone is Options.ProducerZone.
