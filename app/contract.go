@@ -173,6 +173,9 @@ type ConversationCard struct {
 	// The conversation had events since the signed-in supervisor last opened it (or,
 	// never opened, since their first sign-in here or their last "Mark all as read").
 	Unread bool `json:"unread"`
+	// Why the conversation needs attention now, most urgent first (the "Needs
+	// attention" view's rules); empty when it does not.
+	Attention []AttentionReason `json:"attention"`
 }
 
 // ConversationQuery asks for a page of the grid.

@@ -37,7 +37,17 @@ func cardOf(c supervisor.ConversationCard) ConversationCard {
 	if m := c.LastMessage; m != nil {
 		card.LastMessage = &LastMessage{Sender: m.Sender, Text: m.Text, At: m.At}
 	}
+	card.Attention = reasonsOf(c.Attention)
 	return card
+}
+
+// reasonsOf is never nil, so the window reads an empty list rather than null.
+func reasonsOf(rs []supervisor.Reason) []AttentionReason {
+	out := make([]AttentionReason, len(rs))
+	for i, r := range rs {
+		out[i] = AttentionReason{Code: r.Code, Label: r.Label}
+	}
+	return out
 }
 
 func cardsOf(cs []supervisor.ConversationCard) []ConversationCard {

@@ -26,11 +26,7 @@ func (a *App) NeedsAttention(limit int) (AttentionPage, error) {
 		}
 		cards := a.cardsFor(ctx, src)
 		for i, it := range items {
-			rs := make([]AttentionReason, len(it.Reasons))
-			for j, r := range it.Reasons {
-				rs[j] = AttentionReason{Code: r.Code, Label: r.Label}
-			}
-			page.Items[i] = AttentionItem{Card: cards[i], Reasons: rs}
+			page.Items[i] = AttentionItem{Card: cards[i], Reasons: reasonsOf(it.Reasons)}
 		}
 		return nil
 	})

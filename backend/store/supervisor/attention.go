@@ -178,16 +178,19 @@ func rankOf(code string) int { return slices.Index(AttentionRank, code) }
 // has a document that expired before ?2 (today), each from its own partial index. The
 // facts are kept by the supervisor migrations' triggers (0003), so nothing here parses
 // a document but the expired documents' short list.
-const attentionSQL = `SELECT f.id, f.decision, f.ended, f.last_message_at, f.last_activity_at, f.last_sender,
-	f.fraud, f.identity, f.sanctions, f.pep, f.c_fraud, f.c_identity, f.c_sanctions, f.c_pep,
-	f.step, f.stage, f.offer_accepted,
-	CASE WHEN f.earliest_expiry < ?2 THEN (SELECT json_group_array(d.value ->> 0)
-		FROM attention_customers cu, json_each(cu.documents) d WHERE cu.id = f.customer_id AND d.value ->> 1 < ?2) END
-	FROM attention_facts f
+const attentionSQL = factsSelect + `
 	WHERE f.rowid IN (SELECT rowid FROM attention_facts INDEXED BY attention_candidates
 			WHERE candidate AND last_activity_at >= ?1
 		UNION SELECT rowid FROM attention_facts INDEXED BY attention_expiry
 			WHERE earliest_expiry IS NOT NULL AND earliest_expiry < ?2 AND last_activity_at >= ?1)`
+
+// factsSelect reads the facts the rules need (scanAttention), ?2 being today.
+const factsSelect = `SELECT f.id, f.decision, f.ended, f.last_message_at, f.last_activity_at, f.last_sender,
+	f.fraud, f.identity, f.sanctions, f.pep, f.c_fraud, f.c_identity, f.c_sanctions, f.c_pep,
+	f.step, f.stage, f.offer_accepted,
+	CASE WHEN f.earliest_expiry < ?2 THEN (SELECT json_group_array(d.value ->> 0)
+		FROM attention_customers cu, json_each(cu.documents) d WHERE cu.id = f.customer_id AND d.value ->> 1 < ?2) END
+	FROM attention_facts f`
 
 // scanAttention reads one row of attentionSQL into the facts the rules read.
 func scanAttention(rows *sql.Rows) (id string, f AttentionFacts, err error) {
@@ -282,4 +285,41 @@ func (s *Queries) NeedsAttention(ctx context.Context, now time.Time, th projecti
 		}
 	}
 	return items, total, nil
+}
+
+// cardsAttentionSQL reads the facts of the conversations listed in ?3 (a JSON array)
+// active since ?1: the cards of any page carry their own reasons, so a flag never
+// depends on the card being among the view's first items.
+const cardsAttentionSQL = factsSelect + `
+	WHERE f.id IN (SELECT value FROM json_each(?3)) AND f.last_activity_at >= ?1`
+
+// fillAttention sets each card's reasons for attention at now.
+func (s *Queries) fillAttention(ctx context.Context, cards []ConversationCard, now time.Time, th projection.Thresholds) error {
+	if len(cards) == 0 {
+		return nil
+	}
+	ids := make([]string, len(cards))
+	at := make(map[string]int, len(cards))
+	for i, c := range cards {
+		ids[i] = c.ID
+		at[c.ID] = i
+	}
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return err
+	}
+	rows, err := s.db.QueryContext(ctx, cardsAttentionSQL, now.Add(-AttentionWindow).UnixMilli(),
+		now.UTC().Format("2006-01-02"), string(list))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		id, f, err := scanAttention(rows)
+		if err != nil {
+			return err
+		}
+		cards[at[id]].Attention = AttentionReasons(f, now, th)
+	}
+	return rows.Err()
 }

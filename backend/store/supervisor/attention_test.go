@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -121,6 +122,26 @@ func TestNeedsAttention(t *testing.T) {
 	items, total, err = st.NeedsAttention(ctx, now, projection.DefaultThresholds, 1)
 	if err != nil || len(items) != 1 || total != 4 {
 		t.Errorf("limit 1: %d items, total %d, %v", len(items), total, err)
+	}
+
+	// Every card of the grid carries its own reasons, the view's or none.
+	page, err := st.Conversations(ctx, ConversationQuery{Limit: 50, Now: now, Thresholds: projection.DefaultThresholds})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = nil
+	for _, c := range page.Cards {
+		s := c.ID + " ="
+		for _, r := range c.Attention {
+			s += " " + r.Code
+		}
+		got = append(got, s)
+	}
+	slices.Sort(got)
+	want = []string{"c-approved =", "c-approved-fraud = fraud", "c-declined = declined", "c-fine =",
+		"c-fraud = fraud expired_document declined", "c-old =", "c-wait = waiting"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("grid cards' attention: %q, want %q", got, want)
 	}
 }
 

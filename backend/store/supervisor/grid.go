@@ -223,6 +223,9 @@ type ConversationCard struct {
 	// LastEventAt is the time of the conversation's latest event of any kind: what
 	// the unread markers compare with where the supervisor last looked.
 	LastEventAt time.Time
+	// Attention is why the conversation needs attention now, most urgent first
+	// (attention.go); none when it does not.
+	Attention []Reason
 }
 
 // cardDoc is the part of a conversation's document a card needs.
@@ -309,6 +312,9 @@ func (s *Queries) queryCards(ctx context.Context, now time.Time, th projection.T
 	rows.Close()
 	if err := s.fillCardNames(ctx, cards); err != nil {
 		return nil, fmt.Errorf("display names: %w", err)
+	}
+	if err := s.fillAttention(ctx, cards, now, th); err != nil {
+		return nil, fmt.Errorf("attention: %w", err)
 	}
 	return cards, nil
 }

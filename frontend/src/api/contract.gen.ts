@@ -213,6 +213,11 @@ export interface ConversationCard {
    * never opened, since their first sign-in here or their last "Mark all as read").
    */
   unread: boolean;
+  /**
+   * Why the conversation needs attention now, most urgent first (the "Needs
+   * attention" view's rules); empty when it does not.
+   */
+  attention: AttentionReason[];
 }
 /**
  * ConversationQuery asks for a page of the grid.

@@ -100,6 +100,7 @@ export function card(id: string, over: Partial<ConversationCard> = {}): Conversa
     purpose: null,
     lastMessage: { sender: 'customer', text: `hello from ${id}`, at: new Date(now - 10_000).toISOString() },
     unread: false,
+    attention: [],
     ...over,
   };
 }

@@ -8,6 +8,7 @@ import { UnreadDot } from '../../components/UnreadDot';
 import { MatchSnippet } from '../../components/MatchSnippet';
 import { useMatch } from '../../stores/matches';
 import { routeToHash } from '../../stores/router';
+import { useCardAttention } from './WallTile';
 
 interface Props {
   card: ConversationCard;
@@ -20,6 +21,7 @@ interface Props {
 /** One grid card. Memoised: re-renders only for its own data and the shared ticker. */
 export const ConversationCardView = memo(function ConversationCardView({ card, selected, onOpen, compact = false }: Props) {
   const match = useMatch(card.id);
+  const reasons = useCardAttention(card);
   return (
     <a
       href={routeToHash({ name: 'conversation', id: card.id })}
@@ -60,6 +62,11 @@ export const ConversationCardView = memo(function ConversationCardView({ card, s
           <span className="muted">No messages yet</span>
         )}
       </span>
+      )}
+      {reasons.length > 0 && (
+        <span className="conv-card-attention" data-testid="card-attention">
+          Needs attention: {reasons.map((r) => r.label).join(', ')}
+        </span>
       )}
       <span className="conv-card-times">
         <span>

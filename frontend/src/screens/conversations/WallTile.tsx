@@ -1,6 +1,7 @@
 import { memo } from 'react';
 import type { AttentionItem, AttentionReason, ConversationCard } from '../../api/types';
 import { TimeAgo } from '../../components/TimeAgo';
+import { UnreadDot } from '../../components/UnreadDot';
 import { useLiveStatus } from '../../components/StatusBadge';
 import { statusClass } from '../../domain/status';
 import { useAttention } from '../../stores/attention';
@@ -25,6 +26,15 @@ export function attentionReasons(items: AttentionItem[], id: string): AttentionR
 }
 
 /**
+ * Why a card's conversation needs attention: the attention list's reasons, refreshed
+ * with the clock, else (a card beyond the list's first items) those it was read with.
+ */
+export function useCardAttention(card: ConversationCard): AttentionReason[] {
+  const listed = useAttention((s) => attentionReasons(s.items, card.id));
+  return listed ?? card.attention ?? [];
+}
+
+/**
  * One tile of the wall: the customer's name, the status as a colour (and in words),
  * how long since the last message, and a flag when the conversation needs attention.
  * Memoised like the cards: re-renders for its own data, the clock and its attention.
@@ -32,10 +42,10 @@ export function attentionReasons(items: AttentionItem[], id: string): AttentionR
 export const WallTile = memo(function WallTile({ card, selected, onOpen }: Props) {
   const status = useLiveStatus(card);
   const provisional = useDataClock((s) => s.provisional);
-  const reasons = useAttention((s) => attentionReasons(s.items, card.id));
+  const reasons = useCardAttention(card);
   const name = card.displayName || card.customerName || card.id;
   const shown = provisional ? 'Syncing' : status;
-  const attention = reasons && reasons.length > 0 ? `Needs attention: ${reasons.map((r) => r.label).join(', ')}` : '';
+  const attention = reasons.length > 0 ? `Needs attention: ${reasons.map((r) => r.label).join(', ')}` : '';
   const cls = ['wall-tile', provisional ? 'status-syncing' : statusClass(status), selected ? 'selected' : '']
     .filter(Boolean)
     .join(' ');
@@ -46,6 +56,7 @@ export const WallTile = memo(function WallTile({ card, selected, onOpen }: Props
       data-testid="conversation-card"
       data-density="wall"
       data-id={card.id}
+      data-unread={card.unread ? 'true' : undefined}
       aria-current={selected ? 'true' : undefined}
       aria-label={`${name}, ${shown}${attention ? `, ${attention.toLowerCase()}` : ''}`}
       title={attention ? `${name}\n${attention}` : name}
@@ -56,6 +67,7 @@ export const WallTile = memo(function WallTile({ card, selected, onOpen }: Props
     >
       <span className="wall-tile-top">
         <span className="wall-tile-name">{name}</span>
+        {card.unread && <UnreadDot />}
         {attention && (
           <span className="wall-tile-flag" data-testid="attention-flag" aria-hidden="true">
             !

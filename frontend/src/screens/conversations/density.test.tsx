@@ -115,6 +115,32 @@ describe('the wall', () => {
     expect(fake.saveDensity).toHaveBeenLastCalledWith('comfortable');
   });
 
+  it('flags a conversation beyond the attention list by the reasons its card was read with', async () => {
+    const items = cards(60, 'a', NOW);
+    items[5] = { ...items[5], attention: [{ code: 'fraud', label: 'Fraud check: high risk' }], unread: true };
+    // Listed with a newer reason: the list's reasons win over the card's.
+    items[6] = { ...items[6], attention: [{ code: 'waiting', label: 'Customer waiting for a reply for 45s' }] };
+    const fake = createFakeApi({ pages: [{ items, nextCursor: null }] });
+    fake.density.mockResolvedValue('wall');
+    setApi(fake);
+    useAttention.setState({ items: [{ card: items[6], reasons: [{ code: 'declined', label: 'Declined' }] }], total: 1, loaded: true });
+    render(<ConversationsScreen />);
+    await waitFor(() => expect(document.querySelectorAll('[data-density="wall"]').length).toBeGreaterThan(6));
+    const tiles = screen.getAllByTestId('conversation-card');
+    expect(tiles[5]).toHaveAccessibleName(/needs attention: fraud check: high risk/);
+    expect(tiles[5].querySelector('[data-testid="unread-dot"]')).not.toBeNull();
+    expect(tiles[6]).toHaveAccessibleName(/needs attention: declined$/);
+    expect(tiles[4].querySelector('[data-testid="attention-flag"]')).toBeNull();
+
+    // The comfortable card says it in words.
+    act(() => {
+      fireEvent.keyDown(window, { key: 'd' });
+    });
+    await waitFor(() => expect(screen.getAllByTestId('conversation-card')[0]).toHaveClass('conv-card'));
+    const card = document.querySelector('[data-id="a5"]');
+    expect(card?.querySelector('[data-testid="card-attention"]')).toHaveTextContent('Needs attention: Fraud check: high risk');
+  });
+
   it('the toolbar switches density and says which is on', async () => {
     const fake = createFakeApi({ pages: [{ items: cards(30, 'c', NOW), nextCursor: null }] });
     setApi(fake);
