@@ -22,6 +22,7 @@ interface Props {
 export const ConversationCardView = memo(function ConversationCardView({ card, selected, onOpen, compact = false }: Props) {
   const match = useMatch(card.id);
   const reasons = useCardAttention(card);
+  const why = reasons.length > 0 ? `Needs attention: ${reasons.map((r) => r.label).join(', ')}` : '';
   return (
     <a
       href={routeToHash({ name: 'conversation', id: card.id })}
@@ -47,10 +48,15 @@ export const ConversationCardView = memo(function ConversationCardView({ card, s
           <span className="conv-card-app">{card.applicationNumber ?? 'No application'}</span>
         </span>
         {card.unread && <UnreadDot />}
+        {why && compact && (
+          <span className="wall-tile-flag" data-testid="attention-flag" role="img" aria-label={why} title={why}>
+            !
+          </span>
+        )}
         <LiveStatusBadge card={card} />
       </span>
       {!compact && (
-      <span className="conv-card-preview">
+      <span className={`conv-card-preview${why ? ' conv-card-preview-short' : ''}`}>
         {match ? (
           <MatchSnippet match={match} />
         ) : card.lastMessage ? (
@@ -63,9 +69,9 @@ export const ConversationCardView = memo(function ConversationCardView({ card, s
         )}
       </span>
       )}
-      {reasons.length > 0 && (
-        <span className="conv-card-attention" data-testid="card-attention">
-          Needs attention: {reasons.map((r) => r.label).join(', ')}
+      {reasons.length > 0 && !compact && (
+        <span className="conv-card-attention" data-testid="card-attention" title={why}>
+          {why}
         </span>
       )}
       <span className="conv-card-times">
