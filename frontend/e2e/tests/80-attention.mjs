@@ -4,7 +4,9 @@ import { ensureSignedIn, event, pushConversation, shown, surname, waitFor, xadd 
 
 export default async function ({ page, url, shot, log }) {
   await ensureSignedIn(page, url);
-  const c = await pushConversation({ first: 'Fiona', last: surname('Attention'), text: 'Is anyone there? I need this loan today.' });
+  // Its events are dated 45 s ago, so the customer has been waiting longer than the 30 s
+  // the rule allows.
+  const c = await pushConversation({ first: 'Fiona', last: surname('Attention'), text: 'Is anyone there? I need this loan today.', agoMs: 45_000 });
   await xadd(event(c, 'fraudCheck_results', ++c.seq, { application_number: c.aid, score: 0.91, result: 'HIGH_RISK', signals: ['device_mismatch'] }));
   log(`pushed ${c.cid} (${c.name}) with a high-risk fraud check`);
 
@@ -19,7 +21,7 @@ export default async function ({ page, url, shot, log }) {
   );
   const text = await row.textContent();
   if (!text.includes(c.last)) throw new Error(`the row should name ${c.name}: ${text}`);
-  // The customer's message has had no reply: after 30 s that is a reason too.
+  // The customer's message has had no reply for more than 30 s: a reason too.
   await waitFor(
     page,
     (cid) => document.querySelector(`[data-testid="attention-item"][data-id="${cid}"]`)?.textContent.includes('Customer waiting for a reply'),

@@ -27,6 +27,10 @@ export default async function ({ page, url, shot, log }) {
   await xadd(event(c, 'final_decision', ++c.seq, { decision: 'DECLINED', reason: 'Identity could not be verified' }));
   log(`pushed ${c.cid}`);
 
+  // A grid left scrolled by an earlier test keeps its place and offers the new ones
+  // above (the steady grid): go up as a reader would.
+  await waitFor(page, (id) => document.querySelector(`[data-testid="conversation-card"][data-id="${id}"]`) || document.querySelector('[data-testid="new-above"]'), 'the pushed card or the "new" pill', c.cid);
+  if (await page.getByTestId('new-above').isVisible()) await page.getByTestId('new-above').click();
   await shown(page.locator(`[data-testid="conversation-card"][data-id="${c.cid}"]`), 'the pushed card');
   await shot('conversations');
 

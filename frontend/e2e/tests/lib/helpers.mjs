@@ -67,7 +67,7 @@ export function event(c, typ, seq, dat) {
     aid: c.aid,
     uid: c.uid,
     seq: String(seq),
-    tsp: new Date().toISOString(),
+    tsp: new Date(Date.now() - (c.agoMs || 0)).toISOString(),
     dat: JSON.stringify(dat),
   };
 }
@@ -77,7 +77,7 @@ export function event(c, typ, seq, dat) {
  * applicationDetail_changed, and one message from the customer. Returns the conversation
  * ({ cid, aid, uid, first, last, name, seq }); pass it to pushMessage for more messages.
  */
-export async function pushConversation({ first = 'Eve', last, text = 'Hello, I would like a small loan.' }) {
+export async function pushConversation({ first = 'Eve', last, text = 'Hello, I would like a small loan.', agoMs = 0 }) {
   const t = token();
   const c = {
     cid: `conv-e2e-${t}`,
@@ -87,6 +87,8 @@ export async function pushConversation({ first = 'Eve', last, text = 'Hello, I w
     last,
     name: `${first} ${last}`,
     seq: 0,
+    // Its events are dated this long ago (a conversation that has been waiting).
+    agoMs,
   };
   await xadd(
     event(c, 'conversation_started', ++c.seq, {
