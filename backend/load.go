@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -68,7 +67,7 @@ func runLoad(ctx context.Context, cfg *config, f loadFlags, stdout, stderr io.Wr
 	}
 	start := time.Now()
 	var total store.Counts
-	var ids streamIDs
+	var ids simulator.StreamIDs
 	batch := make([]ledger.Entry, 0, f.batch)
 	flush := func() error {
 		if len(batch) == 0 {
@@ -88,7 +87,7 @@ func runLoad(ctx context.Context, cfg *config, f loadFlags, stdout, stderr io.Wr
 		if !ok {
 			break
 		}
-		batch = append(batch, ledger.Entry{ID: ids.next(e.At), Fields: e.Fields})
+		batch = append(batch, ledger.Entry{ID: ids.Next(e.At), Fields: e.Fields})
 		if len(batch) < f.batch {
 			continue
 		}
@@ -116,19 +115,4 @@ func runLoad(ctx context.Context, cfg *config, f loadFlags, stdout, stderr io.Wr
 		total.Total(), f.conversations, len(customers), cfg.db, el.Round(time.Millisecond), float64(total.Total())/el.Seconds(),
 		total.Applied, total.Skipped, total.DeadLettered)
 	return nil
-}
-
-// streamIDs makes Redis-like stream IDs from event times: the millisecond, then a
-// sequence within it; never going backwards.
-type streamIDs struct {
-	ms, seq int64
-}
-
-func (s *streamIDs) next(at time.Time) string {
-	if m := at.UnixMilli(); m > s.ms {
-		s.ms, s.seq = m, 0
-	} else {
-		s.seq++
-	}
-	return strconv.FormatInt(s.ms, 10) + "-" + strconv.FormatInt(s.seq, 10)
 }

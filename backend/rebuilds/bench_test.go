@@ -252,23 +252,9 @@ func applyPaced(b *testing.B, s *store.Store, entries []ledger.Entry, n int, per
 }
 
 func benchEntries(b *testing.B, n int, seed int64, start time.Time) []ledger.Entry {
-	gen, err := simulator.New(simulator.Options{Conversations: n, Seed: seed, Start: start, History: 24 * time.Hour})
+	out, err := simulator.Entries(simulator.Options{Conversations: n, Seed: seed, Start: start, History: 24 * time.Hour})
 	if err != nil {
 		b.Fatal(err)
-	}
-	var out []ledger.Entry
-	var ms, seq int64
-	for {
-		e, ok := gen.Next()
-		if !ok {
-			break
-		}
-		if m := e.At.UnixMilli(); m > ms {
-			ms, seq = m, 0
-		} else {
-			seq++
-		}
-		out = append(out, ledger.Entry{ID: ledger.ID{Ms: uint64(ms), Seq: uint64(seq)}.String(), Fields: e.Fields})
 	}
 	ledger.DecodeEntries(out, nil)
 	return out

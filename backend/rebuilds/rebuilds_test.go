@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -77,25 +76,12 @@ func newWorld(t *testing.T, conversations int) *world {
 
 func simEntries(t *testing.T, n int) []ledger.Entry {
 	t.Helper()
-	gen, err := simulator.New(simulator.Options{Conversations: n, Seed: 21, Messy: true,
+	out, err := simulator.Entries(simulator.Options{Conversations: n, Seed: 21, Messy: true,
 		Start: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), History: 24 * time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []ledger.Entry
-	var ms, seq int64
-	for {
-		e, ok := gen.Next()
-		if !ok {
-			return out
-		}
-		if m := e.At.UnixMilli(); m > ms {
-			ms, seq = m, 0
-		} else {
-			seq++
-		}
-		out = append(out, ledger.Entry{ID: strconv.FormatInt(ms, 10) + "-" + strconv.FormatInt(seq, 10), Fields: e.Fields})
-	}
+	return out
 }
 
 // publish adds the next n entries to the stream under their own IDs and applies

@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -18,25 +17,12 @@ import (
 // simEntries are n conversations of the simulator as stream entries.
 func simEntries(t testing.TB, n int, seed int64) []ledger.Entry {
 	t.Helper()
-	gen, err := simulator.New(simulator.Options{Conversations: n, Seed: seed, Messy: true,
+	out, err := simulator.Entries(simulator.Options{Conversations: n, Seed: seed, Messy: true,
 		Start: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), History: 24 * time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []ledger.Entry
-	var ms, seq int64
-	for {
-		e, ok := gen.Next()
-		if !ok {
-			return out
-		}
-		if m := e.At.UnixMilli(); m > ms {
-			ms, seq = m, 0
-		} else {
-			seq++
-		}
-		out = append(out, ledger.Entry{ID: strconv.FormatInt(ms, 10) + "-" + strconv.FormatInt(seq, 10), Fields: e.Fields})
-	}
+	return out
 }
 
 func applyAll(t *testing.T, s *Store, entries []ledger.Entry, n int) {

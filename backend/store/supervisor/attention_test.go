@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"fmt"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -263,23 +262,9 @@ func TestNeedsAttentionFollowsEvents(t *testing.T) {
 func TestAttentionFactsMatchTheDocuments(t *testing.T) {
 	ctx := context.Background()
 	start := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-	gen, err := simulator.New(simulator.Options{Conversations: 400, Seed: 11, Messy: true, Start: start, History: 20 * time.Hour})
+	entries, err := simulator.Entries(simulator.Options{Conversations: 400, Seed: 11, Messy: true, Start: start, History: 20 * time.Hour})
 	if err != nil {
 		t.Fatal(err)
-	}
-	var entries []ledger.Entry
-	var ms, seq int64
-	for {
-		e, ok := gen.Next()
-		if !ok {
-			break
-		}
-		if m := e.At.UnixMilli(); m > ms {
-			ms, seq = m, 0
-		} else {
-			seq++
-		}
-		entries = append(entries, ledger.Entry{ID: fmt.Sprintf("%d-%d", ms, seq), Fields: e.Fields})
 	}
 	dir := t.TempDir()
 	live, err := store.Open(ctx, filepath.Join(dir, "live.db"), store.Options{Relaxed: true, SupervisorQueries: true})
@@ -309,7 +294,11 @@ func TestAttentionFactsMatchTheDocuments(t *testing.T) {
 	}
 	defer backfilled.Close()
 
-	end := time.UnixMilli(ms)
+	last, err := ledger.ParseID(entries[len(entries)-1].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	end := time.UnixMilli(int64(last.Ms))
 	th := projection.DefaultThresholds
 	flagged := 0
 	for _, now := range []time.Time{end.Add(-6 * time.Hour), end.Add(time.Second), end.Add(10 * time.Minute), end.Add(20 * time.Hour)} {
