@@ -9,6 +9,10 @@
 #   scripts/bench-scroll.sh                                  load 100,000 into a temp dir
 #   BENCH_DIR=/work/bench scripts/bench-scroll.sh            load once into BENCH_DIR, reuse it after
 #   E2E_SKIP_BUILD=1 BENCH_DIR=... scripts/bench-scroll.sh   reuse build/bin/app-dev too
+#   BENCH_ACTIONS=1 BENCH_DIR=... scripts/bench-scroll.sh    the actions instead of the scroll:
+#       status filter, Needs attention, open a conversation and back, palette; from the
+#       input event to the result in the DOM and to the next frame, BENCH_REPEAT (20)
+#       times each, p50/p95/max (frontend/e2e/bench/actions.mjs)
 #
 # Env: BENCH_DIR (kept: billie.db from `backend load`, and desktop/, the app's data dir
 # whose cache.db is a copy of it), CONVERSATIONS (100000), HISTORY (720h), LIVE_RATE
@@ -142,5 +146,7 @@ if [ "${LIVE_RATE:-20}" != 0 ]; then
 fi
 
 log "load before: $(uptime)"
-(cd frontend && E2E_URL="http://localhost:$port/" E2E_EMAIL="$email" E2E_PASSWORD="$password" node e2e/bench/scroll.mjs)
+driver=e2e/bench/scroll.mjs
+[ "${BENCH_ACTIONS:-}" = 1 ] && driver=e2e/bench/actions.mjs
+(cd frontend && E2E_URL="http://localhost:$port/" E2E_EMAIL="$email" E2E_PASSWORD="$password" node "$driver")
 log "load after: $(uptime)"
