@@ -270,7 +270,7 @@ func (s *Queries) NeedsAttention(ctx context.Context, now time.Time, th projecti
 	for i, f := range all {
 		ids[i] = f.id
 	}
-	cards, err := s.CardsByID(ctx, ids, now, th)
+	cards, err := s.cardsByID(ctx, ids, now, th, false)
 	if err != nil {
 		return nil, 0, fmt.Errorf("needs attention: %w", err)
 	}
@@ -281,6 +281,7 @@ func (s *Queries) NeedsAttention(ctx context.Context, now time.Time, th projecti
 	items := make([]AttentionItem, 0, len(all))
 	for _, f := range all {
 		if c, ok := byID[f.id]; ok {
+			c.Attention = f.reasons
 			items = append(items, AttentionItem{Card: c, Reasons: f.reasons})
 		}
 	}

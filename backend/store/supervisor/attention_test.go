@@ -117,6 +117,11 @@ func TestNeedsAttention(t *testing.T) {
 	if len(items) > 0 && items[0].Card.DisplayName != "Wait Ing" {
 		t.Errorf("card not as the grid's: %+v", items[0].Card)
 	}
+	for _, it := range items {
+		if !reflect.DeepEqual(it.Card.Attention, it.Reasons) {
+			t.Errorf("%s: the card's reasons %v, the item's %v", it.Card.ID, it.Card.Attention, it.Reasons)
+		}
+	}
 	// The limit cuts the list, not the total.
 	items, total, err = st.NeedsAttention(ctx, now, projection.DefaultThresholds, 1)
 	if err != nil || len(items) != 1 || total != 4 {

@@ -271,6 +271,12 @@ func scanCard(r rowScanner, now time.Time, th projection.Thresholds) (Conversati
 // CardsByID reads the cards of the given conversations, in the order of ids; unknown
 // ids are left out.
 func (s *Queries) CardsByID(ctx context.Context, ids []string, now time.Time, th projection.Thresholds) ([]ConversationCard, error) {
+	return s.cardsByID(ctx, ids, now, th, true)
+}
+
+// cardsByID is CardsByID, with the reasons for attention only when asked
+// (NeedsAttention has them already).
+func (s *Queries) cardsByID(ctx context.Context, ids []string, now time.Time, th projection.Thresholds, reasons bool) ([]ConversationCard, error) {
 	if len(ids) == 0 {
 		return []ConversationCard{}, nil
 	}
@@ -278,7 +284,7 @@ func (s *Queries) CardsByID(ctx context.Context, ids []string, now time.Time, th
 	if err != nil {
 		return nil, fmt.Errorf("cards by id: %w", err)
 	}
-	cards, err := s.queryCards(ctx, now, th, cardSelect+" WHERE c.id IN (SELECT value FROM json_each(?))", string(list))
+	cards, err := s.queryCards(ctx, now, th, reasons, cardSelect+" WHERE c.id IN (SELECT value FROM json_each(?))", string(list))
 	if err != nil {
 		return nil, fmt.Errorf("cards by id: %w", err)
 	}
@@ -292,7 +298,7 @@ func (s *Queries) CardsByID(ctx context.Context, ids []string, now time.Time, th
 	return cards, nil
 }
 
-func (s *Queries) queryCards(ctx context.Context, now time.Time, th projection.Thresholds, query string, args ...any) ([]ConversationCard, error) {
+func (s *Queries) queryCards(ctx context.Context, now time.Time, th projection.Thresholds, reasons bool, query string, args ...any) ([]ConversationCard, error) {
 	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
@@ -313,8 +319,10 @@ func (s *Queries) queryCards(ctx context.Context, now time.Time, th projection.T
 	if err := s.fillCardNames(ctx, cards); err != nil {
 		return nil, fmt.Errorf("display names: %w", err)
 	}
-	if err := s.fillAttention(ctx, cards, now, th); err != nil {
-		return nil, fmt.Errorf("attention: %w", err)
+	if reasons {
+		if err := s.fillAttention(ctx, cards, now, th); err != nil {
+			return nil, fmt.Errorf("attention: %w", err)
+		}
 	}
 	return cards, nil
 }
@@ -690,7 +698,7 @@ func (s *Queries) searchStatusCounts(ctx context.Context, text string, now time.
 
 // ConversationsOfCustomer are a customer's conversation cards, newest first.
 func (s *Queries) ConversationsOfCustomer(ctx context.Context, customerID string, now time.Time, th projection.Thresholds) ([]ConversationCard, error) {
-	cards, err := s.queryCards(ctx, now, th, cardSelect+" WHERE c.customer_id = ? ORDER BY c.started_at DESC, c.id DESC LIMIT ?",
+	cards, err := s.queryCards(ctx, now, th, true, cardSelect+" WHERE c.customer_id = ? ORDER BY c.started_at DESC, c.id DESC LIMIT ?",
 		customerID, MaxPage)
 	if err != nil {
 		return nil, fmt.Errorf("conversations of customer %s: %w", customerID, err)
@@ -701,7 +709,7 @@ func (s *Queries) ConversationsOfCustomer(ctx context.Context, customerID string
 // ConversationsOfApplication are the cards of the conversations about an
 // application, newest first.
 func (s *Queries) ConversationsOfApplication(ctx context.Context, number string, now time.Time, th projection.Thresholds) ([]ConversationCard, error) {
-	cards, err := s.queryCards(ctx, now, th, cardSelect+" WHERE c.application_number = ? ORDER BY c.started_at DESC, c.id DESC LIMIT ?",
+	cards, err := s.queryCards(ctx, now, th, true, cardSelect+" WHERE c.application_number = ? ORDER BY c.started_at DESC, c.id DESC LIMIT ?",
 		number, MaxPage)
 	if err != nil {
 		return nil, fmt.Errorf("conversations of application %s: %w", number, err)

@@ -2,18 +2,9 @@ import { useEffect, useRef, useState } from 'react';
 
 import type { JumpResult } from '../api/types';
 import { api, errorMessage } from '../api/client';
+import { useLatestAnswer } from '../hooks/useLatestAnswer';
 import { usePalette } from '../stores/palette';
 import { navigate, type Route } from '../stores/router';
-
-/** value, once it has stopped changing for ms. */
-function useDebounced<T>(value: T, ms: number): T {
-  const [v, setV] = useState(value);
-  useEffect(() => {
-    const t = setTimeout(() => setV(value), ms);
-    return () => clearTimeout(t);
-  }, [value, ms]);
-  return v;
-}
 
 const KIND_LABEL: Record<JumpResult['kind'], string> = {
   conversation: 'Conversation',
@@ -44,31 +35,13 @@ export function Palette() {
 
 function PaletteDialog() {
   const [text, setText] = useState('');
-  const [results, setResults] = useState<JumpResult[]>([]);
-  const [error, setError] = useState<string | null>(null);
   const [sel, setSel] = useState(0);
-  const q = useDebounced(text, 80);
+  const found = useLatestAnswer(text, (q) => api().jump(q), (q) => !q.trim());
+  const results: JumpResult[] = found.answer ?? [];
+  const error = found.error ? errorMessage(found.error) : null;
   const input = useRef<HTMLInputElement>(null);
   useEffect(() => input.current?.focus(), []);
-  useEffect(() => {
-    let live = true;
-    if (!q.trim()) {
-      setResults([]);
-      return;
-    }
-    api()
-      .jump(q)
-      .then((r) => {
-        if (!live) return;
-        setResults(r);
-        setSel(0);
-        setError(null);
-      })
-      .catch((e: unknown) => live && setError(errorMessage(e)));
-    return () => {
-      live = false;
-    };
-  }, [q]);
+  useEffect(() => setSel(0), [found.answer]);
   const close = () => usePalette.getState().close();
   const go = (r: JumpResult | undefined) => {
     if (!r) return;
@@ -102,7 +75,9 @@ function PaletteDialog() {
           aria-label="Jump to"
         />
         {error && <div className="palette-empty">{error}</div>}
-        {!error && q.trim() && results.length === 0 && <div className="palette-empty muted">Nothing found.</div>}
+        {!error && !found.pending && text.trim() && results.length === 0 && (
+          <div className="palette-empty muted">Nothing found.</div>
+        )}
         {results.length > 0 && (
           <ul className="palette-results" role="listbox">
             {results.map((r, i) => (
