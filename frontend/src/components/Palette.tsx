@@ -36,7 +36,8 @@ export function Palette() {
 function PaletteDialog() {
   const [text, setText] = useState('');
   const [sel, setSel] = useState(0);
-  const found = useLatestAnswer(text, (q) => api().jump(q), (q) => !q.trim());
+  // One letter matches too much to help and is the costliest search: asked from two.
+  const found = useLatestAnswer(text, (q) => api().jump(q), (q) => q.trim().length < 2);
   const results: JumpResult[] = found.answer ?? [];
   const error = found.error ? errorMessage(found.error) : null;
   const input = useRef<HTMLInputElement>(null);
@@ -75,7 +76,7 @@ function PaletteDialog() {
           aria-label="Jump to"
         />
         {error && <div className="palette-empty">{error}</div>}
-        {!error && !found.pending && text.trim() && results.length === 0 && (
+        {!error && !found.pending && text.trim().length >= 2 && results.length === 0 && (
           <div className="palette-empty muted">Nothing found.</div>
         )}
         {results.length > 0 && (
