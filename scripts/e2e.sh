@@ -30,12 +30,13 @@ command -v curl >/dev/null 2>&1 || die "curl not found: run scripts/setup.sh"
 [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || die "Chromium not found: run scripts/setup.sh"
 
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-# A port nothing listens on now (a random one in 20000-39999, so that parallel runs
-# rarely pick the same).
+# A port nothing listens on now: a random one in 20000-32767, below Linux's ephemeral
+# range (32768-60999), where an outgoing connection could take it before the server
+# binds it; random, so that parallel runs rarely pick the same.
 free_port() {
   local p
   for _ in $(seq 1 200); do
-    p=$((20000 + RANDOM % 20000))
+    p=$((20000 + RANDOM % 12768))
     port_busy "$p" || { echo "$p"; return 0; }
   done
   return 1
