@@ -39,15 +39,6 @@ bench_dir="${BENCH_DIR:-$tmp/bench}"
 mkdir -p "$bench_dir"
 data="$bench_dir/desktop"
 
-port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() {
-  local p
-  for _ in $(seq 1 200); do
-    p=$((20000 + RANDOM % 12768))
-    port_busy "$p" || { echo "$p"; return 0; }
-  done
-  return 1
-}
 xvfb_pid="" app_pid="" backend_pid="" sim_pid=""
 stop_pid() {
   local pid="$1"

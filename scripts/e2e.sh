@@ -29,18 +29,6 @@ command -v redis-cli >/dev/null 2>&1 || die "redis-cli not found: run scripts/se
 command -v curl >/dev/null 2>&1 || die "curl not found: run scripts/setup.sh"
 [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || die "Chromium not found: run scripts/setup.sh"
 
-port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-# A port nothing listens on now: a random one in 20000-32767, below Linux's ephemeral
-# range (32768-60999), where an outgoing connection could take it before the server
-# binds it; random, so that parallel runs rarely pick the same.
-free_port() {
-  local p
-  for _ in $(seq 1 200); do
-    p=$((20000 + RANDOM % 12768))
-    port_busy "$p" || { echo "$p"; return 0; }
-  done
-  return 1
-}
 
 port="${E2E_PORT:-}"
 if [ -n "$port" ]; then

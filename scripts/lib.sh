@@ -37,3 +37,18 @@ CYCLONEDX_GOMOD_VERSION=v1.10.0
 FRONTEND_STAMP="$REPO_ROOT/frontend/node_modules/.billie-deps.sha256"
 frontend_deps_hash() { cat "$REPO_ROOT/frontend/package.json" "$REPO_ROOT/frontend/package-lock.json" | sha256sum | cut -d' ' -f1; }
 frontend_deps_fresh() { [ -f "$FRONTEND_STAMP" ] && [ "$(cat "$FRONTEND_STAMP")" = "$(frontend_deps_hash)" ]; }
+
+# Whether something listens on 127.0.0.1:$1.
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# A port nothing listens on now: a random one in 20000-32767, below Linux's ephemeral
+# range (32768-60999), where an outgoing connection could take it before the server
+# binds it; random, so that parallel runs rarely pick the same.
+free_port() {
+  local p
+  for _ in $(seq 1 200); do
+    p=$((20000 + RANDOM % 12768))
+    port_busy "$p" || { echo "$p"; return 0; }
+  done
+  return 1
+}
