@@ -57,14 +57,20 @@ CREATE TABLE IF NOT EXISTS attention_facts (
     stage              TEXT NOT NULL DEFAULT '',
     offer_accepted     INTEGER NOT NULL DEFAULT 0,
     earliest_expiry,
-    -- candidate: a rule could flag the conversation whatever the time but for an
+    -- candidate: a rule could flag the conversation, now or as time passes, but for an
     -- expired document (that one depends on the day: attention_expiry). It is wider
-    -- than the rules, never narrower (any assessment that is not a plain pass, any open
-    -- conversation); TestAttentionFactsMatchTheDocuments holds it to AttentionReasons.
+    -- than the rules, never narrower (any assessment that is not a plain pass; an open
+    -- conversation whose customer spoke last, which may come to wait too long, or that
+    -- sits at an unaccepted offer after the assistant spoke, which may fall silent);
+    -- TestAttentionFactsMatchTheDocuments holds it to AttentionReasons. An open
+    -- conversation waiting on its customer, about half of a busy day's, is none.
     candidate          INTEGER GENERATED ALWAYS AS (
-        (decision NOT IN ('APPROVED', 'DECLINED', 'WITHDRAWN') AND NOT ended)
-        OR decision IN ('DECLINED', 'WITHDRAWN')
-        OR (ended AND last_sender = 'customer' AND decision != 'APPROVED')
+        (upper(decision) NOT IN ('APPROVED', 'DECLINED', 'WITHDRAWN') AND NOT ended AND (
+            last_sender = 'customer'
+            OR (last_sender = 'assistant' AND NOT offer_accepted
+                AND (upper(step) = 'PRODUCT_OFFER' OR upper(stage) = 'OFFER'))))
+        OR upper(decision) IN ('DECLINED', 'WITHDRAWN')
+        OR (ended AND last_sender = 'customer' AND upper(decision) != 'APPROVED')
         OR upper(fraud) NOT IN ('', 'LOW_RISK', 'CLEAR', 'PASS') OR upper(c_fraud) NOT IN ('', 'LOW_RISK', 'CLEAR', 'PASS')
         OR upper(identity) NOT IN ('', 'PASS') OR upper(c_identity) NOT IN ('', 'PASS')
         OR upper(sanctions) NOT IN ('', 'CLEAR') OR upper(c_sanctions) NOT IN ('', 'CLEAR')
