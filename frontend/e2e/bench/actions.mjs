@@ -11,9 +11,9 @@
 //   attention    the "Needs attention" navigation button → its rows
 //   open         a card clicked → the transcript's messages
 //   back         Esc on the conversation → the grid's cards again
-//   palette      Ctrl-K, three letters typed at once → the results, from the last key
-//                (the palette keeps one search in flight: the last letter waits for the
-//                search of the one before)
+//   palette      Ctrl-K, three letters → the results, from the last key: typed at once
+//                (the last letter waits for the search of the one before) and a key
+//                every 120 ms
 //
 // Env: E2E_URL, E2E_EMAIL, E2E_PASSWORD; BENCH_VIEWPORT (1440x900), BENCH_REPEAT (20),
 // CHROMIUM_PATH.
@@ -257,25 +257,33 @@ try {
   await page.keyboard.press(approved); // All again
   await page.waitForTimeout(1000);
 
-  // 4. Palette: Ctrl-K, three letters typed at once → the results after the last key.
-  const palette = [];
-  for (let i = 0; i < repeat; i++) {
-    const text = TEXTS[i % TEXTS.length];
-    await page.keyboard.press('Control+k');
-    await shown(page.getByRole('textbox', { name: 'Jump to' }), 'the palette');
-    const r = await measure(page, 'paletteAnswer', null, 'Jump', () => page.keyboard.type(text));
-    if (r) palette.push({ ...r, text, results: await page.getByTestId('palette-result').count() });
-    if (r && r.calls !== 1) log(`palette "${text}": ${r.calls} Jump calls`);
-    await page.keyboard.press('Escape');
-    await page.waitForTimeout(300);
-  }
-  console.log(
-    JSON.stringify(
-      summary('palette: Ctrl-K, 3 letters → results, from the last key', palette, {
-        perText: palette.map((p) => `${p.text}: ${p.results} results, call ${p.callMs.toFixed(0)} ms`),
-      }),
-    ),
-  );
+  // 4. Palette: Ctrl-K, three letters → the results after the last key: typed at once
+  // (a paste, the worst case: the last letter waits for the search of the one before),
+  // then at a fast typist's pace (a key every 120 ms). With keys apart, results of the
+  // text before may still show when the last key lands, so "answered" (the search asked
+  // after the last key, answered, then a frame) is the figure for that run.
+  const runPalette = async (label, typeOptions) => {
+    const palette = [];
+    for (let i = 0; i < repeat; i++) {
+      const text = TEXTS[i % TEXTS.length];
+      await page.keyboard.press('Control+k');
+      await shown(page.getByRole('textbox', { name: 'Jump to' }), 'the palette');
+      const r = await measure(page, 'paletteAnswer', null, 'Jump', () => page.keyboard.type(text, typeOptions));
+      if (r) palette.push({ ...r, text, results: await page.getByTestId('palette-result').count() });
+      if (r && r.calls !== 1) log(`palette "${text}": ${r.calls} Jump calls`);
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(300);
+    }
+    console.log(
+      JSON.stringify(
+        summary(label, palette, {
+          perText: palette.map((p) => `${p.text}: ${p.results} results, call ${p.callMs.toFixed(0)} ms`),
+        }),
+      ),
+    );
+  };
+  await runPalette('palette: Ctrl-K, 3 letters typed at once → results, from the last key', {});
+  await runPalette('palette: Ctrl-K, 3 letters a key every 120 ms → results, from the last key', { delay: 120 });
 } finally {
   await close();
 }
