@@ -17,22 +17,15 @@
 //
 // Env: E2E_URL, E2E_EMAIL, E2E_PASSWORD; BENCH_VIEWPORT (1440x900), BENCH_REPEAT (20),
 // CHROMIUM_PATH.
-import { launch } from '../browser.mjs';
-import { shown, signOutButton, submitSignIn, waitFor, whichScreen } from '../tests/lib/helpers.mjs';
+import { shown, waitFor } from '../tests/lib/helpers.mjs';
+import { openGrid, pct } from './lib.mjs';
 
-const url = process.env.E2E_URL;
-const [vw, vh] = (process.env.BENCH_VIEWPORT || '1440x900').split('x').map(Number);
 const repeat = Number(process.env.BENCH_REPEAT || 20);
 const log = (...a) => console.error('bench:', ...a);
 // The order of the keys 1-7 (frontend/src/api/types.ts STATUSES).
 const STATUSES = ['Active', 'Paused', 'Soft End', 'Hard End', 'Ended', 'Approved', 'Declined'];
 // Three letters a supervisor might type: name, word and purpose beginnings.
 const TEXTS = ['smi', 'jam', 'oli', 'mar', 'loa', 'wil', 'eli', 'tho', 'bro', 'cha', 'geo', 'kin', 'par', 'hil', 'mic', 'sar', 'dav', 'emm', 'car', 'lee'];
-
-function pct(sorted, p) {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
 
 function summary(action, samples, extra = {}) {
   const row = { action, n: samples.length };
@@ -158,16 +151,9 @@ async function measure(page, cond, arg, call, act) {
 const gridShown = (page) =>
   waitFor(page, () => document.querySelectorAll('[data-testid="conversation-card"]').length > 0, 'the grid', null, 120_000);
 
-const { page, close } = await launch({ viewport: { width: vw, height: vh } });
+const { page, close } = await openGrid();
 try {
-  await page.goto(url, { waitUntil: 'load', timeout: 60_000 });
-  if ((await whichScreen(page)) === 'signin') {
-    await submitSignIn(page, process.env.E2E_EMAIL, process.env.E2E_PASSWORD);
-    await shown(signOutButton(page), 'the signed-in header', 60_000);
-  }
   const nav = page.getByRole('navigation', { name: 'Main' });
-  await nav.getByRole('button', { name: 'Conversations' }).click();
-  await gridShown(page);
   const counts = await page.evaluate(() => window.go.app.App.StatusCounts(''));
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
   log(`signed in; ${total} conversations in the cache; ${JSON.stringify(counts)}`);

@@ -12,30 +12,17 @@
 // the functions with the most self time on stderr), CHROMIUM_PATH.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { launch } from '../browser.mjs';
-import { shown, signOutButton, submitSignIn, waitFor, whichScreen } from '../tests/lib/helpers.mjs';
+import { waitFor } from '../tests/lib/helpers.mjs';
+import { openGrid, pct, viewport } from './lib.mjs';
 
-const url = process.env.E2E_URL;
-const [vw, vh] = (process.env.BENCH_VIEWPORT || '1440x900').split('x').map(Number);
+const [vw, vh] = viewport();
 const densities = (process.env.BENCH_DENSITIES || 'comfortable wall').split(/\s+/).filter(Boolean);
 const seconds = Number(process.env.BENCH_SECONDS || 10);
 const pxPerFrame = Number(process.env.BENCH_PX_PER_FRAME || 40);
 const log = (...a) => console.error('bench:', ...a);
 
-function pct(sorted, p) {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-const { page, close } = await launch({ viewport: { width: vw, height: vh } });
+const { page, close } = await openGrid();
 try {
-  await page.goto(url, { waitUntil: 'load', timeout: 60_000 });
-  if ((await whichScreen(page)) === 'signin') {
-    await submitSignIn(page, process.env.E2E_EMAIL, process.env.E2E_PASSWORD);
-    await shown(signOutButton(page), 'the signed-in header', 60_000);
-  }
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Conversations' }).click();
-  await waitFor(page, () => document.querySelectorAll('[data-testid="conversation-card"]').length > 0, 'the first grid page', null, 120_000);
   const total = await page.evaluate(() => window.go.app.App.StatusCounts('').then((c) => Object.values(c).reduce((a, b) => a + b, 0)));
   log(`signed in; ${total} conversations in the cache`);
 
