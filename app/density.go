@@ -21,6 +21,14 @@ func isDensity(d string) bool {
 	return false
 }
 
+// checkDensity is the error a density that is not one of the grid's says.
+func checkDensity(d string) error {
+	if !isDensity(d) {
+		return fmt.Errorf("Unknown density %q: choose comfortable, compact or wall", d)
+	}
+	return nil
+}
+
 // Density is the signed-in supervisor's grid density; "comfortable" until they choose.
 func (a *App) Density() (string, error) {
 	p, err := a.GetPreferences()
@@ -32,8 +40,8 @@ func (a *App) Density() (string, error) {
 
 // SaveDensity stores the signed-in supervisor's grid density.
 func (a *App) SaveDensity(d string) (string, error) {
-	if !isDensity(d) {
-		return "", fmt.Errorf("Unknown density %q: choose comfortable, compact or wall", d)
+	if err := checkDensity(d); err != nil {
+		return "", err
 	}
 	p, err := a.updatePreferences(func(p *Preferences) { p.Density = d })
 	if err != nil {

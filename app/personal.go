@@ -56,6 +56,19 @@ func (a *App) me() (string, *personal.Store, error) {
 	return userKey(sess), a.personal, nil
 }
 
+// withPersonal runs fn with the signed-in supervisor's key and the personal store,
+// within a request's time; it returns the error to show when nobody is signed in or the
+// store could not be opened.
+func (a *App) withPersonal(fn func(ctx context.Context, user string, ps *personal.Store) error) error {
+	user, ps, err := a.me()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(a.baseContext(), requestTimeout)
+	defer cancel()
+	return fn(ctx, user, ps)
+}
+
 // loadSeen makes the cache hold user's state; the caller holds c.mu. A user never seen
 // here before starts with everything before now counted as seen.
 func (a *App) loadSeen(ctx context.Context, user string) error {
@@ -103,117 +116,101 @@ func (a *App) cardsFor(ctx context.Context, cs []supervisor.ConversationCard) []
 // MarkSeen records that the signed-in supervisor has seen a conversation as it is now:
 // its unread marker goes until its next event.
 func (a *App) MarkSeen(id string) error {
-	user, ps, err := a.me()
-	if err != nil {
-		return err
-	}
-	var last int64
-	err = a.cache(func(ctx context.Context, st *store.Store, c config) error {
-		cards, err := st.Supervisor().CardsByID(ctx, []string{id}, a.opts.now(), c.Thresholds.projection())
+	return a.withPersonal(func(ctx context.Context, user string, ps *personal.Store) error {
+		var last int64
+		err := a.cache(func(ctx context.Context, st *store.Store, c config) error {
+			cards, err := st.Supervisor().CardsByID(ctx, []string{id}, a.opts.now(), c.Thresholds.projection())
+			if err != nil {
+				return err
+			}
+			if len(cards) == 0 {
+				return fmt.Errorf("Conversation %s was not found", id)
+			}
+			last = cards[0].LastEventAt.UnixMilli()
+			return nil
+		})
 		if err != nil {
 			return err
 		}
-		if len(cards) == 0 {
-			return fmt.Errorf("Conversation %s was not found", id)
+		c := &a.seen
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if err := a.loadSeen(ctx, user); err != nil {
+			return err
 		}
-		last = cards[0].LastEventAt.UnixMilli()
+		if err := ps.MarkSeen(ctx, user, id, last); err != nil {
+			return err
+		}
+		c.seen.Conversations[id] = max(c.seen.Conversations[id], last)
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	ctx, cancel := context.WithTimeout(a.baseContext(), requestTimeout)
-	defer cancel()
-	c := &a.seen
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if err := a.loadSeen(ctx, user); err != nil {
-		return err
-	}
-	if err := ps.MarkSeen(ctx, user, id, last); err != nil {
-		return err
-	}
-	c.seen.Conversations[id] = max(c.seen.Conversations[id], last)
-	return nil
 }
 
 // MarkAllSeen records that the signed-in supervisor has seen everything up to now.
 func (a *App) MarkAllSeen() error {
-	user, ps, err := a.me()
-	if err != nil {
-		return err
-	}
-	ctx, cancel := context.WithTimeout(a.baseContext(), requestTimeout)
-	defer cancel()
-	c := &a.seen
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if err := ps.MarkAllSeen(ctx, user, a.opts.now().UnixMilli()); err != nil {
-		return err
-	}
-	c.user, c.seen = "", personal.Seen{} // read again as stored
-	return a.loadSeen(ctx, user)
+	return a.withPersonal(func(ctx context.Context, user string, ps *personal.Store) error {
+		c := &a.seen
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if err := ps.MarkAllSeen(ctx, user, a.opts.now().UnixMilli()); err != nil {
+			return err
+		}
+		c.user, c.seen = "", personal.Seen{} // read again as stored
+		return a.loadSeen(ctx, user)
+	})
 }
 
 // SavedViews are the signed-in supervisor's saved views, oldest first.
 func (a *App) SavedViews() ([]SavedView, error) {
-	user, ps, err := a.me()
-	if err != nil {
-		return nil, err
-	}
-	ctx, cancel := context.WithTimeout(a.baseContext(), requestTimeout)
-	defer cancel()
-	vs, err := ps.Views(ctx, user)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]SavedView, len(vs))
-	for i, v := range vs {
-		out[i] = SavedView{ID: v.ID, Name: v.Name, Search: v.Search, Status: v.Status}
-	}
-	return out, nil
+	var out []SavedView
+	err := a.withPersonal(func(ctx context.Context, user string, ps *personal.Store) error {
+		vs, err := ps.Views(ctx, user)
+		if err != nil {
+			return err
+		}
+		out = make([]SavedView, len(vs))
+		for i, v := range vs {
+			out[i] = SavedView{ID: v.ID, Name: v.Name, Search: v.Search, Status: v.Status}
+		}
+		return nil
+	})
+	return out, err
 }
 
 // SaveView saves a new view (id 0) or renames or changes one of the signed-in
 // supervisor's, and returns it as stored.
 func (a *App) SaveView(v SavedView) (SavedView, error) {
-	user, ps, err := a.me()
-	if err != nil {
-		return SavedView{}, err
-	}
 	if _, err := statusOf(v.Status); err != nil {
 		return SavedView{}, err
 	}
-	ctx, cancel := context.WithTimeout(a.baseContext(), requestTimeout)
-	defer cancel()
-	saved, err := ps.SaveView(ctx, user, personal.View{ID: v.ID, Name: v.Name, Search: v.Search, Status: v.Status})
+	var out SavedView
+	err := a.withPersonal(func(ctx context.Context, user string, ps *personal.Store) error {
+		saved, err := ps.SaveView(ctx, user, personal.View{ID: v.ID, Name: v.Name, Search: v.Search, Status: v.Status})
+		out = SavedView{ID: saved.ID, Name: saved.Name, Search: saved.Search, Status: saved.Status}
+		return err
+	})
 	if err != nil {
 		return SavedView{}, err
 	}
-	return SavedView{ID: saved.ID, Name: saved.Name, Search: saved.Search, Status: saved.Status}, nil
+	return out, nil
 }
 
 // DeleteView deletes one of the signed-in supervisor's views.
 func (a *App) DeleteView(id int64) error {
-	user, ps, err := a.me()
-	if err != nil {
-		return err
-	}
-	ctx, cancel := context.WithTimeout(a.baseContext(), requestTimeout)
-	defer cancel()
-	return ps.DeleteView(ctx, user, id)
+	return a.withPersonal(func(ctx context.Context, user string, ps *personal.Store) error {
+		return ps.DeleteView(ctx, user, id)
+	})
 }
 
 // GetPreferences are the signed-in supervisor's preferences; the defaults until they
 // choose.
 func (a *App) GetPreferences() (Preferences, error) {
-	user, ps, err := a.me()
-	if err != nil {
-		return Preferences{}, err
-	}
-	ctx, cancel := context.WithTimeout(a.baseContext(), requestTimeout)
-	defer cancel()
-	return a.readPreferences(ctx, ps, user)
+	var p Preferences
+	err := a.withPersonal(func(ctx context.Context, user string, ps *personal.Store) (err error) {
+		p, err = a.readPreferences(ctx, ps, user)
+		return err
+	})
+	return p, err
 }
 
 func (a *App) readPreferences(ctx context.Context, ps *personal.Store, user string) (Preferences, error) {
@@ -235,8 +232,10 @@ func (a *App) readPreferences(ctx context.Context, ps *personal.Store, user stri
 // SavePreferences stores the signed-in supervisor's preferences. An empty density
 // keeps the stored one, so a screen that edits other preferences leaves it alone.
 func (a *App) SavePreferences(p Preferences) (Preferences, error) {
-	if p.Density != "" && !isDensity(p.Density) {
-		return Preferences{}, fmt.Errorf("Unknown density %q: choose comfortable, compact or wall", p.Density)
+	if p.Density != "" {
+		if err := checkDensity(p.Density); err != nil {
+			return Preferences{}, err
+		}
 	}
 	return a.updatePreferences(func(q *Preferences) {
 		d := q.Density
@@ -250,24 +249,26 @@ func (a *App) SavePreferences(p Preferences) (Preferences, error) {
 // updatePreferences changes the signed-in supervisor's preferences by change, under
 // prefsMu so that two changes of different fields both stay.
 func (a *App) updatePreferences(change func(*Preferences)) (Preferences, error) {
-	user, ps, err := a.me()
+	var p Preferences
+	err := a.withPersonal(func(ctx context.Context, user string, ps *personal.Store) error {
+		a.prefsMu.Lock()
+		defer a.prefsMu.Unlock()
+		q, err := a.readPreferences(ctx, ps, user)
+		if err != nil {
+			return err
+		}
+		change(&q)
+		b, err := json.Marshal(q)
+		if err != nil {
+			return fmt.Errorf("store preferences: %w", err)
+		}
+		if err := ps.SetPreferences(ctx, user, string(b)); err != nil {
+			return err
+		}
+		p = q
+		return nil
+	})
 	if err != nil {
-		return Preferences{}, err
-	}
-	ctx, cancel := context.WithTimeout(a.baseContext(), requestTimeout)
-	defer cancel()
-	a.prefsMu.Lock()
-	defer a.prefsMu.Unlock()
-	p, err := a.readPreferences(ctx, ps, user)
-	if err != nil {
-		return Preferences{}, err
-	}
-	change(&p)
-	b, err := json.Marshal(p)
-	if err != nil {
-		return Preferences{}, fmt.Errorf("store preferences: %w", err)
-	}
-	if err := ps.SetPreferences(ctx, user, string(b)); err != nil {
 		return Preferences{}, err
 	}
 	return p, nil
