@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { markAllSeen } from '../stores/unread';
+import { InlineError } from './InlineError';
 
 /** "Mark all as read": clears every unread marker of the signed-in supervisor. */
 export function MarkAllRead({ className = 'btn btn-quiet' }: { className?: string }) {
@@ -19,11 +20,7 @@ export function MarkAllRead({ className = 'btn btn-quiet' }: { className?: strin
       >
         Mark all as read
       </button>
-      {error && (
-        <span className="form-error small" role="alert">
-          {error}
-        </span>
-      )}
+      <InlineError error={error} />
     </>
   );
 }

@@ -1,5 +1,6 @@
 import { DENSITIES, DENSITY_LABELS } from '../../domain/density';
 import { useDensity } from '../../stores/density';
+import { InlineError } from '../../components/InlineError';
 
 const HINTS = {
   comfortable: 'Cards with the last message',
@@ -25,11 +26,7 @@ export function DensitySwitch() {
           {DENSITY_LABELS[d]}
         </button>
       ))}
-      {error && (
-        <span className="form-error small" role="alert">
-          Density not kept: {error}
-        </span>
-      )}
+      <InlineError error={error} prefix="Density not kept: " />
     </div>
   );
 }

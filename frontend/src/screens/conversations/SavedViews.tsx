@@ -8,6 +8,7 @@ import { useKeys } from '../../keyboard';
 import { useConversations } from '../../stores/conversations';
 import { onAppliedBatch } from '../../stores/live';
 import { applyView, countFor, isActive, suggestName, useSavedViews } from '../../stores/savedViews';
+import { InlineError } from '../../components/InlineError';
 
 const COUNTS_EVERY_MS = 10_000;
 const COUNTS_AFTER_BATCH_MS = 2_000;
@@ -163,11 +164,7 @@ function ViewRow({ view, active, editable }: { view: SavedView; active: boolean;
           </button>
         </span>
       )}
-      {error && (
-        <span className="form-error small" role="alert">
-          {error}
-        </span>
-      )}
+      <InlineError error={error} />
       {deleting && (
         <ConfirmDialog
           title={`Delete the view “${view.name}”?`}
@@ -234,11 +231,7 @@ function NameForm({
           Cancel
         </button>
       </span>
-      {error && (
-        <span className="form-error small" role="alert">
-          {error}
-        </span>
-      )}
+      <InlineError error={error} />
     </form>
   );
 }
