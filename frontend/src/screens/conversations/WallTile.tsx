@@ -27,10 +27,14 @@ export function attentionReasons(items: AttentionItem[], id: string): AttentionR
 
 /**
  * Why a card's conversation needs attention: the attention list's reasons, refreshed
- * with the clock, else (a card beyond the list's first items) those it was read with.
+ * with the clock, else (a card beyond the list's first items) those it was read with;
+ * none while a first sync makes every status provisional.
  */
 export function useCardAttention(card: ConversationCard): AttentionReason[] {
   const listed = useAttention((s) => attentionReasons(s.items, card.id));
+  // During a first sync the reasons, like the statuses, come from half-replayed history.
+  const provisional = useDataClock((s) => s.provisional);
+  if (provisional) return [];
   return listed ?? card.attention ?? [];
 }
 

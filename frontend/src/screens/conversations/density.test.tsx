@@ -5,6 +5,7 @@ import { setApi } from '../../api/client';
 import { DENSITIES, densityOf, gridLayout, nextDensity } from '../../domain/density';
 import { useAttention } from '../../stores/attention';
 import { useConversations } from '../../stores/conversations';
+import { useDataClock } from '../../stores/dataClock';
 import { useDensity } from '../../stores/density';
 import { cards, createFakeApi } from '../../test/fakeApi';
 import { fakeLayout } from '../../test/layout';
@@ -139,6 +140,11 @@ describe('the wall', () => {
     await waitFor(() => expect(screen.getAllByTestId('conversation-card')[0]).toHaveClass('conv-card'));
     const card = document.querySelector('[data-id="a5"]');
     expect(card?.querySelector('[data-testid="card-attention"]')).toHaveTextContent('Needs attention: Fraud check: high risk');
+
+    // A first sync makes every status provisional: no reasons either.
+    act(() => useDataClock.setState({ provisional: true }));
+    expect(document.querySelector('[data-id="a5"] [data-testid="card-attention"]')).toBeNull();
+    act(() => useDataClock.setState({ provisional: false }));
   });
 
   it('the toolbar switches density and says which is on', async () => {
