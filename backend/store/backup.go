@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+
+	"github.com/billie/supervisor/backend/store/internal/sqlitefile"
 )
 
 // BackupTo writes a consistent copy of the database, as of one moment, to the new
@@ -16,15 +18,8 @@ func (s *Store) BackupTo(ctx context.Context, to string) error {
 	// the file swapped in by name).
 	_, done := s.acquire()
 	defer done()
-	// A connection of its own: the readers are query-only, which VACUUM INTO counts
-	// as writing, and the writer is the projector's.
-	db, err := sql.Open("sqlite", dsn(s.path, s.o, false))
-	if err != nil {
+	if err := sqlitefile.CopyInto(ctx, dsn(s.path, s.o, false), to); err != nil {
 		return fmt.Errorf("back up store: %w", err)
-	}
-	defer db.Close()
-	if _, err := db.ExecContext(ctx, "VACUUM INTO ?", to); err != nil {
-		return fmt.Errorf("back up store to %s: %w", to, err)
 	}
 	return nil
 }

@@ -127,15 +127,8 @@ func (s *Store) Size(ctx context.Context) (int64, error) {
 // BackupTo writes a consistent copy of the database, as of one moment, to the new
 // file path (VACUUM INTO): writers carry on meanwhile.
 func (s *Store) BackupTo(ctx context.Context, to string) error {
-	// A connection of its own: the readers are query-only, which VACUUM INTO counts
-	// as writing, and on the writer the copy would hold every write up.
-	db, err := sql.Open("sqlite", dsn(s.path, false))
-	if err != nil {
+	if err := sqlitefile.CopyInto(ctx, dsn(s.path, false), to); err != nil {
 		return fmt.Errorf("back up ops store: %w", err)
-	}
-	defer db.Close()
-	if _, err := db.ExecContext(ctx, "VACUUM INTO ?", to); err != nil {
-		return fmt.Errorf("back up ops store to %s: %w", to, err)
 	}
 	return nil
 }

@@ -1,10 +1,13 @@
 // Package sqlitefile owns what every SQLite file of the backend gets on disk: a
-// directory and files readable by this user alone. The read-model store and the
+// directory and files readable by this user alone, and consistent copies (backups). The read-model store and the
 // operations store (package ops) both call it.
 package sqlitefile
 
 import (
+	"context"
+	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 )
 
@@ -33,6 +36,22 @@ func RestrictFiles(path string) error {
 		if err := os.Chmod(path+suffix, 0o600); err != nil && (suffix == "" || !errors.Is(err, os.ErrNotExist)) {
 			return err
 		}
+	}
+	return nil
+}
+
+// CopyInto writes a consistent copy of the database that dsn opens, as of one moment,
+// to the new file to (VACUUM INTO), on a connection of its own: the stores' readers are
+// query-only, which VACUUM INTO counts as writing, and on their writer the copy would
+// hold every write up.
+func CopyInto(ctx context.Context, dsn, to string) error {
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, "VACUUM INTO ?", to); err != nil {
+		return fmt.Errorf("to %s: %w", to, err)
 	}
 	return nil
 }
