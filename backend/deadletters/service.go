@@ -345,44 +345,60 @@ type Progress func(done, total int, r Result)
 // before stays retried and recorded.
 func (s *Service) Retry(ctx context.Context, actor string, sel Selection, progress Progress) (RetryReport, error) {
 	const op errs.Op = "deadletters.Retry"
-	ids, err := s.ids(ctx, sel)
-	if err != nil {
-		return RetryReport{}, errs.E(op, err)
-	}
-	rep := RetryReport{Results: make([]Result, 0, len(ids))}
-	for i, id := range ids {
-		if err := ctx.Err(); err != nil {
-			return rep, errs.E(op, err)
-		}
-		lid, _ := ParseID(id) // checked by ids
+	var rep RetryReport
+	results, err := s.each(ctx, op, sel, progress, func(id string, lid ledger.ID) (Result, error) {
 		res := Result{ID: id}
 		got, err := s.st.RetryDeadLetter(ctx, lid)
 		switch {
 		case errors.Is(err, store.ErrNoDeadLetter):
 			res.Reason = NoSuchDeadLetter
+			return res, nil
 		case err != nil:
-			return rep, errs.E(op, kindOf(err), err)
-		default:
-			rep.Retried++
-			detail := "applied"
-			if got.Applied {
-				res.OK = true
-				rep.Applied++
-			} else {
-				res.Reason = got.Reason
-				rep.StillDead++
-				detail = "still dead: " + got.Reason
-			}
-			if err := s.audit.Record(ctx, actor, ActionRetry, id, withoutTax(detail)); err != nil {
-				return rep, errs.E(op, errs.Unavailable, fmt.Errorf("audit the retry of %s: %w", id, err))
-			}
+			return res, errs.E(op, kindOf(err), err)
 		}
-		rep.Results = append(rep.Results, res)
+		rep.Retried++
+		detail := "applied"
+		if got.Applied {
+			res.OK = true
+			rep.Applied++
+		} else {
+			res.Reason = got.Reason
+			rep.StillDead++
+			detail = "still dead: " + got.Reason
+		}
+		if err := s.audit.Record(ctx, actor, ActionRetry, id, withoutTax(detail)); err != nil {
+			return res, errs.E(op, errs.Unavailable, fmt.Errorf("audit the retry of %s: %w", id, err))
+		}
+		return res, nil
+	})
+	rep.Results = results
+	return rep, err
+}
+
+// each runs one for every selected dead letter in turn, collecting the results and
+// telling progress of each. It stops at the first error or when ctx ends: what was
+// done before stays done, and its results are returned with the error.
+func (s *Service) each(ctx context.Context, op errs.Op, sel Selection, progress Progress, one func(id string, lid ledger.ID) (Result, error)) ([]Result, error) {
+	ids, err := s.ids(ctx, sel)
+	if err != nil {
+		return []Result{}, errs.E(op, err)
+	}
+	results := make([]Result, 0, len(ids))
+	for i, id := range ids {
+		if err := ctx.Err(); err != nil {
+			return results, errs.E(op, err)
+		}
+		lid, _ := ParseID(id) // checked by ids
+		res, err := one(id, lid)
+		if err != nil {
+			return results, err
+		}
+		results = append(results, res)
 		if progress != nil {
 			progress(i+1, len(ids), res)
 		}
 	}
-	return rep, nil
+	return results, nil
 }
 
 // dropRecord is what the audit log keeps of a dropped dead letter: all it held, minus
@@ -402,50 +418,40 @@ type dropRecord struct {
 // ID with no dead letter is a result with OK false.
 func (s *Service) Drop(ctx context.Context, actor string, sel Selection, progress Progress) (DropReport, error) {
 	const op errs.Op = "deadletters.Drop"
-	ids, err := s.ids(ctx, sel)
-	if err != nil {
-		return DropReport{}, errs.E(op, err)
-	}
-	rep := DropReport{Results: make([]Result, 0, len(ids))}
-	for i, id := range ids {
-		if err := ctx.Err(); err != nil {
-			return rep, errs.E(op, err)
-		}
-		lid, _ := ParseID(id)
+	var rep DropReport
+	results, err := s.each(ctx, op, sel, progress, func(id string, lid ledger.ID) (Result, error) {
 		res := Result{ID: id}
 		r, err := s.st.DeadLetter(ctx, lid)
 		switch {
 		case errors.Is(err, store.ErrNoDeadLetter):
 			res.Reason = NoSuchDeadLetter
+			return res, nil
 		case err != nil:
-			return rep, errs.E(op, kindOf(err), err)
-		default:
-			d := detailOf(r)
-			rec, err := json.Marshal(dropRecord{Reason: d.Reason, Type: d.Type, ConversationID: d.ConversationID,
-				Consumer: d.Consumer, DeadAt: d.DeadAt, Retries: d.Retries, Fields: d.Fields})
-			if err != nil {
-				return rep, errs.E(op, errs.Internal, err)
-			}
-			if err := s.audit.Record(ctx, actor, ActionDrop, id, withoutTax(string(rec))); err != nil {
-				return rep, errs.E(op, errs.Unavailable, fmt.Errorf("audit the drop of %s: %w", id, err))
-			}
-			dropped, err := s.st.DropDeadLetter(ctx, lid)
-			if err != nil {
-				return rep, errs.E(op, kindOf(err), err)
-			}
-			if dropped {
-				res.OK = true
-				rep.Dropped++
-			} else {
-				res.Reason = NoSuchDeadLetter // dropped meanwhile, by another admin
-			}
+			return res, errs.E(op, kindOf(err), err)
 		}
-		rep.Results = append(rep.Results, res)
-		if progress != nil {
-			progress(i+1, len(ids), res)
+		d := detailOf(r)
+		rec, err := json.Marshal(dropRecord{Reason: d.Reason, Type: d.Type, ConversationID: d.ConversationID,
+			Consumer: d.Consumer, DeadAt: d.DeadAt, Retries: d.Retries, Fields: d.Fields})
+		if err != nil {
+			return res, errs.E(op, errs.Internal, err)
 		}
-	}
-	return rep, nil
+		if err := s.audit.Record(ctx, actor, ActionDrop, id, withoutTax(string(rec))); err != nil {
+			return res, errs.E(op, errs.Unavailable, fmt.Errorf("audit the drop of %s: %w", id, err))
+		}
+		dropped, err := s.st.DropDeadLetter(ctx, lid)
+		if err != nil {
+			return res, errs.E(op, kindOf(err), err)
+		}
+		if dropped {
+			res.OK = true
+			rep.Dropped++
+		} else {
+			res.Reason = NoSuchDeadLetter // dropped meanwhile, by another admin
+		}
+		return res, nil
+	})
+	rep.Results = results
+	return rep, err
 }
 
 // withoutTax is an audit detail with ledger's tax rule applied once more: the store
