@@ -19,8 +19,8 @@ import (
 type opsHistory struct{ s *ops.Store }
 
 func (h opsHistory) AppendMinute(ctx context.Context, p pipeline.Point) error {
-	return h.s.AppendMinute(ctx, ops.Minute{At: p.At, EventsPerSec: p.EventsPerSec, Lag: p.Lag, Errors: p.Errors,
-		DeadLetters: p.DeadLetters, APIRequestsPerSec: p.APIRequestsPerSec, APIP99Ms: p.APIP99Ms})
+	// The two types hold the same fields: a conversion, checked by the compiler.
+	return h.s.AppendMinute(ctx, ops.Minute(p))
 }
 
 func (h opsHistory) Minutes(ctx context.Context, since time.Time) ([]pipeline.Point, error) {
@@ -30,8 +30,7 @@ func (h opsHistory) Minutes(ctx context.Context, since time.Time) ([]pipeline.Po
 	}
 	out := make([]pipeline.Point, len(ms))
 	for i, m := range ms {
-		out[i] = pipeline.Point{At: m.At, EventsPerSec: m.EventsPerSec, Lag: m.Lag, Errors: m.Errors,
-			DeadLetters: m.DeadLetters, APIRequestsPerSec: m.APIRequestsPerSec, APIP99Ms: m.APIP99Ms}
+		out[i] = pipeline.Point(m)
 	}
 	return out, nil
 }
