@@ -496,11 +496,12 @@ func TestSearchWithStatusFilterAndPrefixExpansionLimit(t *testing.T) {
 	anchor := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
 	l := &qLedger{ms: anchor.Add(-10 * time.Hour).UnixMilli()}
 	// 70 distinct words starting with "lic", one conversation each: more than a
-	// prefix may stand for, so "lic" matches the word "lic" only.
+	// prefix may stand for, so "lic" matches the word "lic" only; "lica" stands for
+	// ten of them, few enough to be spelled out.
 	for i := range 70 {
 		l.conv(qConv{id: fmt.Sprintf("w%02d", i), app: fmt.Sprintf("APP-%02d", i), cust: "cust-1", first: "Ann", last: "Lee",
 			start: anchor.Add(-time.Duration(i) * time.Minute),
-			msgs:  []qMsg{{at: anchor.Add(-time.Duration(i) * time.Minute), text: fmt.Sprintf("lic%c%c", 'a'+i/26, 'a'+i%26)}}})
+			msgs:  []qMsg{{at: anchor.Add(-time.Duration(i) * time.Minute), text: fmt.Sprintf("lic%c%c", 'a'+i/10, 'a'+i%10)}}})
 	}
 	l.conv(qConv{id: "exact", app: "APP-99", cust: "cust-1", first: "Ann", last: "Lee", start: anchor.Add(-2 * time.Hour),
 		msgs: []qMsg{{at: anchor.Add(-2 * time.Hour), text: "lic"}}})
@@ -509,6 +510,8 @@ func TestSearchWithStatusFilterAndPrefixExpansionLimit(t *testing.T) {
 	for _, limit := range []int{0, 1 << 30} {
 		checkSameSet(t, "lic", searchAll(t, st, "lic", limit, "", anchor, th), []string{"exact"})
 		checkSameSet(t, "licab", searchAll(t, st, "licab", limit, "", anchor, th), []string{"w01"})
+		checkSameSet(t, "licb", searchAll(t, st, "licb", limit, "", anchor, th),
+			[]string{"w10", "w11", "w12", "w13", "w14", "w15", "w16", "w17", "w18", "w19"})
 		// Active (idle up to 3 min): w00..w03 have their one message 0..3 minutes ago.
 		got := searchAll(t, st, "lica", limit, projection.StatusActive, anchor, th)
 		checkSameSet(t, "lica active", got, []string{"w00", "w01", "w02", "w03"})

@@ -275,6 +275,9 @@ func (st *Queries) searchMessages(ctx context.Context, s *search, tokens []strin
 	if err != nil {
 		return fmt.Errorf("messages: %w", err)
 	}
+	if n == 0 {
+		return nil
+	}
 	if n > s.limit*repeatFactor {
 		s.msgExpr, s.any = expr, true
 		return nil
