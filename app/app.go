@@ -90,6 +90,8 @@ type App struct {
 	seen     seenCache
 	// prefsMu serialises changes of the personal preferences (personal.go).
 	prefsMu sync.Mutex
+	// jumps stops a palette lookup once a newer one starts (latest.go).
+	jumps latestCall
 }
 
 // OpenStore opens (creating if needed) a SQLite store at path: store.Open, handed in

@@ -61,15 +61,25 @@ func (a *App) ExplainMatches(search string, ids []string) (map[string]SearchMatc
 const jumpEach = 5
 
 // Jump is the palette's results for text: conversations (as the grid's search finds
-// them, exact matches first), customers and applications, a few of each.
-func (a *App) Jump(text string) ([]JumpResult, error) {
+// them, exact matches first), customers and applications, a few of each. seq numbers
+// the palette's questions, increasing: a lookup still running when a higher-numbered
+// one starts stops and answers errSuperseded.
+func (a *App) Jump(text string, seq int64) ([]JumpResult, error) {
 	text = strings.TrimSpace(text)
 	if text == "" {
 		return []JumpResult{}, nil
 	}
 	out := []JumpResult{}
 	err := a.cache(func(ctx context.Context, st *store.Store, c config) error {
+		ctx, done, err := a.jumps.start(ctx, seq)
+		if err != nil {
+			return err
+		}
+		defer done()
 		r, err := st.Supervisor().Jump(ctx, text, a.opts.now(), c.Thresholds.projection(), jumpEach)
+		if superseded(ctx) {
+			return errSuperseded
+		}
 		if err != nil {
 			return err
 		}

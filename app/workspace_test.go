@@ -12,7 +12,7 @@ func TestWorkspaceMethods(t *testing.T) {
 	calls := map[string]func() error{
 		"NeedsAttention": func() error { _, err := a.NeedsAttention(50); return err },
 		"ExplainMatches": func() error { _, err := a.ExplainMatches("smith", []string{"conv-7f3a91"}); return err },
-		"Jump":           func() error { _, err := a.Jump("priya"); return err },
+		"Jump":           func() error { _, err := a.Jump("priya", 1); return err },
 	}
 	for name, call := range calls {
 		if err := call(); !errors.Is(err, errNotSignedIn) {
@@ -37,7 +37,7 @@ func TestWorkspaceMethods(t *testing.T) {
 	if got.Field != "Customer said" || len(hits) != 1 || hits[0] != "Smith" {
 		t.Errorf("ExplainMatches(smith) = %+v", got)
 	}
-	res, err := a.Jump("priya")
+	res, err := a.Jump("priya", 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +52,7 @@ func TestWorkspaceMethods(t *testing.T) {
 			t.Errorf("Jump(priya) %s = %q, want %q (all: %+v)", k, kinds[k], w, res)
 		}
 	}
-	if res, err := a.Jump("  "); err != nil || len(res) != 0 {
+	if res, err := a.Jump("  ", 2); err != nil || len(res) != 0 {
 		t.Errorf("Jump of nothing: %v, %v", res, err)
 	}
 }

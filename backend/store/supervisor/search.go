@@ -118,6 +118,9 @@ func (st *Queries) compileSearch(ctx context.Context, text string, limit int) (*
 		steps = append(steps, func() error { return st.searchMessages(ctx, s, tokens) })
 	}
 	for _, step := range steps {
+		if err := ctx.Err(); err != nil { // a palette lookup stops between steps too
+			return nil, err
+		}
 		if err := step(); err != nil {
 			return nil, fmt.Errorf("search %q: %w", raw, err)
 		}

@@ -240,7 +240,7 @@ interface GoApp {
   GetApplication(num: string): Promise<ApplicationDetail>;
   NeedsAttention(limit: number): Promise<AttentionPage>;
   ExplainMatches(search: string, ids: string[]): Promise<Record<string, SearchMatch> | null>;
-  Jump(text: string): Promise<JumpResult[] | null>;
+  Jump(text: string, seq: number): Promise<JumpResult[] | null>;
   MarkSeen(id: string): Promise<void>;
   MarkAllSeen(): Promise<void>;
   SavedViews(): Promise<SavedView[] | null>;
@@ -304,6 +304,9 @@ function on<T>(name: string, cb: (v: T) => void): Unsubscribe {
 }
 
 export function createWailsClient(): ApiClient {
+  // Numbers the palette's questions: Go stops a lookup still running when a newer one
+  // starts. Counting from the clock keeps the numbers rising across a reload.
+  let jumpSeq = Date.now() * 1000;
   return {
     session: () => call((a) => a.Session()),
     signIn: (email, password) => call((a) => a.SignIn(email, password)),
@@ -351,7 +354,7 @@ export function createWailsClient(): ApiClient {
       };
     },
     explainMatches: async (search, ids) => (await call((a) => a.ExplainMatches(search, ids))) ?? {},
-    jump: async (text) => arr(await call((a) => a.Jump(text))),
+    jump: async (text) => arr(await call((a) => a.Jump(text, ++jumpSeq))),
     markSeen: (id) => call((a) => a.MarkSeen(id)),
     markAllSeen: () => call((a) => a.MarkAllSeen()),
     savedViews: async () => arr(await call((a) => a.SavedViews())),
