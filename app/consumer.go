@@ -37,11 +37,6 @@ type consumerConfig struct {
 	Block time.Duration
 	// InfoEvery is how often the stream's length is checked for progress and gaps.
 	InfoEvery time.Duration
-	// BulkFactsFrom is the first sync, in entries, from which the cache builds its
-	// attention facts once at the end instead of on every write
-	// (store.SuspendAttentionFacts): at 20,000 conversations the triggers made a first
-	// sync take a third longer.
-	BulkFactsFrom int64
 }
 
 func (c *consumerConfig) defaults() {
@@ -59,9 +54,6 @@ func (c *consumerConfig) defaults() {
 	}
 	if c.InfoEvery <= 0 {
 		c.InfoEvery = time.Second
-	}
-	if c.BulkFactsFrom <= 0 {
-		c.BulkFactsFrom = 10_000
 	}
 }
 
@@ -146,9 +138,6 @@ func (c *consumer) session(ctx context.Context) error {
 	}
 	prog := &progress{readPos: pos, gapUntil: pos}
 	if err := c.start(ctx, prog); err != nil {
-		return err
-	}
-	if err := c.suspendFactsForFirstSync(ctx, pos, prog); err != nil {
 		return err
 	}
 	src := &tailSource{c: c, prog: prog, tail: reader.NewTail(c.rdb, c.cfg.Stream, pos, c.cfg.Count, c.cfg.Block),
@@ -333,7 +322,6 @@ func (c *consumer) caughtUp(ctx context.Context, prog *progress, entries []ledge
 	if ok {
 		c.checkGap(info, prog)
 	}
-	c.resumeFactsOnceCaughtUp(ctx, prog)
 	c.report(prog, nil)
 	return nil
 }
@@ -373,70 +361,21 @@ func (c *consumer) apply(ctx context.Context, prog *progress, entries []ledger.E
 	prog.mu.Lock()
 	prog.inflight -= n
 	prog.mu.Unlock()
-	c.resumeFactsOnceCaughtUp(ctx, prog)
 	c.onApplied(res)
 	c.report(prog, func(s *ConnectionState) { s.Applied += n; s.LastAppliedID = idString(res.Last) })
 	return nil
 }
 
-// report publishes the progress figures, plus whatever f changes. Suspended
-// attention facts count as catching up: the window stays "Syncing" until they are
-// built.
+// report publishes the progress figures, plus whatever f changes.
 func (c *consumer) report(prog *progress, f func(*ConnectionState)) {
-	behind, catchingUp, _ := c.catchingUp(prog)
-	suspended := c.st.AttentionFactsSuspended()
+	prog.mu.Lock()
+	behind, full := prog.behind(), prog.full
+	prog.mu.Unlock()
 	c.track.update(func(s *ConnectionState) {
 		if f != nil {
 			f(s)
 		}
 		s.Behind = behind
-		s.CatchingUp = catchingUp || suspended
+		s.CatchingUp = full || behind >= int64(c.cfg.Count)
 	})
-}
-
-// catchingUp is how far behind the cache is and whether that counts as catching up: a
-// backlog being replayed, or at least one read's worth of entries waiting; drained
-// when every entry read has been applied too.
-func (c *consumer) catchingUp(prog *progress) (behind int64, catchingUp, drained bool) {
-	prog.mu.Lock()
-	defer prog.mu.Unlock()
-	behind = prog.behind()
-	catchingUp = prog.full || behind >= int64(c.cfg.Count)
-	return behind, catchingUp, !catchingUp && prog.inflight == 0
-}
-
-// suspendFactsForFirstSync suspends the attention facts when an empty cache (no
-// checkpoint) has a long replay ahead. The window shows no attention while a first
-// sync runs, so nothing reads the facts until resumeFactsOnceCaughtUp builds them.
-func (c *consumer) suspendFactsForFirstSync(ctx context.Context, pos ledger.ID, prog *progress) error {
-	if !pos.IsZero() || c.st.AttentionFactsSuspended() {
-		return nil
-	}
-	if behind, _, _ := c.catchingUp(prog); behind < c.cfg.BulkFactsFrom {
-		return nil
-	}
-	if err := c.st.SuspendAttentionFacts(ctx); err != nil {
-		return fmt.Errorf("first sync: %w", err)
-	}
-	c.log.Info("first sync: the attention facts are built once it is over")
-	return nil
-}
-
-// resumeFactsOnceCaughtUp builds suspended attention facts once the cache has caught
-// up and applied all it read: after the last batch of the first sync, or at the next
-// read that finds the stream drained. A failure is logged and tried again then; the
-// next Open builds them too.
-func (c *consumer) resumeFactsOnceCaughtUp(ctx context.Context, prog *progress) {
-	if !c.st.AttentionFactsSuspended() {
-		return
-	}
-	if _, _, drained := c.catchingUp(prog); !drained {
-		return
-	}
-	began := time.Now()
-	if err := c.st.ResumeAttentionFacts(ctx); err != nil {
-		c.log.Warn("building the attention facts failed; trying again", "err", err)
-		return
-	}
-	c.log.Info("first sync: attention facts built", "took", time.Since(began).Round(time.Millisecond))
 }

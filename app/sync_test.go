@@ -14,10 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"log/slog"
-
-	"github.com/billie/supervisor/backend/store"
-	"github.com/billie/supervisor/backend/store/personal"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -384,40 +380,5 @@ func TestTrimmedStreamContinuesFromFirstEntryAndRecordsTheGap(t *testing.T) {
 	fi, err := os.Stat(filepath.Join(env.dir, gapsName))
 	if err != nil || fi.Mode().Perm() != 0o600 {
 		t.Errorf("gaps.log mode %v (%v), want 0600", fi.Mode().Perm(), err)
-	}
-}
-
-// A first sync long enough builds the attention facts once, when it has caught up,
-// and they are then those of every conversation.
-func TestFirstSyncBuildsTheAttentionFactsOnceCaughtUp(t *testing.T) {
-	rdb := testRedis(t, redisAddr())
-	stream := uniqueStream(t, rdb)
-	stats, last := publish(t, rdb, stream, 60, 2)
-	env := testEnv{dir: t.TempDir(), redisURL: "redis://" + redisAddr(), stream: stream}
-	var logs syncBuffer
-	a := newApp(options{defaults: env.defaults(), open: store.Open, openPersonal: personal.Open, now: time.Now,
-		log: slog.New(slog.NewTextHandler(&logs, nil)),
-		consumer: consumerConfig{Count: 100, MaxApply: 300, Block: 100 * time.Millisecond, InfoEvery: 100 * time.Millisecond,
-			BulkFactsFrom: 500}})
-	a.start(context.Background(), newEvents().emit)
-	t.Cleanup(func() { a.Shutdown(context.Background()) })
-	caughtUp(t, a, last, 60*time.Second)
-
-	for _, want := range []string{"the attention facts are built once it is over", "attention facts built"} {
-		if !strings.Contains(logs.String(), want) {
-			t.Errorf("no %q in the log:\n%s", want, logs.String())
-		}
-	}
-	if a.st.AttentionFactsSuspended() {
-		t.Error("the attention facts are still suspended after the first sync")
-	}
-	var facts, conversations int
-	db := cacheDB(t, a)
-	if err := db.QueryRow("SELECT (SELECT count(*) FROM attention_facts), (SELECT count(*) FROM conversations)").
-		Scan(&facts, &conversations); err != nil {
-		t.Fatal(err)
-	}
-	if conversations != stats.Conversations || facts != conversations {
-		t.Errorf("%d conversations' attention facts, %d conversations, %d sent", facts, conversations, stats.Conversations)
 	}
 }

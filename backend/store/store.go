@@ -97,9 +97,6 @@ type Store struct {
 	archive, portal bool
 	// zone is Options.ProducerZone.
 	zone *time.Location
-	// factsSuspended is set while the attention facts wait to be built in one pass
-	// (attention.go).
-	factsSuspended atomic.Bool
 }
 
 // ProducerZone is the producer's time zone the store reads times in
