@@ -2,6 +2,7 @@
 # One-time (and idempotent) machine set-up for Billie Supervisor on Debian 12 / Ubuntu.
 #   - Debian packages (only the missing ones): GTK/WebKit headers for the desktop build,
 #     Redis, Xvfb + Chromium for end-to-end tests, ImageMagick, fonts, wrk, curl, git,
+#     a D-Bus session and dunst (a notification service) for scripts/check-notifications.sh,
 #     prometheus (for promtool, which tests the alerting rules; its server is not run)
 #   - checks Go >= 1.26 and Node.js >= 20.19 (does not install them)
 #   - the Wails CLI (pinned) with `go install`
@@ -14,7 +15,7 @@ did=()
 
 # --- Debian packages ---------------------------------------------------------
 required_pkgs=(build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev curl git prometheus)
-optional_pkgs=(redis-server xvfb xauth chromium imagemagick fonts-noto-color-emoji wrk)
+optional_pkgs=(redis-server xvfb xauth chromium imagemagick fonts-noto-color-emoji wrk dbus-daemon dunst)
 # The release (scripts/release.sh) and its check (scripts/test-release.sh): NSIS for the
 # Windows installer, osslsigncode to sign it, rpm to read the .rpm packages, 7z to look
 # inside the installer, umoci for the container image and runc to run it, xdotool to find

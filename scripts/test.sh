@@ -4,8 +4,9 @@
 #   gofmt + go vet, Windows and macOS cross-builds, all Go tests (real Redis, real
 #   SQLite, fuzz seeds), the alerting rules' promtool tests, frontend typecheck +
 #   Vitest, the end-to-end tests in headless Chromium against the real dev-tagged
-#   app under Xvfb, and a release built with a test version and checked
-#   (scripts/test-release.sh).
+#   app under Xvfb, native desktop notifications through a real notification service
+#   (scripts/check-notifications.sh), and a release built with a test version and
+#   checked (scripts/test-release.sh).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
@@ -36,6 +37,9 @@ log "frontend: typecheck and unit tests"
 
 log "end-to-end"
 scripts/e2e.sh
+
+log "native desktop notifications"
+E2E_SKIP_BUILD=1 scripts/check-notifications.sh
 
 # The release from one command, checked by what it produced (signatures, installer,
 # packages, unit, window, image): scripts/test-release.sh, README "Making a release".
