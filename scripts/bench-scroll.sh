@@ -110,14 +110,7 @@ for i in $(seq 1 120); do
   sleep 0.5
 done
 
-display=""
-for n in $(seq 99 140); do
-  [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ] || { display=":$n"; break; }
-done
-[ -n "$display" ] || die "no free X display"
-Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >"$tmp/xvfb.log" 2>&1 &
-xvfb_pid=$!
-for _ in $(seq 1 50); do [ -e "/tmp/.X11-unix/X${display#:}" ] && break; sleep 0.1; done
+start_xvfb 99 140 "$tmp/xvfb.log"
 
 log "starting the app over $data (opening 100,000 conversations can take a while the first time: indexes)"
 DISPLAY="$display" BILLIE_REDIS_URL="$redis_url" BILLIE_STREAM="$stream" BILLIE_BACKEND_URL="http://127.0.0.1:$bport" \

@@ -53,14 +53,7 @@ BILLIE_CUSTOMER_JWT_SECRET="$(head -c 48 /dev/urandom | base64 | tr -d '\n')" \
   "$tmp/backend" serve "${flags[@]}" --addr "127.0.0.1:$bport" --ops-addr "127.0.0.1:$oport" >"$tmp/backend.log" 2>&1 &
 backend_pid=$!
 
-display=""
-for n in $(seq 150 190); do
-  [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ] || { display=":$n"; break; }
-done
-[ -n "$display" ] || die "no free X display"
-Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >"$tmp/xvfb.log" 2>&1 &
-xvfb_pid=$!
-for _ in $(seq 1 50); do [ -e "/tmp/.X11-unix/X${display#:}" ] && break; sleep 0.1; done
+start_xvfb 150 190 "$tmp/xvfb.log"
 for _ in $(seq 1 120); do curl -fsS -o /dev/null "http://127.0.0.1:$bport/healthz" 2>/dev/null && break; sleep 0.5; done
 
 mkdir -p "$tmp/data" frontend/e2e/out && chmod 700 "$tmp/data"

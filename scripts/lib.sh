@@ -52,3 +52,18 @@ free_port() {
   done
   return 1
 }
+
+# start_xvfb FIRST LAST LOG: starts a 1280x800 Xvfb on the first free display number
+# in FIRST..LAST (callers keep to ranges of their own, so parallel runs do not meet),
+# logging to LOG; sets display (":N") and xvfb_pid once its socket is there.
+start_xvfb() {
+  display=""
+  local n
+  for n in $(seq "$1" "$2"); do
+    [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ] || { display=":$n"; break; }
+  done
+  [ -n "$display" ] || die "no free X display in $1-$2"
+  Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >"$3" 2>&1 &
+  xvfb_pid=$!
+  for _ in $(seq 1 50); do [ -e "/tmp/.X11-unix/X${display#:}" ] && break; sleep 0.1; done
+}
