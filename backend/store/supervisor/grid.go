@@ -192,7 +192,8 @@ func decodeKey(c string) (*conversationKey, error) {
 }
 
 // sparseFor is the most matches a search collects and sorts for a page of n: the
-// palette's five rows collect at most 500, the grid's pages of 60 up to sparseLimit.
+// palette's five rows (six to eight keys with the exact matches) collect at most 600-800,
+// the grid's pages of 60 up to sparseLimit.
 func sparseFor(n int) int { return min(sparseLimit, sparsePerRow*n) }
 
 func clampLimit(n int) int {
